@@ -1,0 +1,26 @@
+package io.kafkasas.ops;
+
+import io.kafkasas.ops.local.LocalCommand;
+import io.kafkasas.ops.registry.RegistryCommand;
+import io.kafkasas.ops.topics.TopicsCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code kafka-sas-ops}: run kafka-sas locally and operate it. */
+@Command(name = "kafka-sas-ops", mixinStandardHelpOptions = true, version = "kafka-sas 0.1.0",
+    description = "Runs kafka-sas locally and operates it.",
+    subcommands = {LocalCommand.class, TopicsCommand.class, RegistryCommand.class, TailCommand.class})
+public final class OpsMain {
+
+    private OpsMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command tree, for tests to run in-process. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new OpsMain());
+    }
+}

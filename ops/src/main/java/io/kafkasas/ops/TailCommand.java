@@ -1,0 +1,91 @@
+package io.kafkasas.ops;
+
+import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.registry.SchemaRegistryClients;
+import io.kafkasas.schemas.serde.AvroSerdes;
+import io.kafkasas.schemas.serde.UndecodableRecordException;
+import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.schemas.topics.Topics;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Prints a kafka-sas topic's records decoded (through the registry) as JSON, one per line. */
+@Command(name = "tail", mixinStandardHelpOptions = true,
+    description = "Prints records of a kafka-sas topic, decoded, as JSON lines.",
+    footer = {"", "Example:", "  tail sas.task-requests --config .sas-local/local.properties --max 10"})
+public final class TailCommand implements Callable<Integer> {
+
+    @Mixin
+    Settings settings;
+
+    @Parameters(index = "0", paramLabel = "TOPIC", description = "Topic name, e.g. sas.task-status.")
+    String topicName;
+
+    @Option(names = "--max", description = "Stop after this many records (default ${DEFAULT-VALUE}).")
+    int max = 100;
+
+    @Option(names = "--timeout", description = "Stop after this long without a new record (default ${DEFAULT-VALUE}).")
+    Duration idle = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, String> loaded = settings.load();
+        SasConfig config = new SasConfig(SasConfig.define(new ConfigDef()), loaded);
+        Topics topics = new Topics(config.topicNames(),
+            new AvroSerdes(SchemaRegistryClients.create(config.schemaRegistry()), false));
+        Topic<?, ?> topic = topics.all().stream().filter(t -> t.name().equals(topicName)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("'" + topicName + "' is not a kafka-sas topic; known: "
+                + config.topicNames().all()));
+        Map<String, Object> props = config.kafkaProperties();
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        PrintWriter out = spec.commandLine().getOut();
+        int printed = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topicName).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Instant lastRecord = Instant.now();
+            while (printed < max && Instant.now().isBefore(lastRecord.plus(idle))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    lastRecord = Instant.now();
+                    if (printed++ < max) {
+                        out.println(decode(topic, record));
+                    }
+                }
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String decode(Topic<?, ?> topic, ConsumerRecord<byte[], byte[]> record) {
+        try {
+            Object value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            return String.valueOf(value);
+        } catch (UndecodableRecordException e) {
+            return "{\"undecodable\": \"" + e.at(record).getMessage().replace("\"", "'") + "\", \"offset\": "
+                + record.offset() + "}";
+        }
+    }
+}

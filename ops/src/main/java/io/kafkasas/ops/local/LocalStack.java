@@ -1,0 +1,160 @@
+package io.kafkasas.ops.local;
+
+import io.kafkasas.kafka.KafkaCluster;
+import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
+import io.kafkasas.ops.topics.ProvisioningConfig;
+import io.kafkasas.ops.topics.TopicProvisioner;
+import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Everything kafka-sas needs on one machine, started in order:
+ * <ol>
+ *   <li>a real Kafka broker (KRaft) as a child process, data under {@code <dir>/kafka};</li>
+ *   <li>the local schema registry, journalled to {@code <dir>/registry.jsonl};</li>
+ *   <li>every kafka-sas topic, provisioned with replication factor 1;</li>
+ *   <li>{@code <dir>/local.properties}: the settings other processes (apps, CLI) use to join.</li>
+ * </ol>
+ * Started again on the same directory it keeps its topics, records and schemas.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final int PREFERRED_KAFKA_PORT = 19092;
+    public static final int PREFERRED_REGISTRY_PORT = 18081;
+
+    private final Path dir;
+    private final ChildBroker broker;
+    private final LocalSchemaRegistryServer registry;
+    private final List<TopicProvisioner.Result> topics;
+
+    private LocalStack(Path dir, ChildBroker broker, LocalSchemaRegistryServer registry,
+                       List<TopicProvisioner.Result> topics) {
+        this.dir = dir;
+        this.broker = broker;
+        this.registry = registry;
+        this.topics = topics;
+    }
+
+    /** Starts the stack under {@code dir}; port 0 takes the preferred port if free, else any free one. */
+    public static LocalStack start(Path dir, int kafkaPort, int registryPort) throws IOException {
+        Files.createDirectories(dir);
+        int kafka = kafkaPort != 0 ? kafkaPort : choosePort(PREFERRED_KAFKA_PORT, 2);
+        int schemaRegistry = registryPort != 0 ? registryPort : choosePort(PREFERRED_REGISTRY_PORT, 1);
+        ChildBroker broker = ChildBroker.start(dir.resolve("kafka"), kafka);
+        LocalSchemaRegistryServer registry = null;
+        try {
+            registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), schemaRegistry);
+            Map<String, String> settings = new TreeMap<>();
+            settings.put(SasConfig.KAFKA_PREFIX + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers());
+            settings.put(SchemaRegistryConfig.URL, registry.url());
+            settings.put(ProvisioningConfig.REPLICATION_FACTOR, "1");
+            ProvisioningConfig config = new ProvisioningConfig(settings);
+            List<TopicProvisioner.Result> topics;
+            try (Admin admin = Admin.create(config.kafkaProperties())) {
+                topics = new TopicProvisioner(admin).provision(config.plan(), false);
+            }
+            writeSettings(dir.resolve("local.properties"), settings);
+            return new LocalStack(dir, broker, registry, topics);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(registry, broker);
+            throw e;
+        } catch (ExecutionException e) {
+            closeQuietly(registry, broker);
+            throw new IllegalStateException("Cannot provision the topics: " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(registry, broker);
+            throw new IllegalStateException("Interrupted while starting the local stack", e);
+        }
+    }
+
+    private static int choosePort(int preferred, int consecutive) {
+        for (int i = 0; i < consecutive; i++) {
+            if (!isFree(preferred + i)) {
+                return consecutive == 1 ? KafkaCluster.freePort() : freePair();
+            }
+        }
+        return preferred;
+    }
+
+    private static int freePair() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = KafkaCluster.freePort();
+            if (port < 65535 && isFree(port + 1)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("No two consecutive free ports on 127.0.0.1 for Kafka and its controller");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort() == port;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void writeSettings(Path file, Map<String, String> settings) {
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            properties.store(writer, "kafka-sas local stack: pass this file to the apps and the CLI");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource != null) {
+                try {
+                    resource.close();
+                } catch (Exception ignored) {
+                    // already failing: the first error is the one to report
+                }
+            }
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public long brokerPid() {
+        return broker.pid();
+    }
+
+    public Path settingsFile() {
+        return dir.resolve("local.properties");
+    }
+
+    public List<TopicProvisioner.Result> topics() {
+        return topics;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(registry, broker);
+    }
+}

@@ -1,0 +1,9 @@
+package io.kafkasas.schemas.registry;
+
+/** The registry refused the credentials (401) or the operation (403): check the basic-auth user info. */
+public final class RegistryAccessDeniedException extends SchemaRegistryException {
+
+    public RegistryAccessDeniedException(int httpStatus, int errorCode, String message) {
+        super(httpStatus, errorCode, message);
+    }
+}

@@ -1,0 +1,75 @@
+package io.kafkasas.schemas.topics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The names of every kafka-sas topic, under one prefix (default {@code sas.}). Task topics are one per queue:
+ * {@code <prefix>tasks.<queue>}, so a slow queue never holds up the partitions of another.
+ */
+public record TopicNames(String prefix, List<String> queues) {
+
+    /** Kafka's legal topic characters; a queue name becomes part of a topic name. */
+    public static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]+");
+    public static final String DEFAULT_PREFIX = "sas.";
+    public static final String DEFAULT_QUEUE = "default";
+
+    public TopicNames {
+        if (!prefix.isEmpty() && !LEGAL.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("Topic prefix '" + prefix + "' may only contain a-z A-Z 0-9 . _ -");
+        }
+        if (queues.isEmpty()) {
+            throw new IllegalArgumentException("At least one queue is needed");
+        }
+        for (String queue : queues) {
+            if (!LEGAL.matcher(queue).matches()) {
+                throw new IllegalArgumentException("Queue name '" + queue + "' may only contain a-z A-Z 0-9 . _ -");
+            }
+        }
+        queues = List.copyOf(queues);
+    }
+
+    public static TopicNames defaults() {
+        return new TopicNames(DEFAULT_PREFIX, List.of(DEFAULT_QUEUE));
+    }
+
+    public String taskRequests() {
+        return prefix + "task-requests";
+    }
+
+    public String tasks(String queue) {
+        if (!queues.contains(queue)) {
+            throw new IllegalArgumentException("Unknown queue '" + queue + "'; configured queues: " + queues);
+        }
+        return prefix + "tasks." + queue;
+    }
+
+    public String taskStatus() {
+        return prefix + "task-status";
+    }
+
+    public String heartbeats() {
+        return prefix + "heartbeats";
+    }
+
+    public String agentCommands() {
+        return prefix + "agent-commands";
+    }
+
+    public String schedules() {
+        return prefix + "schedules";
+    }
+
+    public String deadLetters() {
+        return prefix + "dead-letters";
+    }
+
+    /** Every topic name, task topics included. */
+    public List<String> all() {
+        List<String> all = new ArrayList<>(List.of(taskRequests(), taskStatus(), heartbeats(), agentCommands(),
+            schedules(), deadLetters()));
+        queues.forEach(q -> all.add(tasks(q)));
+        return List.copyOf(all);
+    }
+}

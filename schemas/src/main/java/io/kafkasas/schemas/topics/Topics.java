@@ -1,0 +1,92 @@
+package io.kafkasas.schemas.topics;
+
+import io.kafkasas.avro.AgentCommand;
+import io.kafkasas.avro.AgentHeartbeat;
+import io.kafkasas.avro.DeadLetter;
+import io.kafkasas.avro.Schedule;
+import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.schemas.serde.AvroSerdes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The immutable catalogue of kafka-sas topics: name, key serde and value serde of each. Keys are strings (task,
+ * agent or schedule id), except dead letters, whose key is the original record's key bytes, kept as they were.
+ */
+public final class Topics {
+
+    private final TopicNames names;
+    private final Topic<String, TaskRequest> taskRequests;
+    private final Map<String, Topic<String, TaskEvent>> tasksByQueue;
+    private final Topic<String, TaskStatus> taskStatus;
+    private final Topic<String, AgentHeartbeat> heartbeats;
+    private final Topic<String, AgentCommand> agentCommands;
+    private final Topic<String, Schedule> schedules;
+    private final Topic<byte[], DeadLetter> deadLetters;
+
+    public Topics(TopicNames names, AvroSerdes serdes) {
+        Serde<String> key = Serdes.String();
+        this.names = names;
+        this.taskRequests = new Topic<>(names.taskRequests(), key, serdes.forValues(TaskRequest.class));
+        Serde<TaskEvent> taskEvents = serdes.forValues(TaskEvent.class);
+        this.tasksByQueue = names.queues().stream().collect(Collectors.toUnmodifiableMap(Function.identity(),
+            q -> new Topic<>(names.tasks(q), key, taskEvents)));
+        this.taskStatus = new Topic<>(names.taskStatus(), key, serdes.forValues(TaskStatus.class));
+        this.heartbeats = new Topic<>(names.heartbeats(), key, serdes.forValues(AgentHeartbeat.class));
+        this.agentCommands = new Topic<>(names.agentCommands(), key, serdes.forValues(AgentCommand.class));
+        this.schedules = new Topic<>(names.schedules(), key, serdes.forValues(Schedule.class));
+        this.deadLetters = new Topic<>(names.deadLetters(), Serdes.ByteArray(), serdes.forValues(DeadLetter.class));
+    }
+
+    public TopicNames names() {
+        return names;
+    }
+
+    public Topic<String, TaskRequest> taskRequests() {
+        return taskRequests;
+    }
+
+    /** The task topic of {@code queue}; an unknown queue is an error that names the known ones. */
+    public Topic<String, TaskEvent> tasks(String queue) {
+        Topic<String, TaskEvent> topic = tasksByQueue.get(queue);
+        if (topic == null) {
+            throw new IllegalArgumentException("Unknown queue '" + queue + "'; configured queues: " + names.queues());
+        }
+        return topic;
+    }
+
+    public Topic<String, TaskStatus> taskStatus() {
+        return taskStatus;
+    }
+
+    public Topic<String, AgentHeartbeat> heartbeats() {
+        return heartbeats;
+    }
+
+    public Topic<String, AgentCommand> agentCommands() {
+        return agentCommands;
+    }
+
+    public Topic<String, Schedule> schedules() {
+        return schedules;
+    }
+
+    public Topic<byte[], DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+
+    /** Every topic, task topics included. */
+    public List<Topic<?, ?>> all() {
+        List<Topic<?, ?>> all = new ArrayList<>(List.of(taskRequests, taskStatus, heartbeats, agentCommands,
+            schedules, deadLetters));
+        names.queues().forEach(q -> all.add(tasksByQueue.get(q)));
+        return List.copyOf(all);
+    }
+}
