@@ -52,8 +52,10 @@ public class SasConfig extends AbstractConfig {
     public static void validate(ConfigDef definition, Map<String, String> originals) {
         List<String> problems = new ArrayList<>();
         for (ConfigValue value : definition.validateAll(originals).values()) {
-            for (String message : value.errorMessages()) {
-                problems.add(value.name() + " (" + ConfigSource.envNameOf(value.name()) + "): " + message);
+            // the first message says it; Kafka adds "must be non-null" after a value it could not parse
+            if (!value.errorMessages().isEmpty()) {
+                problems.add(value.name() + " (" + ConfigSource.envNameOf(value.name()) + "): "
+                    + value.errorMessages().get(0));
             }
         }
         if (!problems.isEmpty()) {

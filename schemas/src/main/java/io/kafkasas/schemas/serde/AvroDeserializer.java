@@ -1,5 +1,6 @@
 package io.kafkasas.schemas.serde;
 
+import io.kafkasas.schemas.Contracts;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.schemas.registry.SchemaNotFoundException;
 import io.kafkasas.schemas.registry.SchemaRegistryClient;
@@ -25,6 +26,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
+    static {
+        Contracts.trust();
+    }
+
     private final Class<T> type;
     private final Schema readerSchema;
     private final SpecificData model;
@@ -33,7 +38,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
 
     public AvroDeserializer(Class<T> type, SchemaRegistryClient registry) {
         this.type = type;
-        this.model = SpecificData.getForClass(type);
+        this.model = Contracts.model();
         this.readerSchema = model.getSchema(type);
         this.registry = registry;
     }

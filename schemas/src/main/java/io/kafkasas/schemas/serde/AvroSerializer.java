@@ -1,5 +1,6 @@
 package io.kafkasas.schemas.serde;
 
+import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.registry.SchemaRegistryClient;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
@@ -10,7 +11,6 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -22,6 +22,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code <topic>-value} (or {@code -key}) on first use - or, with auto-registration off, looking it up.
  */
 public final class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
+
+    static {
+        Contracts.trust();
+    }
 
     private SchemaRegistryClient registry;
     private boolean autoRegister;
@@ -72,7 +76,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     private SpecificDatumWriter<T> writerFor(T record) {
         if (writer == null || schema != record.getSchema()) {
             schema = record.getSchema();
-            writer = new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
+            writer = new SpecificDatumWriter<>(schema, Contracts.model());
         }
         return writer;
     }
