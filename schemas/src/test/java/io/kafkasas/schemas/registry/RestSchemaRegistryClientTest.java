@@ -113,7 +113,7 @@ class RestSchemaRegistryClientTest {
         answer(404, "{\"error_code\":40403,\"message\":\"Schema 99 not found\"}");
         assertThatThrownBy(() -> client.schemaById(99)).isInstanceOf(SchemaNotFoundException.class);
 
-        answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with an earlier schema\"}");
+        answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible\"}");
         assertThatThrownBy(() -> client.register("t-value", SCHEMA)).isInstanceOf(IncompatibleSchemaException.class)
             .hasMessageContaining("incompatible");
 
