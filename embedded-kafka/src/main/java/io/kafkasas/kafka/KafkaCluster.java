@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,9 +86,7 @@ public final class KafkaCluster implements AutoCloseable {
             for (int node = 0; node < nodeCount; node++) {
                 cluster.format(node, clusterId);
             }
-            for (int node = 0; node < nodeCount; node++) {
-                cluster.startNode(node);
-            }
+            cluster.startAll();
             cluster.awaitReady(nodeCount);
         } catch (RuntimeException e) {
             cluster.close();
@@ -120,24 +120,45 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     /** Stops node {@code node} (0-based) as a controlled shutdown; its data stays. */
-    public synchronized void stopNode(int node) {
-        KafkaRaftServer server = servers[node];
+    public void stopNode(int node) {
+        KafkaRaftServer server;
+        synchronized (this) {
+            server = servers[node];
+            servers[node] = null;
+        }
         if (server != null) {
             server.shutdown();
             server.awaitShutdown();
-            servers[node] = null;
             LOG.info("Kafka node {} stopped", node + 1);
         }
     }
 
     /** Starts node {@code node} (0-based) again on its old ports and data. */
-    public synchronized void startNode(int node) {
-        if (servers[node] != null) {
-            return;
+    public void startNode(int node) {
+        synchronized (this) {
+            if (servers[node] != null) {
+                return;
+            }
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(nodeProperties(node), false), Time.SYSTEM);
         server.startup();
-        servers[node] = server;
+        synchronized (this) {
+            servers[node] = server;
+        }
+    }
+
+    /** Starts every node at once: a node's start-up waits for a controller quorum, which needs the others. */
+    private void startAll() {
+        List<CompletableFuture<Void>> starts = new ArrayList<>();
+        for (int node = 0; node < nodeCount; node++) {
+            int n = node;
+            starts.add(CompletableFuture.runAsync(() -> startNode(n)));
+        }
+        try {
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Waits until {@code expectedBrokers} brokers are registered and answering. */
@@ -169,15 +190,24 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops every node at once: stopped one by one, the last nodes lose their controller quorum and each waits
+     * out its controlled-shutdown time-out (minutes for a 3-node cluster).
+     */
     @Override
-    public synchronized void close() {
-        for (int node = nodeCount - 1; node >= 0; node--) {
-            try {
-                stopNode(node);
-            } catch (RuntimeException e) {
-                LOG.warn("Kafka node {} did not stop cleanly: {}", node + 1, e.toString());
-            }
+    public void close() {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (int node = 0; node < nodeCount; node++) {
+            int n = node;
+            stops.add(CompletableFuture.runAsync(() -> {
+                try {
+                    stopNode(n);
+                } catch (RuntimeException e) {
+                    LOG.warn("Kafka node {} did not stop cleanly: {}", n + 1, e.toString());
+                }
+            }));
         }
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
     }
 
     private Properties nodeProperties(int node) {
