@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -40,27 +42,48 @@ public final class TopicProvisioner {
         throws ExecutionException, InterruptedException {
         Set<String> existing = admin.listTopics().names().get();
         List<TopicSpec> missing = plan.stream().filter(t -> !existing.contains(t.name())).toList();
-        List<TopicSpec> present = plan.stream().filter(t -> existing.contains(t.name())).toList();
+        List<TopicSpec> present = new ArrayList<>(plan.stream().filter(t -> existing.contains(t.name())).toList());
         List<Result> results = new ArrayList<>();
-        if (!missing.isEmpty() && !verifyOnly) {
-            create(missing);
+        if (verifyOnly) {
+            missing.forEach(t -> results.add(new Result(t.name(), Outcome.MISSING, List.of())));
+        } else {
+            for (TopicSpec spec : create(missing)) {
+                results.add(new Result(spec.name(), Outcome.CREATED, List.of()));
+            }
+            // a topic another provisioner (or a lagging listing) hid from us is compared, not reported created
+            missing.stream().filter(t -> results.stream().noneMatch(r -> r.topic().equals(t.name())))
+                .forEach(present::add);
         }
-        missing.forEach(t -> results.add(new Result(t.name(), verifyOnly ? Outcome.MISSING : Outcome.CREATED,
-            List.of())));
         results.addAll(compare(present));
         return results;
     }
 
-    private void create(List<TopicSpec> missing) throws ExecutionException, InterruptedException {
-        List<NewTopic> topics = missing.stream()
+    /** Creates {@code missing}; returns those this call created (not those that turned out to exist). */
+    private List<TopicSpec> create(List<TopicSpec> missing) throws ExecutionException, InterruptedException {
+        Map<String, KafkaFuture<Void>> futures = admin.createTopics(missing.stream()
             .map(t -> new NewTopic(t.name(), t.partitions(), t.replicationFactor()).configs(t.configs()))
-            .toList();
-        try {
-            admin.createTopics(topics).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e; // another provisioner won a race: its topics are compared on the next run
+            .toList()).values();
+        List<TopicSpec> created = new ArrayList<>();
+        for (TopicSpec spec : missing) {
+            try {
+                futures.get(spec.name()).get();
+                created.add(spec);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
             }
+        }
+        awaitVisible(created);
+        return created;
+    }
+
+    /** Waits (bounded) until the brokers' metadata shows the new topics, so what runs next finds them. */
+    private void awaitVisible(List<TopicSpec> created) throws ExecutionException, InterruptedException {
+        Set<String> names = created.stream().map(TopicSpec::name).collect(Collectors.toSet());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!admin.listTopics().names().get().containsAll(names) && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
         }
     }
 

@@ -1,0 +1,74 @@
+package io.kafkasas.ops.topics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.testkit.RealKafka;
+import io.kafkasas.testkit.TestKafka;
+import io.kafkasas.testkit.UniqueNames;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+
+@RealKafka
+class TopicProvisionerIT {
+
+    private static ProvisioningConfig config(TestKafka kafka, String prefix) {
+        return new ProvisioningConfig(Map.of(SasConfig.TOPIC_PREFIX, prefix, SasConfig.QUEUES, "default,reports",
+            SasConfig.KAFKA_PREFIX + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ProvisioningConfig.REPLICATION_FACTOR, "1"));
+    }
+
+    @Test
+    void shouldCreateEveryTopicWithItsConfigsAndChangeNothingWhenRunAgain(TestKafka kafka) throws Exception {
+        ProvisioningConfig config = config(kafka, UniqueNames.topicPrefix());
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            TopicProvisioner provisioner = new TopicProvisioner(admin);
+
+            List<TopicProvisioner.Result> first = provisioner.provision(config.plan(), false);
+            List<TopicProvisioner.Result> second = provisioner.provision(config.plan(), false);
+
+            assertThat(first).hasSize(8).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.CREATED);
+            assertThat(second).hasSize(8).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.UNCHANGED);
+            String schedules = config.topicNames().schedules();
+            String policy = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, schedules)))
+                .all().get().values().iterator().next().get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+            assertThat(policy).isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+    }
+
+    @Test
+    void shouldReportAndNotAlterATopicThatExistsWithOtherSettings(TestKafka kafka) throws Exception {
+        ProvisioningConfig config = config(kafka, UniqueNames.topicPrefix());
+        String heartbeats = config.topicNames().heartbeats();
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            admin.createTopics(List.of(new NewTopic(heartbeats, 1, (short) 1)
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "999999")))).all().get();
+
+            List<TopicProvisioner.Result> results = new TopicProvisioner(admin).provision(config.plan(), false);
+
+            TopicProvisioner.Result result = results.stream().filter(r -> r.topic().equals(heartbeats)).findFirst()
+                .orElseThrow();
+            assertThat(result.outcome()).isEqualTo(TopicProvisioner.Outcome.DIFFERENT);
+            assertThat(result.differences())
+                .contains("partitions 1, planned 3", "retention.ms=999999, planned 3600000");
+            assertThat(admin.describeTopics(List.of(heartbeats)).allTopicNames().get().get(heartbeats).partitions())
+                .as("never altered").hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldReportMissingTopicsWhenOnlyVerifying(TestKafka kafka) throws Exception {
+        ProvisioningConfig config = config(kafka, UniqueNames.topicPrefix());
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            assertThat(new TopicProvisioner(admin).provision(config.plan(), true))
+                .allMatch(r -> r.outcome() == TopicProvisioner.Outcome.MISSING);
+            assertThat(admin.listTopics().names().get()).noneMatch(t -> t.startsWith(config.topicNames().prefix()));
+        }
+    }
+}
