@@ -5,7 +5,7 @@ import java.util.TreeMap;
 
 /**
  * Broker settings for small local clusters (tests, the local stack), each one measured to matter on a
- * one-node KRaft cluster: see docs/kafka-notes.md.
+ * one-node KRaft cluster: see docs/local-kafka.md.
  */
 public final class BrokerDefaults {
 

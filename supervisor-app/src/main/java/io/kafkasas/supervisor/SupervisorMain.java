@@ -1,9 +1,7 @@
 package io.kafkasas.supervisor;
 
-import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
 import java.nio.file.Path;
-import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +19,9 @@ public final class SupervisorMain {
     }
 
     public static void main(String[] args) {
-        ConfigDef definition = SasConfig.define(new ConfigDef());
-        Map<String, String> settings = ConfigSource.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
-        SasConfig.validate(definition, settings);
-        LOG.info("supervisor configuration:\n{}", new SasConfig(definition, settings).describe());
+        SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), args.length > 0 ? Path.of(args[0]) : null,
+            System.getenv());
+        LOG.info("supervisor configuration:\n{}", config.describe());
         LOG.error("The supervisor topology is not built yet (issue 4); exiting with code 2.");
         System.exit(2);
     }

@@ -2,6 +2,7 @@ package io.kafkasas.schemas.config;
 
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.TopicNames;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,16 @@ public class SasConfig extends AbstractConfig {
         if (!problems.isEmpty()) {
             throw new ConfigProblemsException(problems);
         }
+    }
+
+    /**
+     * The configuration of an app defined by {@code definition}: {@code file} (may be null) under the {@code SAS_*}
+     * variables of {@code env}, validated as a whole.
+     */
+    public static SasConfig load(ConfigDef definition, Path file, Map<String, String> env) {
+        Map<String, String> settings = ConfigSource.load(file, env);
+        validate(definition, settings);
+        return new SasConfig(definition, settings);
     }
 
     public TopicNames topicNames() {

@@ -37,37 +37,24 @@ public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
         return subject + '\u0000' + schema.toString();
     }
 
+    // a synchronized map's computeIfAbsent holds its lock during the call: registry calls for a new schema are
+    // serialised, which is rare and keeps one call per schema even when many threads ask at once
+
     @Override
     public int register(String subject, Schema schema) {
-        String key = key(subject, schema);
-        Integer id = registeredIds.get(key);
-        if (id == null) {
-            id = delegate.register(subject, schema);
-            registeredIds.put(key, id);
-            schemasById.putIfAbsent(id, schema);
-        }
+        int id = registeredIds.computeIfAbsent(key(subject, schema), k -> delegate.register(subject, schema));
+        schemasById.putIfAbsent(id, schema);
         return id;
     }
 
     @Override
     public Schema schemaById(int id) {
-        Schema schema = schemasById.get(id);
-        if (schema == null) {
-            schema = delegate.schemaById(id);
-            schemasById.put(id, schema);
-        }
-        return schema;
+        return schemasById.computeIfAbsent(id, delegate::schemaById);
     }
 
     @Override
     public RegisteredSchema lookup(String subject, Schema schema) {
-        String key = key(subject, schema);
-        RegisteredSchema found = lookups.get(key);
-        if (found == null) {
-            found = delegate.lookup(subject, schema);
-            lookups.put(key, found);
-        }
-        return found;
+        return lookups.computeIfAbsent(key(subject, schema), k -> delegate.lookup(subject, schema));
     }
 
     @Override
