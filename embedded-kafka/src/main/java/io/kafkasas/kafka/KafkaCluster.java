@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -272,7 +273,7 @@ public final class KafkaCluster implements AutoCloseable {
     @Override
     public String toString() {
         return "KafkaCluster[" + bootstrapServers() + ", running nodes "
-            + java.util.stream.IntStream.range(0, nodeCount).filter(i -> servers[i] != null).mapToObj(i -> "" + (i + 1))
+            + IntStream.range(0, nodeCount).filter(i -> servers[i] != null).mapToObj(i -> "" + (i + 1))
                 .collect(Collectors.joining(",")) + "]";
     }
 }

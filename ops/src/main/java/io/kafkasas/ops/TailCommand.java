@@ -48,8 +48,10 @@ public final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ConfigDef definition = SasConfig.define(new ConfigDef());
         Map<String, String> loaded = settings.load();
-        SasConfig config = new SasConfig(SasConfig.define(new ConfigDef()), loaded);
+        SasConfig.validate(definition, loaded);
+        SasConfig config = new SasConfig(definition, loaded);
         Topics topics = new Topics(config.topicNames(),
             new AvroSerdes(SchemaRegistryClients.create(config.schemaRegistry()), false));
         Topic<?, ?> topic = topics.all().stream().filter(t -> t.name().equals(topicName)).findFirst()

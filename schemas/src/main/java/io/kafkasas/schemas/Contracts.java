@@ -11,8 +11,8 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
  * <p>Avro 1.12 refuses to instantiate classes named by a schema unless they are trusted (a guard against schemas
  * that name arbitrary classes). The generated contract classes in {@code io.kafkasas.avro} are ours, so they are
  * added to whatever the JVM already trusts; nothing else is. Other record classes are trusted the Avro way
- * ({@code org.apache.avro.SERIALIZABLE_PACKAGES}). The serdes and the topic catalogue call {@link #trust()}; code
- * that builds contract records before touching either (a builder fills enum defaults) calls it first.
+ * ({@code org.apache.avro.SERIALIZABLE_PACKAGES}). The serdes trust them by using {@link #model()}; code that
+ * builds contract records before it creates a serde (a builder fills enum defaults) calls {@link #trust()} first.
  */
 public final class Contracts {
 
@@ -36,10 +36,9 @@ public final class Contracts {
     private static final SpecificData MODEL = new SpecificData(Contracts.class.getClassLoader());
 
     static {
-        // every logical type the contracts use, registered once for records nested at any depth (in unions too)
+        // the one logical type the contracts use (timestamp_ms), registered once for records nested at any depth:
+        // each generated class's own model misses those of the records inside its unions and arrays
         MODEL.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
-        MODEL.addLogicalTypeConversion(new TimeConversions.TimestampMicrosConversion());
-        MODEL.addLogicalTypeConversion(new TimeConversions.DateConversion());
     }
 
     private Contracts() {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -84,13 +85,12 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static int choosePort(int preferred, int consecutive) {
-        for (int i = 0; i < consecutive; i++) {
-            if (!isFree(preferred + i)) {
-                return consecutive == 1 ? KafkaCluster.freePort() : freePair();
-            }
+    /** {@code preferred} (and the {@code count - 1} ports after it) if free, else free ones. */
+    private static int choosePort(int preferred, int count) {
+        if (IntStream.range(0, count).allMatch(i -> isFree(preferred + i))) {
+            return preferred;
         }
-        return preferred;
+        return count == 1 ? KafkaCluster.freePort() : freePair();
     }
 
     private static int freePair() {

@@ -47,12 +47,10 @@ public final class TopicProvisioner {
         if (verifyOnly) {
             missing.forEach(t -> results.add(new Result(t.name(), Outcome.MISSING, List.of())));
         } else {
-            for (TopicSpec spec : create(missing)) {
-                results.add(new Result(spec.name(), Outcome.CREATED, List.of()));
-            }
+            List<TopicSpec> created = create(missing);
+            created.forEach(t -> results.add(new Result(t.name(), Outcome.CREATED, List.of())));
             // a topic another provisioner (or a lagging listing) hid from us is compared, not reported created
-            missing.stream().filter(t -> results.stream().noneMatch(r -> r.topic().equals(t.name())))
-                .forEach(present::add);
+            missing.stream().filter(t -> !created.contains(t)).forEach(present::add);
         }
         results.addAll(compare(present));
         return results;

@@ -1,60 +1,57 @@
 package io.kafkasas.schemas.registry;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 
 /**
  * Remembers what never changes in a registry - the schema of an id, the id of a schema under a subject - so a
  * serde makes one registry call per schema, not per record. Everything else goes to the delegate.
+ *
+ * <p>Only answers are cached, never failures, so the maps grow with the schemas that really exist. No lock is
+ * held during a registry call: two threads that miss at once both ask, and get the same answer.
  */
 public final class CachingSchemaRegistryClient implements SchemaRegistryClient {
 
     private final SchemaRegistryClient delegate;
-    private final Map<Integer, Schema> schemasById;
-    private final Map<String, Integer> registeredIds;
-    private final Map<String, RegisteredSchema> lookups;
+    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Integer> registeredIds = new ConcurrentHashMap<>();
+    private final Map<String, RegisteredSchema> lookups = new ConcurrentHashMap<>();
 
-    public CachingSchemaRegistryClient(SchemaRegistryClient delegate, int capacity) {
+    public CachingSchemaRegistryClient(SchemaRegistryClient delegate) {
         this.delegate = delegate;
-        this.schemasById = lru(capacity);
-        this.registeredIds = lru(capacity);
-        this.lookups = lru(capacity);
-    }
-
-    private static <K, V> Map<K, V> lru(int capacity) {
-        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > capacity;
-            }
-        });
     }
 
     private static String key(String subject, Schema schema) {
         return subject + '\u0000' + schema.toString();
     }
 
-    // a synchronized map's computeIfAbsent holds its lock during the call: registry calls for a new schema are
-    // serialised, which is rare and keeps one call per schema even when many threads ask at once
+    private static <K, V> V cached(Map<K, V> cache, K key, Supplier<V> load) {
+        V value = cache.get(key);
+        if (value == null) {
+            value = load.get();
+            cache.putIfAbsent(key, value);
+        }
+        return value;
+    }
 
     @Override
     public int register(String subject, Schema schema) {
-        int id = registeredIds.computeIfAbsent(key(subject, schema), k -> delegate.register(subject, schema));
+        int id = cached(registeredIds, key(subject, schema), () -> delegate.register(subject, schema));
         schemasById.putIfAbsent(id, schema);
         return id;
     }
 
     @Override
     public Schema schemaById(int id) {
-        return schemasById.computeIfAbsent(id, delegate::schemaById);
+        return cached(schemasById, id, () -> delegate.schemaById(id));
     }
 
     @Override
     public RegisteredSchema lookup(String subject, Schema schema) {
-        return lookups.computeIfAbsent(key(subject, schema), k -> delegate.lookup(subject, schema));
+        return cached(lookups, key(subject, schema), () -> delegate.lookup(subject, schema));
     }
 
     @Override

@@ -143,10 +143,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 return send(base, method, pathAndQuery, body);
             } catch (RegistryUnavailableException e) {
                 last = e;
-                LOG.debug("Registry call {} {} on {} failed (attempt {}), retrying: {}",
-                    method, pathAndQuery, base, attempt + 1, e.getMessage());
-                pause(backoff);
-                backoff *= 2;
+                if (attempt < config.maxRetries()) {
+                    LOG.debug("Registry call {} {} on {} failed (attempt {}), retrying: {}",
+                        method, pathAndQuery, base, attempt + 1, e.getMessage());
+                    pause(backoff);
+                    backoff *= 2;
+                }
             }
         }
         throw new RegistryUnavailableException(503, 0, "Schema registry " + baseUris + " unavailable after "

@@ -12,7 +12,7 @@ public final class SchemaRegistryClients {
         SchemaRegistryClient client = config.isMock()
             ? InMemorySchemaRegistry.forMockUrl(config.urls().get(0))
             : new RestSchemaRegistryClient(config);
-        return new CachingSchemaRegistryClient(client, config.cacheCapacity());
+        return new CachingSchemaRegistryClient(client);
     }
 
     public static SchemaRegistryClient create(Map<?, ?> configs) {

@@ -22,7 +22,6 @@ public final class SchemaRegistryConfig extends AbstractConfig {
     public static final String MAX_RETRIES = "schema.registry.max.retries";
     public static final String RETRY_BACKOFF_MS = "schema.registry.retry.backoff.ms";
     public static final String AUTO_REGISTER = "schema.registry.auto.register.schemas";
-    public static final String CACHE_CAPACITY = "schema.registry.cache.capacity";
     public static final String SSL_PREFIX = "schema.registry.ssl.";
     public static final String TRUSTSTORE_LOCATION = SSL_PREFIX + "truststore.location";
     public static final String TRUSTSTORE_PASSWORD = SSL_PREFIX + "truststore.password";
@@ -54,8 +53,6 @@ public final class SchemaRegistryConfig extends AbstractConfig {
                 "First back-off between registry retries, doubled on each retry, in milliseconds.")
             .define(AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Whether serializers register their schema; if false the schema must already be registered.")
-            .define(CACHE_CAPACITY, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
-                "Schemas and ids each client keeps in memory.")
             .define(TRUSTSTORE_LOCATION, Type.STRING, null, Importance.LOW, "Truststore for https registry URLs.")
             .define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password of the truststore.")
             .define(TRUSTSTORE_TYPE, Type.STRING, "PKCS12", Importance.LOW, "Truststore type (PKCS12 or JKS).")
@@ -95,7 +92,4 @@ public final class SchemaRegistryConfig extends AbstractConfig {
         return getBoolean(AUTO_REGISTER);
     }
 
-    public int cacheCapacity() {
-        return getInt(CACHE_CAPACITY);
-    }
 }

@@ -1,7 +1,7 @@
 package io.kafkasas.schemas.serde;
 
-import io.kafkasas.schemas.Contracts;
 import io.kafkasas.avro.DeadLetterReason;
+import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.registry.SchemaNotFoundException;
 import io.kafkasas.schemas.registry.SchemaRegistryClient;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -26,20 +25,14 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
-    static {
-        Contracts.trust();
-    }
-
     private final Class<T> type;
     private final Schema readerSchema;
-    private final SpecificData model;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
     private SchemaRegistryClient registry;
 
     public AvroDeserializer(Class<T> type, SchemaRegistryClient registry) {
         this.type = type;
-        this.model = Contracts.model();
-        this.readerSchema = model.getSchema(type);
+        this.readerSchema = Contracts.model().getSchema(type);
         this.registry = registry;
     }
 
@@ -89,7 +82,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
                 throw new UndecodableRecordException(DeadLetterReason.UNKNOWN_SCHEMA, topic, data, "Schema id " + id
                     + " is not in the schema registry - written against another registry?", e);
             }
-            reader = new SpecificDatumReader<>(writer, readerSchema, model);
+            reader = new SpecificDatumReader<>(writer, readerSchema, Contracts.model());
             readersByWriterId.put(id, reader);
         }
         return reader;

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -17,21 +18,21 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes Avro records (specific, or generic ones for tools and tests) in the Confluent wire format,
- * registering the record's schema under
- * {@code <topic>-value} (or {@code -key}) on first use - or, with auto-registration off, looking it up.
+ * Writes Avro records (specific, or generic ones for tools and tests) in the Confluent wire format, registering
+ * the record's schema under {@code <topic>-value} (or {@code -key}) on first use - or, with auto-registration
+ * off, looking it up. The schema id is remembered per topic, so a record costs no registry work and no
+ * schema-to-JSON rendering; safe for a producer's many sending threads.
  */
 public final class AvroSerializer<T extends IndexedRecord> implements Serializer<T> {
 
-    static {
-        Contracts.trust();
+    /** What writing records of one schema needs: its writer and its id under each topic's subject. */
+    private record Encoding<T>(Schema schema, SpecificDatumWriter<T> writer, Map<String, Integer> idsByTopic) {
     }
 
     private SchemaRegistryClient registry;
     private boolean autoRegister;
     private boolean isKey;
-    private Schema schema;
-    private SpecificDatumWriter<T> writer;
+    private volatile Encoding<T> encoding;
 
     /** For Kafka to create by class name; {@link #configure} then reads {@code schema.registry.*}. */
     public AvroSerializer() {
@@ -56,14 +57,13 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         if (record == null) {
             return null; // a tombstone stays a tombstone
         }
-        String subject = WireFormat.subject(topic, isKey);
-        int id = autoRegister ? registry.register(subject, record.getSchema())
-            : registry.lookup(subject, record.getSchema()).id();
+        Encoding<T> current = encodingFor(record.getSchema());
+        int id = current.idsByTopic().computeIfAbsent(topic, t -> schemaId(t, current.schema()));
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(ByteBuffer.allocate(WireFormat.HEADER_SIZE).put(WireFormat.MAGIC_BYTE).putInt(id).array());
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writerFor(record).write(record, encoder);
+            current.writer().write(record, encoder);
             encoder.flush();
             return out.toByteArray();
         } catch (IOException | RuntimeException e) {
@@ -72,13 +72,20 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private SpecificDatumWriter<T> writerFor(T record) {
-        if (writer == null || schema != record.getSchema()) {
-            schema = record.getSchema();
-            writer = new SpecificDatumWriter<>(schema, Contracts.model());
+    private int schemaId(String topic, Schema schema) {
+        String subject = WireFormat.subject(topic, isKey);
+        return autoRegister ? registry.register(subject, schema) : registry.lookup(subject, schema).id();
+    }
+
+    /** Records of one class share one schema instance, so the identity check almost always hits. */
+    private Encoding<T> encodingFor(Schema schema) {
+        Encoding<T> current = encoding;
+        if (current == null || current.schema() != schema) {
+            current = new Encoding<>(schema, new SpecificDatumWriter<>(schema, Contracts.model()),
+                new ConcurrentHashMap<>());
+            encoding = current;
         }
-        return writer;
+        return current;
     }
 
     @Override

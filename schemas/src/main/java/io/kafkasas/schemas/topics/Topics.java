@@ -7,7 +7,6 @@ import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
-import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.serde.AvroSerdes;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,6 @@ public final class Topics {
     private final Topic<byte[], DeadLetter> deadLetters;
 
     public Topics(TopicNames names, AvroSerdes serdes) {
-        Contracts.trust();
         Serde<String> key = Serdes.String();
         this.names = names;
         this.taskRequests = new Topic<>(names.taskRequests(), key, serdes.forValues(TaskRequest.class));

@@ -11,11 +11,13 @@ import io.kafkasas.schemas.registry.InMemorySchemaRegistry;
 import io.kafkasas.schemas.registry.RegisteredSchema;
 import io.kafkasas.schemas.registry.SchemaRegistryClient;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +66,24 @@ class AvroSerdeTest {
         byte[] bytes = serializer.serialize("tasks", ContractSamples.taskEvent());
 
         assertThat(deserializer.deserialize("tasks", bytes)).isEqualTo(ContractSamples.taskEvent());
+    }
+
+    @Test
+    void shouldAskTheRegistryOncePerTopicNotPerRecord() {
+        AtomicInteger calls = new AtomicInteger();
+        SchemaRegistryClient counting = (SchemaRegistryClient) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {SchemaRegistryClient.class}, (proxy, method, args) -> {
+                calls.incrementAndGet();
+                return method.invoke(registry, args);
+            });
+        AvroSerializer<TaskEvent> serializer = new AvroSerializer<>(counting, true, false);
+
+        for (int i = 0; i < 1000; i++) {
+            byte[] bytes = serializer.serialize(i % 2 == 0 ? "a" : "b", ContractSamples.taskEvent());
+            assertThat(ByteBuffer.wrap(bytes, 1, 4).getInt()).isEqualTo(registry.latest("a-value").id());
+        }
+
+        assertThat(calls).hasValue(2);
     }
 
     @Test
