@@ -1,15 +1,15 @@
 package io.kafkasas.scheduler;
 
-import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.config.ConfigProblemsException;
 import java.nio.file.Path;
-import org.apache.kafka.common.config.ConfigDef;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler's entry point: {@code java -jar scheduler-app.jar [config.properties]}, with {@code SAS_*}
- * environment variables over the file. So far it validates and logs its configuration; the task intake
- * arrives with issue 3, and until then it exits with code 2.
+ * environment variables over the file. Exit codes: 0 after a graceful stop (SIGTERM), 2 for invalid configuration.
  */
 public final class SchedulerMain {
 
@@ -18,11 +18,22 @@ public final class SchedulerMain {
     private SchedulerMain() {
     }
 
-    public static void main(String[] args) {
-        SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), args.length > 0 ? Path.of(args[0]) : null,
-            System.getenv());
-        LOG.info("scheduler configuration:\n{}", config.describe());
-        LOG.error("The task intake is not built yet (issue 3); exiting with code 2.");
-        System.exit(2);
+    public static void main(String[] args) throws InterruptedException {
+        SchedulerConfig config;
+        try {
+            config = SchedulerConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        } catch (ConfigProblemsException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("scheduler configuration:\n{}", config.shared().describe());
+        SchedulerApp app = SchedulerApp.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "scheduler-shutdown"));
+        stopped.await();
     }
 }

@@ -1,6 +1,9 @@
 package io.kafkasas.schemas.config;
 
+import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.schemas.serde.AvroSerdes;
+import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.schemas.topics.TopicNames;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,6 +79,13 @@ public class SasConfig extends AbstractConfig {
 
     public TopicNames topicNames() {
         return new TopicNames(getString(TOPIC_PREFIX), getList(QUEUES));
+    }
+
+    /** The topic catalogue, with serdes on the configured schema registry. */
+    public Topics topics() {
+        SchemaRegistryConfig registry = schemaRegistry();
+        AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(registry), registry.autoRegister());
+        return new Topics(topicNames(), serdes);
     }
 
     public SchemaRegistryConfig schemaRegistry() {

@@ -4,12 +4,10 @@ import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -52,15 +50,8 @@ public final class UndecodableRecordException extends SerializationException {
 
     /** The same failure, placed at the record it came from. */
     public UndecodableRecordException at(int partition, long offset, byte[] key, byte[] value, Headers headers) {
-        Map<String, ByteBuffer> copy = new LinkedHashMap<>();
-        if (headers != null) {
-            for (Header header : headers) {
-                byte[] bytes = header.value() == null ? new byte[0] : header.value();
-                copy.put(header.key(), ByteBuffer.wrap(bytes));
-            }
-        }
         return new UndecodableRecordException(reason, topic, partition, offset, key, value == null ? this.value : value,
-            copy, getMessage(), getCause());
+            DeadLetters.copy(headers), getMessage(), getCause());
     }
 
     /** The same failure, placed at {@code record}. */
@@ -92,18 +83,9 @@ public final class UndecodableRecordException extends SerializationException {
 
     /** The dead letter for this record, written by {@code producedBy} at {@code now}. */
     public DeadLetter toDeadLetter(String producedBy, Instant now) {
-        return DeadLetter.newBuilder()
-            .setReason(reason)
-            .setMessage(getMessage())
-            .setSourceTopic(topic)
-            .setSourcePartition(partition)
-            .setSourceOffset(offset)
-            .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-            .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
-            .setOriginalHeaders(headers)
-            .setProducedBy(producedBy)
-            .setTimestamp(now)
-            .build();
+        DeadLetter.Builder letter = DeadLetters.of(reason, getMessage(), topic, partition, offset, key, value, null)
+            .setOriginalHeaders(headers);
+        return DeadLetters.build(letter, producedBy, now);
     }
 
     public DeadLetterReason reason() {

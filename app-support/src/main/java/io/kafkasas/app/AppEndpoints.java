@@ -1,0 +1,31 @@
+package io.kafkasas.app;
+
+import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.app.HttpApi.Route;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The routes every app serves: {@code GET /health} (200 when ready and live, else 503; {@code ?probe=live} answers
+ * liveness only) and {@code GET /metrics} (Prometheus text), plus the app's own routes.
+ */
+public final class AppEndpoints {
+
+    private AppEndpoints() {
+    }
+
+    public static HttpApi start(HttpSettings settings, Supplier<Health> health, AppMetrics metrics,
+                                Map<String, Route> appRoutes) {
+        Map<String, Route> routes = new LinkedHashMap<>(appRoutes);
+        routes.put("/health", exchange -> {
+            Health now = health.get();
+            boolean liveOnly = "probe=live".equals(exchange.getRequestURI().getQuery());
+            int status = liveOnly ? (now.live() ? 200 : 503) : now.httpStatus();
+            return Response.json(status, Map.of("ready", now.ready(), "live", now.live(), "state", now.state()));
+        });
+        routes.put("/metrics", exchange ->
+            Response.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+        return HttpApi.start(settings, routes);
+    }
+}

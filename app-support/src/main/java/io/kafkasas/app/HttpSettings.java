@@ -1,0 +1,26 @@
+package io.kafkasas.app;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/** Where an app's HTTP endpoints (health, metrics, API) listen. */
+public record HttpSettings(String host, int port) {
+
+    public static final String HOST = "http.host";
+    public static final String PORT = "http.port";
+
+    /** Adds the HTTP keys to {@code def}; {@code defaultPort} differs per app so they can share a machine. */
+    public static ConfigDef define(ConfigDef def, int defaultPort) {
+        return def.define(HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+                "Address the HTTP endpoints bind to; 0.0.0.0 in a container.")
+            .define(PORT, Type.INT, defaultPort, Range.between(0, 65535), Importance.MEDIUM,
+                "Port of the HTTP endpoints (health, metrics, API); 0 takes any free port.");
+    }
+
+    public static HttpSettings from(AbstractConfig config) {
+        return new HttpSettings(config.getString(HOST), config.getInt(PORT));
+    }
+}

@@ -1,0 +1,107 @@
+package io.kafkasas.scheduler;
+
+import io.kafkasas.app.AppEndpoints;
+import io.kafkasas.app.AppMetrics;
+import io.kafkasas.app.Health;
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.scheduler.http.TaskApi;
+import io.kafkasas.scheduler.intake.IntakeTopology;
+import io.kafkasas.scheduler.intake.RequestValidator;
+import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.schemas.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The scheduler wired by hand: the intake topology, the HTTP API, and health and metrics. */
+public final class SchedulerApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerApp.class);
+
+    private final SchedulerConfig config;
+    private final Clock clock;
+    private final AppMetrics metrics;
+    private final KafkaStreams streams;
+    private final TaskClient client;
+    private final HttpApi http;
+
+    private SchedulerApp(SchedulerConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = new AppMetrics("scheduler");
+        Topics topics = config.shared().topics();
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        this.streams = new KafkaStreams(IntakeTopology.build(config, topics, metrics.registry(), clock), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("A scheduler stream thread failed; replacing it (its tasks resume from the last commit)", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        metrics.bind(streams);
+        this.client = TaskClient.create(config.shared());
+        this.http = AppEndpoints.start(config.http(), this::health, metrics,
+            TaskApi.routes(client, new RequestValidator(config), this::firstTaskOf, clock));
+    }
+
+    /** Starts the scheduler; {@link #close()} stops it. */
+    public static SchedulerApp start(SchedulerConfig config, Clock clock) {
+        SchedulerApp app = new SchedulerApp(config, clock);
+        app.streams.start();
+        LOG.info("Scheduler {} started; HTTP on {}", config.applicationId(), app.http.url());
+        return app;
+    }
+
+    public Health health() {
+        State state = streams.state();
+        boolean ready = state == State.RUNNING || state == State.REBALANCING;
+        boolean live = state != State.ERROR && state != State.PENDING_ERROR && state != State.NOT_RUNNING;
+        return new Health(ready, live, state.name());
+    }
+
+    /** The task an idempotency key already stands for, if this instance holds that key's partition. */
+    Optional<String> firstTaskOf(String idempotencyKey) {
+        if (streams.state() != State.RUNNING) {
+            return Optional.empty();
+        }
+        try {
+            ReadOnlyWindowStore<String, String> dedup = streams.store(StoreQueryParameters.fromNameAndType(
+                IntakeTopology.DEDUP_STORE, QueryableStoreTypes.windowStore()));
+            Instant now = clock.instant();
+            Duration window = config.dedupWindow();
+            try (WindowStoreIterator<String> seen = dedup.fetch(idempotencyKey, now.minus(window), now.plus(window))) {
+                return seen.hasNext() ? Optional.of(seen.next().value) : Optional.empty();
+            }
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    public String httpUrl() {
+        return http.url();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        streams.close(Duration.ofSeconds(30));
+        client.close();
+        metrics.close();
+        LOG.info("Scheduler stopped");
+    }
+}

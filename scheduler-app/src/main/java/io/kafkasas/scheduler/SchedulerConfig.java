@@ -1,0 +1,148 @@
+package io.kafkasas.scheduler;
+
+import io.kafkasas.app.HttpSettings;
+import io.kafkasas.avro.RetryPolicy;
+import io.kafkasas.schemas.Contracts;
+import io.kafkasas.schemas.config.SasConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The scheduler's settings: the shared ones ({@link SasConfig}), its limits on requests, the default retry policy,
+ * the HTTP endpoints, and Kafka Streams settings under {@code streams.} (passed through untouched, over
+ * {@code kafka.}).
+ */
+public final class SchedulerConfig {
+
+    public static final String APPLICATION_ID = "scheduler.application.id";
+    public static final String MAX_PAYLOAD_BYTES = "scheduler.max.payload.bytes";
+    public static final String DEDUP_WINDOW_MS = "scheduler.dedup.window.ms";
+    public static final String DELAY_CHECK_INTERVAL_MS = "scheduler.delay.check.interval.ms";
+    public static final String MAX_DELAY_MS = "scheduler.max.delay.ms";
+    public static final String DEFAULT_EXECUTION_TIMEOUT_MS = "scheduler.default.execution.timeout.ms";
+    public static final String MAX_EXECUTION_TIMEOUT_MS = "scheduler.max.execution.timeout.ms";
+    public static final String MAX_ATTEMPTS_LIMIT = "scheduler.max.attempts.limit";
+    public static final String RETRY_INITIAL_INTERVAL_MS = "retry.initial.interval.ms";
+    public static final String RETRY_BACKOFF_COEFFICIENT = "retry.backoff.coefficient";
+    public static final String RETRY_MAX_INTERVAL_MS = "retry.max.interval.ms";
+    public static final String RETRY_MAX_ATTEMPTS = "retry.max.attempts";
+    public static final String STREAMS_PREFIX = "streams.";
+    public static final int DEFAULT_HTTP_PORT = 8080;
+
+    public static final ConfigDef DEFINITION = define();
+
+    private final SasConfig config;
+
+    public SchedulerConfig(SasConfig config) {
+        this.config = config;
+    }
+
+    public static SchedulerConfig load(Path file, Map<String, String> env) {
+        return new SchedulerConfig(SasConfig.load(DEFINITION, file, env));
+    }
+
+    public static SchedulerConfig of(Map<String, String> settings) {
+        SasConfig.validate(DEFINITION, settings);
+        return new SchedulerConfig(new SasConfig(DEFINITION, settings));
+    }
+
+    private static ConfigDef define() {
+        ConfigDef def = SasConfig.define(new ConfigDef());
+        HttpSettings.define(def, DEFAULT_HTTP_PORT);
+        return def
+            .define(APPLICATION_ID, Type.STRING, "", Importance.MEDIUM,
+                "Kafka Streams application id; empty means <topic.prefix>scheduler.")
+            .define(MAX_PAYLOAD_BYTES, Type.INT, 256 * 1024, Range.between(1, 64 * 1024 * 1024), Importance.MEDIUM,
+                "Largest task payload accepted, in bytes; the HTTP API answers 413 above it.")
+            .define(DEDUP_WINDOW_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.MEDIUM,
+                "How long an idempotency key is remembered: a repeat within it yields no new task.")
+            .define(DELAY_CHECK_INTERVAL_MS, Type.LONG, 200L, Range.between(10, 60_000), Importance.LOW,
+                "How often delayed tasks are checked for being due (wall-clock); bounds how late they start.")
+            .define(MAX_DELAY_MS, Type.LONG, Duration.ofDays(366).toMillis(), Range.atLeast(0), Importance.LOW,
+                "Longest delay (notBefore minus now) a request may ask for.")
+            .define(DEFAULT_EXECUTION_TIMEOUT_MS, Type.LONG, Duration.ofHours(1).toMillis(), Range.atLeast(1),
+                Importance.MEDIUM, "Execution timeout of an attempt when the request sets none.")
+            .define(MAX_EXECUTION_TIMEOUT_MS, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1),
+                Importance.LOW, "Longest execution timeout a request may ask for.")
+            .define(MAX_ATTEMPTS_LIMIT, Type.INT, 100, Range.between(1, 10_000), Importance.LOW,
+                "Most attempts a request's retry policy may ask for.")
+            .define(RETRY_INITIAL_INTERVAL_MS, Type.LONG, 1000L, Range.atLeast(1), Importance.MEDIUM,
+                "Default retry policy: delay before the first retry.")
+            .define(RETRY_BACKOFF_COEFFICIENT, Type.DOUBLE, 2.0, Range.atLeast(1.0), Importance.MEDIUM,
+                "Default retry policy: each delay is the previous one times this.")
+            .define(RETRY_MAX_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM,
+                "Default retry policy: the longest single delay.")
+            .define(RETRY_MAX_ATTEMPTS, Type.INT, 3, Range.between(1, 10_000), Importance.MEDIUM,
+                "Default retry policy: attempts in all, the first included.");
+    }
+
+    public SasConfig shared() {
+        return config;
+    }
+
+    public String applicationId() {
+        String id = config.getString(APPLICATION_ID);
+        return id.isEmpty() ? config.topicNames().prefix() + "scheduler" : id;
+    }
+
+    public List<String> queues() {
+        return config.topicNames().queues();
+    }
+
+    public int maxPayloadBytes() {
+        return config.getInt(MAX_PAYLOAD_BYTES);
+    }
+
+    public Duration dedupWindow() {
+        return Duration.ofMillis(config.getLong(DEDUP_WINDOW_MS));
+    }
+
+    public Duration delayCheckInterval() {
+        return Duration.ofMillis(config.getLong(DELAY_CHECK_INTERVAL_MS));
+    }
+
+    public Duration maxDelay() {
+        return Duration.ofMillis(config.getLong(MAX_DELAY_MS));
+    }
+
+    public long defaultExecutionTimeoutMs() {
+        return config.getLong(DEFAULT_EXECUTION_TIMEOUT_MS);
+    }
+
+    public long maxExecutionTimeoutMs() {
+        return config.getLong(MAX_EXECUTION_TIMEOUT_MS);
+    }
+
+    public int maxAttemptsLimit() {
+        return config.getInt(MAX_ATTEMPTS_LIMIT);
+    }
+
+    public RetryPolicy defaultRetryPolicy() {
+        Contracts.trust();
+        return RetryPolicy.newBuilder().setInitialIntervalMs(config.getLong(RETRY_INITIAL_INTERVAL_MS))
+            .setBackoffCoefficient(config.getDouble(RETRY_BACKOFF_COEFFICIENT))
+            .setMaxIntervalMs(config.getLong(RETRY_MAX_INTERVAL_MS))
+            .setMaxAttempts(config.getInt(RETRY_MAX_ATTEMPTS)).build();
+    }
+
+    public HttpSettings http() {
+        return HttpSettings.from(config);
+    }
+
+    /** Kafka Streams properties: {@code kafka.*}, then {@code streams.*}, then what exactly-once intake needs. */
+    public Map<String, Object> streamsProperties() {
+        Map<String, Object> props = new TreeMap<>(config.kafkaProperties());
+        props.putAll(config.originalsWithPrefix(STREAMS_PREFIX));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return props;
+    }
+}

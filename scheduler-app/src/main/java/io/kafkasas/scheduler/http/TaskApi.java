@@ -1,0 +1,115 @@
+package io.kafkasas.scheduler.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.app.HttpApi.Route;
+import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.scheduler.intake.RequestValidator;
+import io.kafkasas.scheduler.intake.Violation;
+import io.kafkasas.schemas.client.TaskClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * {@code POST /tasks}: validates the JSON request as the intake will, then produces it to the requests topic and
+ * answers once Kafka has it (acks=all):
+ * <ul>
+ *   <li>202 {@code {"taskId": ...}} — accepted;</li>
+ *   <li>200 {@code {"taskId": <first>, "duplicate": true}} — the idempotency key was seen within the window;</li>
+ *   <li>400 {@code {"error": ..., "violations": [{"field", "reason"}]}} — invalid;</li>
+ *   <li>413 — body or payload over {@code scheduler.max.payload.bytes}; 503 — Kafka did not acknowledge in time.</li>
+ * </ul>
+ */
+public final class TaskApi {
+
+    /** Room for the JSON around the payload, and base64's 4/3 growth. */
+    private static final int ENVELOPE_BYTES = 64 * 1024;
+    private static final long ACK_TIMEOUT_SECONDS = 30;
+
+    private TaskApi() {
+    }
+
+    /**
+     * The routes; {@code firstTaskOf} finds the task id an idempotency key already stands for (empty when unknown
+     * or not answerable here).
+     */
+    public static Map<String, Route> routes(TaskClient client, RequestValidator validator,
+                                            Function<String, Optional<String>> firstTaskOf, Clock clock) {
+        return Map.of("/tasks", exchange -> {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                return Response.error(405, "Use POST /tasks with a JSON task request");
+            }
+            return submit(exchange, client, validator, firstTaskOf, clock.instant());
+        });
+    }
+
+    private static Response submit(HttpExchange exchange, TaskClient client, RequestValidator validator,
+                                   Function<String, Optional<String>> firstTaskOf, Instant now) throws IOException {
+        int limit = validator.maxPayloadBytes() * 4 / 3 + ENVELOPE_BYTES;
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(limit + 1);
+        }
+        if (body.length > limit) {
+            return Response.error(413, "The request body is over " + limit + " bytes; the payload limit is "
+                + validator.maxPayloadBytes() + " bytes (scheduler.max.payload.bytes)");
+        }
+        JsonNode json;
+        try {
+            json = HttpApi.JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            return Response.error(400, "The body is not valid JSON: " + e.getOriginalMessage());
+        }
+        JsonRequests.Parsed parsed = JsonRequests.parse(json, now);
+        List<Violation> violations = parsed.request() != null ? validator.check(parsed.request(), now)
+            : parsed.violations();
+        if (violations.stream().anyMatch(v -> v.field().equals("payload") && v.reason().contains("over the limit"))) {
+            return Response.error(413, violations.toString());
+        }
+        if (!violations.isEmpty()) {
+            return invalid(violations);
+        }
+        TaskRequest request = parsed.request();
+        if (request.getIdempotencyKey() != null) {
+            Optional<String> first = firstTaskOf.apply(request.getIdempotencyKey());
+            if (first.isPresent()) {
+                return Response.json(200, Map.of("taskId", first.get(), "duplicate", true));
+            }
+        }
+        return produce(client, request);
+    }
+
+    private static Response produce(TaskClient client, TaskRequest request) {
+        try {
+            String taskId = client.submit(request).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return Response.json(202, Map.of("taskId", taskId));
+        } catch (ExecutionException | TimeoutException e) {
+            return Response.error(503, "Kafka did not accept the request (" + e + "); it was not submitted, retry"
+                + " with the same idempotencyKey");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Response.error(503, "Interrupted while submitting; retry with the same idempotencyKey");
+        }
+    }
+
+    private static Response invalid(List<Violation> violations) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "Invalid task request: " + violations.size() + " problem(s)");
+        body.put("violations", violations.stream().map(v -> Map.of("field", v.field(), "reason", v.reason()))
+            .toList());
+        return Response.json(400, body);
+    }
+}

@@ -1,0 +1,113 @@
+package io.kafkasas.scheduler.intake;
+
+import io.kafkasas.avro.RetryPolicy;
+import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.scheduler.SchedulerConfig;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides whether a task request may become a task. The same checks run on every path (Kafka, HTTP, Java client),
+ * and every violation is reported, not just the first.
+ */
+public final class RequestValidator {
+
+    /** Ids and keys end up in record keys, logs and URLs: keep them printable and short. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    private final Set<String> queues;
+    private final int maxPayloadBytes;
+    private final long maxDelayMs;
+    private final long maxExecutionTimeoutMs;
+    private final int maxAttemptsLimit;
+
+    public RequestValidator(SchedulerConfig config) {
+        this.queues = Set.copyOf(config.queues());
+        this.maxPayloadBytes = config.maxPayloadBytes();
+        this.maxDelayMs = config.maxDelay().toMillis();
+        this.maxExecutionTimeoutMs = config.maxExecutionTimeoutMs();
+        this.maxAttemptsLimit = config.maxAttemptsLimit();
+    }
+
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    /** Every violation of {@code request} at time {@code now}; empty when it is valid. */
+    public List<Violation> check(TaskRequest request, Instant now) {
+        List<Violation> problems = new ArrayList<>();
+        if (!TYPE.matcher(request.getType()).matches()) {
+            problems.add(new Violation("type", "must be 1-100 characters of A-Z a-z 0-9 . _ -, was '"
+                + abbreviate(request.getType()) + "'"));
+        }
+        if (!queues.contains(request.getQueue())) {
+            problems.add(new Violation("queue", "unknown queue '" + abbreviate(request.getQueue())
+                + "'; known queues: " + queues));
+        }
+        checkId(problems, "taskId", request.getTaskId());
+        checkId(problems, "idempotencyKey", request.getIdempotencyKey());
+        int payload = request.getPayload().remaining();
+        if (payload > maxPayloadBytes) {
+            problems.add(new Violation("payload", "is " + payload + " bytes, over the limit of " + maxPayloadBytes));
+        }
+        Long timeout = request.getExecutionTimeoutMs();
+        if (timeout != null && (timeout <= 0 || timeout > maxExecutionTimeoutMs)) {
+            problems.add(new Violation("executionTimeoutMs", "must be between 1 and " + maxExecutionTimeoutMs
+                + ", was " + timeout));
+        }
+        checkTimes(problems, request, now);
+        if (request.getRetryPolicy() != null) {
+            checkRetryPolicy(problems, request.getRetryPolicy());
+        }
+        return problems;
+    }
+
+    private static void checkId(List<Violation> problems, String field, String value) {
+        if (value != null && !ID.matcher(value).matches()) {
+            problems.add(new Violation(field, "must be 1-200 characters of A-Z a-z 0-9 . _ : @ / + = -, was '"
+                + abbreviate(value) + "'"));
+        }
+    }
+
+    private void checkTimes(List<Violation> problems, TaskRequest request, Instant now) {
+        Instant deadline = request.getDeadline();
+        Instant notBefore = request.getNotBefore();
+        if (deadline != null && !deadline.isAfter(now)) {
+            problems.add(new Violation("deadline", "is " + deadline + ", not in the future (now " + now + ")"));
+        }
+        if (notBefore != null && notBefore.toEpochMilli() - now.toEpochMilli() > maxDelayMs) {
+            problems.add(new Violation("notBefore", "is " + notBefore + ", more than " + maxDelayMs
+                + " ms ahead (scheduler.max.delay.ms)"));
+        }
+        if (notBefore != null && deadline != null && !notBefore.isBefore(deadline)) {
+            problems.add(new Violation("notBefore", "is " + notBefore + ", not before the deadline " + deadline));
+        }
+    }
+
+    private void checkRetryPolicy(List<Violation> problems, RetryPolicy policy) {
+        if (policy.getMaxAttempts() < 1 || policy.getMaxAttempts() > maxAttemptsLimit) {
+            problems.add(new Violation("retryPolicy.maxAttempts", "must be between 1 and " + maxAttemptsLimit
+                + ", was " + policy.getMaxAttempts()));
+        }
+        if (policy.getInitialIntervalMs() < 1) {
+            problems.add(new Violation("retryPolicy.initialIntervalMs", "must be at least 1, was "
+                + policy.getInitialIntervalMs()));
+        }
+        if (!(policy.getBackoffCoefficient() >= 1.0)) {
+            problems.add(new Violation("retryPolicy.backoffCoefficient", "must be at least 1.0, was "
+                + policy.getBackoffCoefficient()));
+        }
+        if (policy.getMaxIntervalMs() < policy.getInitialIntervalMs()) {
+            problems.add(new Violation("retryPolicy.maxIntervalMs", "must be at least initialIntervalMs ("
+                + policy.getInitialIntervalMs() + "), was " + policy.getMaxIntervalMs()));
+        }
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 60 ? value : value.substring(0, 57) + "...";
+    }
+}

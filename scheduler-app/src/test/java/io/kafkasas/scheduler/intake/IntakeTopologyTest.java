@@ -1,0 +1,198 @@
+package io.kafkasas.scheduler.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kafkasas.avro.DeadLetter;
+import io.kafkasas.avro.DeadLetterReason;
+import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.schemas.Contracts;
+import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.schemas.topics.Topics;
+import io.kafkasas.testkit.ManualClock;
+import io.kafkasas.testkit.UniqueNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IntakeTopologyTest {
+
+    private static final Instant START = Instant.parse("2026-11-27T12:00:00Z");
+
+    private final ManualClock clock = new ManualClock(START);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, TaskRequest> requests;
+    private TestInputTopic<byte[], byte[]> rawRequests;
+    private TestOutputTopic<String, TaskEvent> tasks;
+    private TestOutputTopic<String, TaskEvent> batchTasks;
+    private TestOutputTopic<String, TaskStatus> statuses;
+    private TestOutputTopic<byte[], DeadLetter> deadLetters;
+    private SchedulerConfig config;
+    private Topology topology;
+    @TempDir
+    Path stateDir;
+
+    @BeforeEach
+    void start() {
+        Contracts.trust();
+        config = SchedulerConfig.of(Map.of("queues", "default,batch",
+            SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("intake"),
+            SchedulerConfig.DEDUP_WINDOW_MS, Long.toString(Duration.ofHours(24).toMillis())));
+        Topics topics = config.shared().topics();
+        topology = IntakeTopology.build(config, topics, new SimpleMeterRegistry(), clock);
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(topology, props, START);
+        Topic<String, TaskRequest> in = topics.taskRequests();
+        requests = driver.createInputTopic(in.name(), in.keySerde().serializer(), in.valueSerde().serializer());
+        rawRequests = driver.createInputTopic(in.name(), new ByteArraySerializer(), new ByteArraySerializer());
+        tasks = output(topics.tasks("default"));
+        batchTasks = output(topics.tasks("batch"));
+        statuses = output(topics.taskStatus());
+        deadLetters = output(topics.deadLetters());
+    }
+
+    private <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(),
+            topic.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private static TaskRequest.Builder request(String taskId) {
+        return TaskRequest.newBuilder().setTaskId(taskId).setType("noop").setSubmittedAt(START);
+    }
+
+    @Test
+    void shouldEmitFirstAttemptOnTheQueuesTopicAndQueuedStatus() {
+        requests.pipeInput("t-1", request("t-1").setQueue("batch").setExecutionTimeoutMs(5_000L).build());
+
+        TaskEvent event = batchTasks.readValue();
+        assertThat(event.getTaskId()).isEqualTo("t-1");
+        assertThat(event.getAttempt()).isEqualTo(1);
+        assertThat(event.getExecutionTimeoutMs()).isEqualTo(5_000L);
+        assertThat(event.getRetryPolicy().getMaxAttempts()).isEqualTo(3);
+        assertThat(tasks.isEmpty()).isTrue();
+        TaskStatus status = statuses.readValue();
+        assertThat(status.getStatus()).isEqualTo(TaskStatusType.QUEUED);
+        assertThat(status.getAttempt()).isZero();
+    }
+
+    @Test
+    void shouldAssignATaskIdWhenTheRequestHasNone() {
+        requests.pipeInput("key", request(null).build());
+
+        TaskEvent event = tasks.readValue();
+        assertThat(event.getTaskId()).isNotBlank();
+        assertThat(statuses.readKeyValue().key).isEqualTo(event.getTaskId());
+    }
+
+    @Test
+    void shouldRejectAnInvalidRequestWithEveryReasonAndDeadLetterIt() {
+        requests.pipeInput("t-2", request("t-2").setQueue("nope").setType("bad type!")
+            .setExecutionTimeoutMs(-1L).build());
+
+        assertThat(tasks.isEmpty()).isTrue();
+        TaskStatus status = statuses.readValue();
+        assertThat(status.getStatus()).isEqualTo(TaskStatusType.REJECTED);
+        assertThat(status.getMessage()).contains("queue: unknown queue 'nope'", "type: must be",
+            "executionTimeoutMs: must be between 1");
+        assertThat(status.getError().getRetryable()).isFalse();
+        DeadLetter letter = deadLetters.readValue();
+        assertThat(letter.getReason()).isEqualTo(DeadLetterReason.INVALID_REQUEST);
+        assertThat(letter.getTaskId()).isEqualTo("t-2");
+        assertThat(letter.getOriginalValue()).isNotNull();
+    }
+
+    @Test
+    void shouldDeadLetterUndecodableBytesAndGoOnWithTheNextRequest() {
+        byte[] garbage = {1, 2, 3, 4, 5, 6, 7};
+        rawRequests.pipeInput("k".getBytes(), garbage);
+        requests.pipeInput("t-3", request("t-3").build());
+
+        DeadLetter letter = deadLetters.readValue();
+        assertThat(letter.getReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+        assertThat(letter.getOriginalValue()).isEqualTo(ByteBuffer.wrap(garbage));
+        assertThat(letter.getSourceOffset()).isZero();
+        assertThat(tasks.readValue().getTaskId()).isEqualTo("t-3");
+    }
+
+    @Test
+    void shouldKeepOnlyTheFirstOfRepeatsWithinTheWindow() {
+        requests.pipeInput("order-1", request("first").setIdempotencyKey("order-1").build(), START);
+        requests.pipeInput("order-1", request("second").setIdempotencyKey("order-1").build(),
+            START.plus(Duration.ofHours(23)));
+
+        assertThat(tasks.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("first");
+        assertThat(statuses.readValuesToList()).extracting(TaskStatus::getTaskId).containsExactly("first");
+    }
+
+    @Test
+    void shouldAcceptTheSameKeyAgainAfterTheWindow() {
+        requests.pipeInput("order-2", request("first").setIdempotencyKey("order-2").build(), START);
+        requests.pipeInput("order-2", request("later").setIdempotencyKey("order-2").build(),
+            START.plus(Duration.ofHours(25)));
+
+        assertThat(tasks.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("first", "later");
+    }
+
+    @Test
+    void shouldHoldADelayedTaskUntilItsTimeOnTheWallClock() {
+        requests.pipeInput("t-4", request("t-4").setNotBefore(START.plus(Duration.ofDays(3))).build());
+        requests.pipeInput("t-5", request("t-5").setNotBefore(START.plusSeconds(2)).build());
+
+        assertThat(statuses.readValuesToList()).extracting(TaskStatus::getStatus)
+            .containsExactly(TaskStatusType.QUEUED, TaskStatusType.QUEUED);
+        assertThat(tasks.isEmpty()).isTrue();
+        advance(Duration.ofMillis(1_900));
+        assertThat(tasks.isEmpty()).isTrue();
+        advance(Duration.ofMillis(300));
+        List<TaskEvent> due = tasks.readValuesToList();
+        assertThat(due).extracting(TaskEvent::getTaskId).containsExactly("t-5");
+        assertThat(due.get(0).getEmittedAt()).isAfterOrEqualTo(START.plusSeconds(2));
+        advance(Duration.ofDays(3));
+        assertThat(tasks.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("t-4");
+        advance(Duration.ofDays(1));
+        assertThat(tasks.isEmpty()).isTrue();
+    }
+
+    private void advance(Duration by) {
+        clock.advance(by);
+        driver.advanceWallClockTime(by);
+    }
+
+    @Test
+    void shouldNameEveryNodeAndStoreExplicitly() {
+        String description = topology.describe().toString();
+
+        assertThat(description).contains("Source: " + IntakeTopology.SOURCE, "Processor: " + IntakeTopology.INTAKE,
+            "stores: [" + IntakeTopology.DEDUP_STORE + ", " + IntakeTopology.DELAYED_STORE + "]",
+            "Sink: " + IntakeTopology.TASKS_SINK, "Sink: " + IntakeTopology.STATUS_SINK,
+            "Sink: " + IntakeTopology.DEAD_LETTER_SINK);
+        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
+    }
+}

@@ -1,0 +1,28 @@
+package io.kafkasas.schemas;
+
+import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import java.time.Instant;
+
+/** Status builders with the fields every status of a task repeats already filled in. */
+public final class Statuses {
+
+    private Statuses() {
+    }
+
+    /** A status of attempt {@code event.attempt}, reported by no agent yet. */
+    public static TaskStatus.Builder of(TaskEvent event, TaskStatusType type, Instant when) {
+        Contracts.trust();
+        return TaskStatus.newBuilder().setTaskId(event.getTaskId()).setAttempt(event.getAttempt()).setStatus(type)
+            .setTimestamp(when).setQueue(event.getQueue()).setType(event.getType()).setHeaders(event.getHeaders());
+    }
+
+    /** A status from before any attempt (QUEUED, REJECTED): attempt 0. */
+    public static TaskStatus.Builder of(TaskRequest request, String taskId, TaskStatusType type, Instant when) {
+        Contracts.trust();
+        return TaskStatus.newBuilder().setTaskId(taskId).setAttempt(0).setStatus(type).setTimestamp(when)
+            .setQueue(request.getQueue()).setType(request.getType()).setHeaders(request.getHeaders());
+    }
+}
