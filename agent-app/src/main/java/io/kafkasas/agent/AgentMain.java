@@ -1,15 +1,13 @@
 package io.kafkasas.agent;
 
-import io.kafkasas.schemas.config.SasConfig;
 import java.nio.file.Path;
-import org.apache.kafka.common.config.ConfigDef;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's entry point: {@code java -jar agent-app.jar [config.properties]}, with {@code SAS_*}
- * environment variables over the file. So far it validates and logs its configuration; the agent runtime
- * arrives with issue 3, and until then it exits with code 2.
+ * An agent's entry point: {@code java -jar agent-app.jar [config.properties]}, with {@code SAS_*} environment
+ * variables over the file. SIGTERM stops it gracefully; the exit code is one of {@link AgentExit}.
  */
 public final class AgentMain {
 
@@ -19,10 +17,25 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
-        SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), args.length > 0 ? Path.of(args[0]) : null,
-            System.getenv());
-        LOG.info("agent configuration:\n{}", config.describe());
-        LOG.error("The agent runtime is not built yet (issue 3); exiting with code 2.");
-        System.exit(2);
+        Agent agent;
+        try {
+            AgentConfig config = AgentConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+            LOG.info("agent configuration:\n{}", config.shared().describe());
+            agent = Agent.start(config, Clock.systemUTC());
+        } catch (IllegalArgumentException e) { // ConfigProblemsException included: every problem at once
+            LOG.error("{}", e.getMessage());
+            System.exit(AgentExit.INVALID_CONFIG.code());
+            return;
+        }
+        Thread hook = new Thread(() -> {
+            agent.stop(AgentExit.STOPPED);
+            agent.awaitExit();
+        }, "agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        AgentExit exit = agent.awaitExit();
+        if (exit != AgentExit.STOPPED) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            System.exit(exit.code());
+        }
     }
 }

@@ -1,0 +1,48 @@
+package io.kafkasas.agent.handlers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.agent.handler.TaskContext;
+import io.kafkasas.agent.handler.TaskFailedException;
+import io.kafkasas.agent.handler.TaskHandler;
+import io.kafkasas.agent.handler.TaskHandlerFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * {@code sleep}: waits {@code {"ms": 250}} (default 100), reporting progress on the way, and stops at once when
+ * cancelled; {@code "fail": "message"} then fails the attempt (retryable). For tests, demos and benchmarks.
+ */
+public final class SleepHandler implements TaskHandlerFactory, TaskHandler {
+
+    private static final int PROGRESS_STEPS = 4;
+
+    @Override
+    public String name() {
+        return "sleep";
+    }
+
+    @Override
+    public TaskHandler create(Map<String, String> settings) {
+        return this;
+    }
+
+    @Override
+    public byte[] run(TaskContext context) throws Exception {
+        JsonNode payload = Payloads.object(context.payload(), name());
+        long ms = payload.path("ms").asLong(100);
+        boolean report = ms >= 1000;
+        for (int step = 1; step <= PROGRESS_STEPS; step++) {
+            if (context.awaitCancellation(Duration.ofMillis(ms / PROGRESS_STEPS))) {
+                throw new CancellationException("sleep cancelled");
+            }
+            if (report && step < PROGRESS_STEPS) {
+                context.progress(100 * step / PROGRESS_STEPS, "slept " + ms * step / PROGRESS_STEPS + " ms");
+            }
+        }
+        if (payload.hasNonNull("fail")) {
+            throw new TaskFailedException("sleep.fail", payload.get("fail").asText(), true);
+        }
+        return null;
+    }
+}

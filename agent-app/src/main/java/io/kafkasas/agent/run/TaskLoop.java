@@ -1,0 +1,244 @@
+package io.kafkasas.agent.run;
+
+import io.kafkasas.avro.DeadLetterReason;
+import io.kafkasas.avro.TaskError;
+import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.registry.RegistryUnavailableException;
+import io.kafkasas.schemas.serde.UndecodableRecordException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent loop: the one thread that owns the task consumer and the transactional producer.
+ * <ol>
+ *   <li>Pause every partition while the pool is full or the agent drains; resume when a slot frees.</li>
+ *   <li>Poll; take no more records than there are free slots, and seek back to the first record not taken, so
+ *       the agent never holds a task it cannot run.</li>
+ *   <li>Decode each; an undecodable record becomes a dead letter; a task already past its deadline is reported
+ *       TIMED_OUT instead of being run.</li>
+ *   <li>In one transaction: a STARTED status per task, the dead letters, and the consumed offsets.</li>
+ *   <li>Only after the commit, hand the tasks to the worker pool; if the transaction fails, nothing runs and the
+ *       records are read again.</li>
+ * </ol>
+ */
+public final class TaskLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskLoop.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(1);
+
+    /** What ended the loop. */
+    public enum End { STOPPED, FENCED, FAILED }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], IndexedRecord> transactions;
+    private final Deserializer<TaskEvent> events;
+    private final Runner runner;
+    private final Reporter reporter;
+    private final List<String> topics;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile boolean draining;
+    private volatile boolean paused;
+    private volatile End end = End.STOPPED;
+
+    public TaskLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], IndexedRecord> transactions,
+                    Deserializer<TaskEvent> events, Runner runner, Reporter reporter, List<String> topics) {
+        this.consumer = consumer;
+        this.transactions = transactions;
+        this.events = events;
+        this.runner = runner;
+        this.reporter = reporter;
+        this.topics = topics;
+    }
+
+    @Override
+    public void run() {
+        try {
+            transactions.initTransactions();
+            consumer.subscribe(topics);
+            while (!stopping) {
+                pauseOrResume();
+                try {
+                    take(consumer.poll(POLL));
+                } catch (WakeupException e) {
+                    // a slot freed (or stop): go round again
+                }
+            }
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            LOG.error("Another process took over this agent's transactional id ({}); this one stops", e.toString());
+            end = End.FENCED;
+        } catch (RuntimeException e) {
+            LOG.error("The agent loop failed; the agent stops", e);
+            end = End.FAILED;
+        } finally {
+            done.countDown();
+        }
+    }
+
+    /** Step 1. The flag is set before the re-check, so a slot freed in between always wakes the poll. */
+    private void pauseOrResume() {
+        boolean full = draining || runner.freeSlots() <= 0;
+        if (full) {
+            paused = true;
+            if (draining || runner.freeSlots() <= 0) {
+                consumer.pause(consumer.assignment());
+                return;
+            }
+        }
+        paused = false;
+        if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private void take(ConsumerRecords<byte[], byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        // 2. take at most the free slots; the rest is read again later
+        int free = draining ? 0 : runner.freeSlots();
+        List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
+        Map<TopicPartition, Long> firstNotTaken = new HashMap<>();
+        Map<TopicPartition, Long> firstTaken = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (taken.size() < free && !firstNotTaken.containsKey(partition)) {
+                    taken.add(record);
+                    firstTaken.putIfAbsent(partition, record.offset());
+                } else {
+                    firstNotTaken.putIfAbsent(partition, record.offset());
+                }
+            }
+        }
+        firstNotTaken.forEach(consumer::seek);
+        if (taken.isEmpty()) {
+            return;
+        }
+        List<TaskEvent> decoded;
+        try {
+            decoded = decodeAndStart(taken);
+        } catch (RegistryUnavailableException e) {
+            LOG.warn("Schema registry unavailable ({}); reading these tasks again in {} ms", e.getMessage(),
+                REGISTRY_BACKOFF.toMillis());
+            firstTaken.forEach(consumer::seek);
+            awaitStop(REGISTRY_BACKOFF);
+            return;
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.warn("Could not record the start of {} task(s) ({}); reading them again", taken.size(), e.toString());
+            abortQuietly();
+            firstTaken.forEach(consumer::seek);
+            return;
+        }
+        // 5. run only what the committed transaction says was started
+        Instant now = reporter.clock().instant();
+        decoded.forEach(event -> runner.start(event, now));
+    }
+
+    /** Steps 3 and 4: one transaction of STARTED statuses, dead letters and offsets; returns the tasks to run. */
+    private List<TaskEvent> decodeAndStart(List<ConsumerRecord<byte[], byte[]>> taken) {
+        List<TaskEvent> toRun = new ArrayList<>();
+        List<Runnable> sends = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Instant now = reporter.clock().instant();
+        for (ConsumerRecord<byte[], byte[]> record : taken) {
+            offsets.put(new TopicPartition(record.topic(), record.partition()),
+                new OffsetAndMetadata(record.offset() + 1));
+            TaskEvent event;
+            try {
+                event = events.deserialize(record.topic(), record.value());
+                if (event == null) {
+                    throw new UndecodableRecordException(DeadLetterReason.UNDECODABLE, record.topic(), null,
+                        "The record has no value (a tombstone); a task event needs one", null);
+                }
+            } catch (UndecodableRecordException e) {
+                LOG.warn("Dead-lettering an undecodable task at {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+                sends.add(() -> transactions.send(reporter.record(record.key(),
+                    e.at(record).toDeadLetter("agent " + reporter.identity().agentId(), now))));
+                continue;
+            }
+            if (event.getDeadline() != null && !event.getDeadline().isAfter(now)) {
+                TaskError late = TaskError.newBuilder().setType("deadline").setRetryable(false)
+                    .setMessage("The task's deadline " + event.getDeadline() + " passed before it started").build();
+                sends.add(() -> transactions.send(reporter.record(reporter.status(event, TaskStatusType.TIMED_OUT)
+                    .setError(late).setMessage(late.getMessage()).build())));
+                continue;
+            }
+            sends.add(() -> transactions.send(reporter.record(reporter.status(event, TaskStatusType.STARTED)
+                .build())));
+            toRun.add(event);
+        }
+        transactions.beginTransaction();
+        sends.forEach(Runnable::run);
+        transactions.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        transactions.commitTransaction();
+        return toRun;
+    }
+
+    private void abortQuietly() {
+        try {
+            transactions.abortTransaction();
+        } catch (KafkaException | IllegalStateException e) {
+            LOG.debug("No transaction to abort: {}", e.toString());
+        }
+    }
+
+    /** Stops taking tasks; running ones go on. */
+    public void drain() {
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Leaves the loop; {@link #awaitEnd} returns once it has. */
+    public void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    /** Wakes the loop so that it resumes its partitions when a slot has freed. */
+    public void slotFreed() {
+        if (paused && !draining) {
+            consumer.wakeup();
+        }
+    }
+
+    public End awaitEnd() throws InterruptedException {
+        done.await();
+        return end;
+    }
+
+    private void awaitStop(Duration timeout) {
+        try {
+            done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
