@@ -72,9 +72,6 @@ public final class SchedulerApp implements AutoCloseable {
 
     /** The task an idempotency key already stands for, if this instance holds that key's partition. */
     Optional<String> firstTaskOf(String idempotencyKey) {
-        if (streams.state() != State.RUNNING) {
-            return Optional.empty();
-        }
         try {
             ReadOnlyWindowStore<String, String> dedup = streams.store(StoreQueryParameters.fromNameAndType(
                 IntakeTopology.DEDUP_STORE, QueryableStoreTypes.windowStore()));
@@ -84,6 +81,7 @@ public final class SchedulerApp implements AutoCloseable {
                 return seen.hasNext() ? Optional.of(seen.next().value) : Optional.empty();
             }
         } catch (InvalidStateStoreException e) {
+            LOG.debug("Cannot look up idempotency key {} here now: {}", idempotencyKey, e.toString());
             return Optional.empty();
         }
     }

@@ -42,7 +42,7 @@ public final class JsonRequests {
     private JsonRequests() {
     }
 
-    /** The outcome: a request, or the violations that prevent one. */
+    /** The outcome: the request as read (null without a type) and what prevented reading it fully. */
     public record Parsed(TaskRequest request, List<Violation> violations) {
     }
 
@@ -60,8 +60,9 @@ public final class JsonRequests {
         } else {
             request.setType(type);
         }
-        if (body.has("queue")) {
-            request.setQueue(text(body, "queue", problems));
+        String queue = text(body, "queue", problems);
+        if (queue != null) {
+            request.setQueue(queue);
         }
         request.setTaskId(text(body, "taskId", problems)).setIdempotencyKey(text(body, "idempotencyKey", problems))
             .setSubmittedBy(text(body, "submittedBy", problems));
@@ -88,7 +89,8 @@ public final class JsonRequests {
             request.setRetryPolicy(retryPolicy(body.get("retryPolicy"), problems));
         }
         request.setHeaders(headers(body, problems));
-        return problems.isEmpty() ? new Parsed(request.build(), List.of()) : new Parsed(null, problems);
+        // the request as far as it could be read, so the caller can report the validator's findings too
+        return new Parsed(type == null ? null : request.build(), problems);
     }
 
     private static void payload(JsonNode body, TaskRequest.Builder request, List<Violation> problems) {
@@ -98,9 +100,10 @@ public final class JsonRequests {
             request.setPayload(ByteBuffer.wrap(body.get("payload").toString().getBytes(StandardCharsets.UTF_8)))
                 .setContentType("application/json");
         } else if (body.has("payloadBase64")) {
+            String encoded = text(body, "payloadBase64", problems);
             try {
-                request.setPayload(ByteBuffer.wrap(Base64.getDecoder().decode(text(body, "payloadBase64", problems))));
-            } catch (IllegalArgumentException | NullPointerException e) {
+                request.setPayload(ByteBuffer.wrap(Base64.getDecoder().decode(encoded == null ? "" : encoded)));
+            } catch (IllegalArgumentException e) {
                 problems.add(new Violation("payloadBase64", "is not valid base64"));
             }
         }

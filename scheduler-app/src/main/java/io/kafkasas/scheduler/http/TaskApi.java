@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,7 @@ public final class TaskApi {
     /** Room for the JSON around the payload, and base64's 4/3 growth. */
     private static final int ENVELOPE_BYTES = 64 * 1024;
     private static final long ACK_TIMEOUT_SECONDS = 30;
+    private static final int DRAIN_BYTES = 64 * 1024 * 1024;
 
     private TaskApi() {
     }
@@ -62,6 +64,10 @@ public final class TaskApi {
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                // read the rest (up to a bound) so the client gets the 413 instead of a reset connection
+                in.readNBytes(DRAIN_BYTES);
+            }
         }
         if (body.length > limit) {
             return Response.error(413, "The request body is over " + limit + " bytes; the payload limit is "
@@ -74,8 +80,10 @@ public final class TaskApi {
             return Response.error(400, "The body is not valid JSON: " + e.getOriginalMessage());
         }
         JsonRequests.Parsed parsed = JsonRequests.parse(json, now);
-        List<Violation> violations = parsed.request() != null ? validator.check(parsed.request(), now)
-            : parsed.violations();
+        List<Violation> violations = new ArrayList<>(parsed.violations());
+        if (parsed.request() != null) {
+            violations.addAll(validator.check(parsed.request(), now));
+        }
         if (violations.stream().anyMatch(v -> v.field().equals("payload") && v.reason().contains("over the limit"))) {
             return Response.error(413, violations.toString());
         }
