@@ -86,21 +86,25 @@ public final class Runner implements AutoCloseable {
 
     private void execute(TaskRun run) {
         run.bind(Thread.currentThread());
+        TaskStatus outcome;
         try {
             TaskHandler handler = handlers.forType(run.type());
             if (handler == null) {
                 throw new TaskFailedException("agent.no-handler", "This agent has no handler for task type '"
                     + run.type() + "'; it runs: " + handlers.describe(), false);
             }
-            byte[] result = handler.run(run);
-            succeeded(run, result);
+            outcome = succeeded(run, handler.run(run));
         } catch (TaskFailedException e) {
-            report(run, failed(run, error(e.type(), e.getMessage(), e.retryable(), e.detail())));
+            outcome = failed(run, error(e.type(), e.getMessage(), e.retryable(), e.detail()));
         } catch (Exception e) { // interrupts and cancellations included: the run's stop reason decides
-            reportStopOrFailure(run, e);
+            outcome = stopOrFailure(run, e);
         } finally {
             run.bind(null);
-            Thread.interrupted(); // a cancel may land after the handler returned: don't leak it to the next task
+            Thread.interrupted(); // publish on a thread no cancel can interrupt any more (send would throw)
+        }
+        try {
+            report(run, outcome);
+        } finally {
             synchronized (running) {
                 running.remove(run.key());
                 running.notifyAll();
@@ -109,25 +113,24 @@ public final class Runner implements AutoCloseable {
         }
     }
 
-    private void succeeded(TaskRun run, byte[] result) {
+    private TaskStatus succeeded(TaskRun run, byte[] result) {
         if (run.stop() == Stop.TIMED_OUT) {
-            reportStop(run);
-        } else if (result != null && result.length > maxResultBytes) {
-            report(run, failed(run, error("agent.result-too-large", "The handler returned " + result.length
-                + " bytes; agent.max.result.bytes is " + maxResultBytes, false, null)));
-        } else {
-            report(run, reporter.status(run.event(), TaskStatusType.SUCCEEDED)
-                .setResult(result == null ? null : ByteBuffer.wrap(result)).build());
+            return stopped(run);
         }
+        if (result != null && result.length > maxResultBytes) {
+            return failed(run, error("agent.result-too-large", "The handler returned " + result.length
+                + " bytes; agent.max.result.bytes is " + maxResultBytes, false, null));
+        }
+        return reporter.status(run.event(), TaskStatusType.SUCCEEDED)
+            .setResult(result == null ? null : ByteBuffer.wrap(result)).build();
     }
 
-    private void reportStopOrFailure(TaskRun run, Exception e) {
+    private TaskStatus stopOrFailure(TaskRun run, Exception e) {
         if (run.stop() != null) {
-            reportStop(run);
-            return;
+            return stopped(run);
         }
         LOG.warn("Task {} attempt {} failed: {}", run.taskId(), run.attempt(), e.toString());
-        report(run, failed(run, error(e.getClass().getName(), String.valueOf(e.getMessage()), true, null)));
+        return failed(run, error(e.getClass().getName(), String.valueOf(e.getMessage()), true, null));
     }
 
     private TaskStatus failed(TaskRun run, TaskError error) {
@@ -140,14 +143,14 @@ public final class Runner implements AutoCloseable {
             .build();
     }
 
-    /** Publishes the outcome of a stopped run, unless one was published already. */
-    private void reportStop(TaskRun run) {
+    /** The outcome of a stopped run. */
+    private TaskStatus stopped(TaskRun run) {
         Stop stop = run.stop();
         TaskStatus.Builder status = reporter.status(run.event(), stop.status).setMessage(run.stopReason());
         if (stop == Stop.TIMED_OUT) {
             status.setError(error("deadline", "Task " + run.taskId() + " " + run.stopReason(), true, null));
         }
-        report(run, status.build());
+        return status.build();
     }
 
     private void report(TaskRun run, TaskStatus status) {
@@ -168,7 +171,7 @@ public final class Runner implements AutoCloseable {
             if (running.containsKey(run.key())) {
                 LOG.warn("Task {} attempt {} did not stop within {} ms; reporting {} anyway", run.taskId(),
                     run.attempt(), cancelGrace.toMillis(), why);
-                reportStop(run);
+                report(run, stopped(run));
             }
         }, cancelGrace.toMillis(), TimeUnit.MILLISECONDS);
         return true;
@@ -208,7 +211,7 @@ public final class Runner implements AutoCloseable {
         List<TaskRun> left = List.copyOf(running.values());
         left.forEach(run -> stop(run, Stop.RELEASED, reason));
         awaitIdle(cancelGrace);
-        left.forEach(this::reportStop);
+        left.forEach(run -> report(run, stopped(run)));
     }
 
     /** The attempts running now, for heartbeats. */
