@@ -2,13 +2,12 @@ package io.kafkasas.ops.local;
 
 import io.kafkasas.kafka.BrokerMain;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,26 +25,21 @@ final class ChildBroker implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
-    private final Process process;
+    private final ChildJvm process;
     private final int port;
-    private final Path log;
 
-    private ChildBroker(Process process, int port, Path log) {
+    private ChildBroker(ChildJvm process, int port) {
         this.process = process;
         this.port = port;
-        this.log = log;
     }
 
     static ChildBroker start(Path dataDir, int port) throws IOException {
         Files.createDirectories(dataDir);
-        Path log = dataDir.resolve("kafka.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseSerialGC",
-            "-Dlogback.configurationFile=logback-broker.xml", "-cp", System.getProperty("java.class.path"),
-            BrokerMain.class.getName(), dataDir.resolve("data").toString(), Integer.toString(port))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        ChildBroker broker = new ChildBroker(builder.start(), port, log);
+        ChildJvm process = ChildJvm.start(BrokerMain.class.getName(),
+            List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=logback-broker.xml"),
+            List.of(dataDir.resolve("data").toString(), Integer.toString(port)), Map.of(),
+            dataDir.resolve("kafka.log"));
+        ChildBroker broker = new ChildBroker(process, port);
         broker.awaitReady();
         return broker;
     }
@@ -66,8 +60,9 @@ final class ChildBroker implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             while (true) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("The Kafka broker exited with code " + process.exitValue()
-                        + " before it was ready; its log " + log + " ends with:\n" + tail());
+                    throw new IllegalStateException("The Kafka broker exited with code "
+                        + process.process().exitValue() + " before it was ready; its log " + process.log()
+                        + " ends with:\n" + process.tail(20));
                 }
                 try {
                     admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
@@ -76,7 +71,7 @@ final class ChildBroker implements AutoCloseable {
                     if (Instant.now().isAfter(deadline)) {
                         close();
                         throw new IllegalStateException("The Kafka broker did not answer on " + bootstrapServers()
-                            + " within " + READY_TIMEOUT.toSeconds() + " s; see " + log, e);
+                            + " within " + READY_TIMEOUT.toSeconds() + " s; see " + process.log(), e);
                     }
                 }
             }
@@ -87,25 +82,8 @@ final class ChildBroker implements AutoCloseable {
         }
     }
 
-    private String tail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.stop(STOP_TIMEOUT);
     }
 }

@@ -1,20 +1,30 @@
 package io.kafkasas.ops.local;
 
+import io.kafkasas.ops.local.DemoWorkload.Submitted;
 import io.kafkasas.ops.topics.TopicProvisioner;
+import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.schemas.config.SasConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Starts the local stack, prints where everything listens, and stops it all on Ctrl-C. */
+/** Starts the local stack and the apps, runs the demo workload with a live view, and stops it all on Ctrl-C. */
 @Command(name = "local", mixinStandardHelpOptions = true,
-    description = "Runs kafka-sas on this machine: a real Kafka broker (child process), the schema registry,"
-        + " the topics. Ctrl-C stops everything; the data stays for the next run.",
-    footer = {"", "Example:", "  local --dir .sas-local"})
+    description = "Runs kafka-sas on this machine: a real Kafka broker, the schema registry and the topics, then the"
+        + " scheduler and the agents as processes of their own, and a demo workload with a live progress view."
+        + " Ctrl-C stops everything; the data stays for the next run.",
+    footer = {"", "Examples:", "  local                       # demo of 200 tasks, then keep running",
+        "  local --demo-tasks 1000 --agents 5", "  local --no-demo --dir /tmp/sas"})
 public final class LocalCommand implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Data directory (default ${DEFAULT-VALUE}).")
@@ -28,7 +38,21 @@ public final class LocalCommand implements Callable<Integer> {
         + " if free, else any free port (default).")
     int registryPort;
 
-    @Option(names = "--exit-after-start", description = "Start, print, then stop at once (a smoke check).")
+    @Option(names = "--agents", description = "Agent processes to run (default ${DEFAULT-VALUE}).")
+    int agents = 3;
+
+    @Option(names = "--demo-tasks", description = "Tasks in the demo workload (default ${DEFAULT-VALUE}).")
+    int demoTasks = 200;
+
+    @Option(names = "--no-demo", description = "Start everything but submit no demo workload.")
+    boolean noDemo;
+
+    @Option(names = "--exit-after-demo", description = "Stop everything once the demo has ended (exit 1 if some"
+        + " task did not end in time).")
+    boolean exitAfterDemo;
+
+    @Option(names = "--exit-after-start", description = "Start the broker, registry and topics, print, then stop"
+        + " at once, without the apps (a smoke check).")
     boolean exitAfterStart;
 
     @Spec
@@ -39,13 +63,39 @@ public final class LocalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
         LocalStack stack = LocalStack.start(dir, kafkaPort, registryPort);
+        LocalApps[] apps = new LocalApps[1];
         Thread shutdown = new Thread(() -> {
             out.println("Stopping the local stack ...");
             out.flush();
+            if (apps[0] != null) {
+                apps[0].close();
+            }
             stack.close();
             stopped.countDown();
         }, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        printStack(out, stack);
+        if (exitAfterStart) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            stack.close();
+            return 0;
+        }
+        apps[0] = LocalApps.start(dir, stack.settingsFile(), agents);
+        printApps(out, apps[0]);
+        boolean ended = noDemo || runDemo(out, stack, apps[0]);
+        if (exitAfterDemo) {
+            Runtime.getRuntime().removeShutdownHook(shutdown);
+            shutdown.run();
+            return ended ? 0 : 1;
+        }
+        out.printf("%nEverything keeps running; submit more with POST %s/tasks. Press Ctrl-C to stop.%n",
+            apps[0].schedulerUrl());
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private void printStack(PrintWriter out, LocalStack stack) {
         out.printf("%nkafka-sas local stack is up%n");
         out.printf("  Kafka broker      %s   (pid %d, log %s)%n", stack.bootstrapServers(), stack.brokerPid(),
             dir.resolve("kafka/kafka.log"));
@@ -55,14 +105,36 @@ public final class LocalCommand implements Callable<Integer> {
         for (TopicProvisioner.Result topic : stack.topics()) {
             out.printf("    %-28s %s%n", topic.topic(), topic.outcome());
         }
-        out.printf("%nPress Ctrl-C to stop.%n");
         out.flush();
-        if (exitAfterStart) {
-            Runtime.getRuntime().removeShutdownHook(shutdown);
-            stack.close();
-            return 0;
+    }
+
+    private void printApps(PrintWriter out, LocalApps apps) {
+        out.printf("  Scheduler         %s   (POST /tasks, GET /health, GET /metrics; log %s)%n",
+            apps.schedulerUrl(), apps.scheduler().log());
+        for (ChildJvm agent : apps.agents()) {
+            out.printf("  Agent             pid %d   (log %s)%n", agent.pid(), agent.log());
         }
-        stopped.await();
-        return 0;
+        out.printf("  Supervisor        not part of this version yet: failed tasks are not retried%n");
+        out.flush();
+    }
+
+    private boolean runDemo(PrintWriter out, LocalStack stack, LocalApps apps) throws Exception {
+        SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
+        List<String> refusals = new ArrayList<>();
+        List<Submitted> tasks;
+        out.printf("%nSubmitting %d demo tasks (half over Kafka, half over HTTP) ...%n", demoTasks);
+        out.flush();
+        try (TaskClient client = TaskClient.create(config)) {
+            tasks = new DemoWorkload(client, apps.schedulerUrl()).submit(demoTasks, refusals);
+        }
+        refusals.forEach(r -> out.printf("  The HTTP API refused a request, as it should: %s%n", r));
+        ProgressView view = new ProgressView(out, System.console() != null);
+        boolean ended = view.follow(config.kafkaProperties(), config.topics().taskStatus(), tasks,
+            Duration.ofMinutes(3));
+        view.summary(tasks);
+        if (!ended) {
+            out.printf("Some demo tasks did not end within 3 minutes; see the logs under %s%n", dir.resolve("logs"));
+        }
+        return ended;
     }
 }

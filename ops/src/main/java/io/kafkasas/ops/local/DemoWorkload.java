@@ -1,0 +1,136 @@
+package io.kafkasas.ops.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.schemas.client.TaskClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A mixed workload that shows what kafka-sas does: no-ops, sleeps of various lengths (some reporting progress),
+ * shell commands from the allow-list, HTTP calls, failures, delayed tasks, a duplicate submission and invalid
+ * requests; half submitted over Kafka with the Java client, half over the scheduler's HTTP API.
+ */
+final class DemoWorkload {
+
+    /** A task the demo submitted and the kind of work it is. */
+    record Submitted(String taskId, String kind) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final TaskClient client;
+    private final String schedulerUrl;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    DemoWorkload(TaskClient client, String schedulerUrl) {
+        this.client = client;
+        this.schedulerUrl = schedulerUrl;
+    }
+
+    /** Submits {@code count} tasks plus a duplicate; returns the accepted ones and the HTTP refusals seen. */
+    List<Submitted> submit(int count, List<String> refusals) throws IOException, InterruptedException {
+        List<Submitted> submitted = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String kind = kindOf(i);
+            Map<String, Object> request = request(kind, i);
+            String taskId = i % 2 == 0 ? overKafka(request) : overHttp(request, refusals);
+            if (taskId != null) {
+                submitted.add(new Submitted(taskId, kind));
+            }
+        }
+        // the same idempotency key twice: the scheduler keeps one task
+        Map<String, Object> once = new LinkedHashMap<>(Map.of("type", "noop", "idempotencyKey", "demo-once"));
+        submitted.add(new Submitted(overKafka(once), "duplicate"));
+        overKafka(once);
+        // invalid requests: the HTTP API explains, the Kafka path answers with REJECTED
+        overHttp(Map.of("type", "noop", "queue", "no-such-queue", "retries", 3), refusals);
+        submitted.add(new Submitted(overKafka(Map.of("type", "noop", "executionTimeoutMs", -5)), "invalid"));
+        client.flush();
+        return submitted;
+    }
+
+    private static String kindOf(int i) {
+        int slot = i % 20;
+        if (slot < 8) {
+            return "noop";
+        } else if (slot < 13) {
+            return "sleep";
+        } else if (slot < 15) {
+            return "shell";
+        } else if (slot < 16) {
+            return "http";
+        } else if (slot < 17) {
+            return "failing";
+        } else if (slot < 18) {
+            return "delayed";
+        }
+        return "long";
+    }
+
+    private Map<String, Object> request(String kind, int i) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("type", switch (kind) {
+            case "sleep", "failing", "long" -> "sleep";
+            case "delayed" -> "noop";
+            default -> kind;
+        });
+        switch (kind) {
+            case "sleep" -> request.put("payload", Map.of("ms", 100 + (i * 37) % 1400));
+            case "long" -> request.put("payload", Map.of("ms", 4000));
+            case "failing" -> request.put("payload", Map.of("ms", 50, "fail", "demo failure #" + i));
+            case "shell" -> request.put("payload", i % 3 == 0 ? Map.of("command", "uname", "args", List.of("-sm"))
+                : Map.of("command", "echo", "args", List.of("hello from task", Integer.toString(i))));
+            case "http" -> request.put("payload", Map.of("url", schedulerUrl + "/health", "timeoutMs", 5000));
+            case "delayed" -> request.put("delayMs", 5000);
+            default -> { }
+        }
+        return request;
+    }
+
+    private String overKafka(Map<String, Object> request) throws IOException, InterruptedException {
+        TaskRequest.Builder builder = TaskClient.request((String) request.get("type"));
+        if (request.containsKey("payload")) {
+            builder.setPayload(ByteBuffer.wrap(JSON.writeValueAsBytes(request.get("payload"))))
+                .setContentType("application/json");
+        }
+        if (request.containsKey("delayMs")) {
+            builder.setNotBefore(Instant.now().plusMillis(((Number) request.get("delayMs")).longValue()));
+        }
+        if (request.containsKey("idempotencyKey")) {
+            builder.setIdempotencyKey((String) request.get("idempotencyKey"));
+        }
+        if (request.containsKey("executionTimeoutMs")) {
+            builder.setExecutionTimeoutMs(((Number) request.get("executionTimeoutMs")).longValue());
+        }
+        try {
+            return client.submit(builder.build()).get();
+        } catch (ExecutionException e) {
+            throw new IOException("Kafka did not take a demo task: " + e.getCause(), e);
+        }
+    }
+
+    private String overHttp(Map<String, Object> request, List<String> refusals)
+        throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(schedulerUrl + "/tasks"))
+            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request), StandardCharsets.UTF_8))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 202) {
+            return JSON.readTree(response.body()).get("taskId").asText();
+        }
+        refusals.add(response.statusCode() + " " + response.body());
+        return null;
+    }
+}

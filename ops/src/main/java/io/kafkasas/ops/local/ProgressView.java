@@ -1,0 +1,140 @@
+package io.kafkasas.ops.local;
+
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.ops.local.DemoWorkload.Submitted;
+import io.kafkasas.schemas.topics.Topic;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Follows the status topic and draws a progress bar with counts per state until every demo task has ended, then
+ * a table of outcomes by kind of task and by agent.
+ */
+final class ProgressView {
+
+    static final Set<TaskStatusType> TERMINAL = EnumSet.of(TaskStatusType.SUCCEEDED, TaskStatusType.FAILED,
+        TaskStatusType.CANCELLED, TaskStatusType.TIMED_OUT, TaskStatusType.REJECTED, TaskStatusType.DEAD_LETTERED);
+    private static final int BAR = 40;
+
+    private final Map<String, TaskStatus> latest = new HashMap<>();
+    private final Map<String, String> agentOf = new HashMap<>();
+    private final PrintWriter out;
+    private final boolean terminal;
+
+    ProgressView(PrintWriter out, boolean terminal) {
+        this.out = out;
+        this.terminal = terminal;
+    }
+
+    /** Follows statuses until every task in {@code tasks} has ended or {@code timeout} passed; true if all ended. */
+    boolean follow(Map<String, Object> kafka, Topic<String, TaskStatus> statuses, List<Submitted> tasks,
+                   Duration timeout) {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Instant deadline = Instant.now().plus(timeout);
+        Instant nextDraw = Instant.now();
+        try (KafkaConsumer<String, TaskStatus> consumer = new KafkaConsumer<>(props,
+                statuses.keySerde().deserializer(), statuses.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(statuses.name()).stream()
+                .map(p -> new TopicPartition(statuses.name(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (Instant.now().isBefore(deadline)) {
+                for (ConsumerRecord<String, TaskStatus> record : consumer.poll(Duration.ofMillis(200))) {
+                    TaskStatus status = record.value();
+                    latest.put(status.getTaskId(), status);
+                    if (status.getAgentId() != null) {
+                        agentOf.put(status.getTaskId(), status.getAgentId());
+                    }
+                }
+                boolean done = ended(tasks) == tasks.size();
+                if (done || Instant.now().isAfter(nextDraw)) {
+                    draw(tasks);
+                    nextDraw = Instant.now().plusMillis(500);
+                }
+                if (done) {
+                    out.println();
+                    return true;
+                }
+            }
+        }
+        out.println();
+        return false;
+    }
+
+    private long ended(List<Submitted> tasks) {
+        return tasks.stream().filter(t -> latest.containsKey(t.taskId())
+            && TERMINAL.contains(latest.get(t.taskId()).getStatus())).count();
+    }
+
+    private Map<TaskStatusType, Long> counts(List<Submitted> tasks) {
+        Map<TaskStatusType, Long> counts = new EnumMap<>(TaskStatusType.class);
+        for (Submitted task : tasks) {
+            TaskStatus status = latest.get(task.taskId());
+            counts.merge(status == null ? TaskStatusType.UNKNOWN : status.getStatus(), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    private void draw(List<Submitted> tasks) {
+        long done = ended(tasks);
+        int filled = (int) (BAR * done / Math.max(1, tasks.size()));
+        String states = counts(tasks).entrySet().stream()
+            .map(e -> (e.getKey() == TaskStatusType.UNKNOWN ? "SUBMITTED" : e.getKey().name()) + " " + e.getValue())
+            .collect(Collectors.joining("  "));
+        String line = String.format("[%s%s] %d/%d ended   %s", "#".repeat(filled), ".".repeat(BAR - filled), done,
+            tasks.size(), states);
+        if (terminal) {
+            out.print("\r" + line + "\u001b[K");
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** The final table: outcomes by kind of task, and tasks run by each agent. */
+    void summary(List<Submitted> tasks) {
+        Map<String, Map<TaskStatusType, Long>> byKind = new TreeMap<>();
+        for (Submitted task : tasks) {
+            TaskStatus status = latest.get(task.taskId());
+            TaskStatusType state = status == null ? TaskStatusType.UNKNOWN : status.getStatus();
+            byKind.computeIfAbsent(task.kind(), k -> new EnumMap<>(TaskStatusType.class)).merge(state, 1L, Long::sum);
+        }
+        List<TaskStatusType> columns = List.of(TaskStatusType.SUCCEEDED, TaskStatusType.FAILED,
+            TaskStatusType.TIMED_OUT, TaskStatusType.REJECTED, TaskStatusType.CANCELLED);
+        out.printf("%n%-10s %6s", "kind", "tasks");
+        columns.forEach(c -> out.printf(" %10s", c));
+        out.printf(" %10s%n", "not ended");
+        byKind.forEach((kind, counts) -> {
+            long total = counts.values().stream().mapToLong(Long::longValue).sum();
+            out.printf("%-10s %6d", kind, total);
+            columns.forEach(c -> out.printf(" %10d", counts.getOrDefault(c, 0L)));
+            long open = counts.entrySet().stream().filter(e -> !TERMINAL.contains(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+            out.printf(" %10d%n", open);
+        });
+        Map<String, Long> byAgent = tasks.stream().map(t -> agentOf.get(t.taskId())).filter(a -> a != null)
+            .collect(Collectors.groupingBy(a -> a, TreeMap::new, Collectors.counting()));
+        out.printf("%nTasks run per agent: %s%n", byAgent);
+        out.flush();
+    }
+
+    /** The latest status of {@code taskId}, or null. */
+    TaskStatus latest(String taskId) {
+        return latest.get(taskId);
+    }
+}
