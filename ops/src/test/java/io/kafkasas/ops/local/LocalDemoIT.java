@@ -1,0 +1,35 @@
+package io.kafkasas.ops.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kafkasas.ops.OpsMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The README's first command, shortened: broker, registry, scheduler and agents as processes, and the demo. */
+class LocalDemoIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRunTheDemoWorkloadToTheEndWithEveryAppInItsOwnProcess() {
+        StringWriter output = new StringWriter();
+        CommandLine command = OpsMain.commandLine().setOut(new PrintWriter(output, true));
+
+        int exit = command.execute("local", "--dir", dir.toString(), "--demo-tasks", "40", "--agents", "2",
+            "--exit-after-demo");
+
+        String printed = output.toString();
+        assertThat(exit).as(printed).isZero();
+        // 40 tasks, the kept one of a duplicate pair, and one invalid request over Kafka
+        assertThat(printed).contains("42/42 ended", "The HTTP API refused a request", "unknown queue");
+        assertThat(printed).containsPattern("noop\\s+16\\s+16\\s");
+        assertThat(printed).containsPattern("invalid\\s+1\\s+0\\s+0\\s+0\\s+1\\s");
+        assertThat(printed).contains("agent-1=", "agent-2=");
+    }
+}
