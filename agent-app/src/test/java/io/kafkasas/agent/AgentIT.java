@@ -21,6 +21,10 @@ import io.kafkasas.testkit.RecordCollector;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import io.kafkasas.testkit.UniqueNames;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -46,6 +50,7 @@ import org.junit.jupiter.api.Test;
 class AgentIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final long INCARNATION = 42;
     private TestKafka kafka;
     private Topics topics;
     private Agent agent;
@@ -63,6 +68,7 @@ class AgentIT {
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("agent-it"), "http.port", "0",
             AgentConfig.AGENT_ID, "agent-a", AgentConfig.CONCURRENCY, "2",
             AgentConfig.HEARTBEAT_INTERVAL_MS, "200", "handler.shell.allowed.commands", "echo,sleep"));
+        settings.put(AgentConfig.INCARNATION, Long.toString(INCARNATION));
         AgentConfig config = AgentConfig.of(settings);
         topics = config.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 3);
@@ -82,7 +88,7 @@ class AgentIT {
 
     @AfterEach
     void stop() throws InterruptedException {
-        agent.stop(AgentExit.STOPPED);
+        agent.stop(AgentExit.STOPPED); // a no-op for an agent that already stopped
         agent.awaitExit();
         tasks.close();
         commands.close();
@@ -107,7 +113,9 @@ class AgentIT {
 
     private TaskStatus outcome(String taskId) {
         await().atMost(WAIT).until(() -> history(taskId).size() >= 2);
-        return statuses.values(s -> s.getTaskId().equals(taskId)).get(history(taskId).size() - 1);
+        List<TaskStatus> reported = statuses.values(s -> s.getTaskId().equals(taskId)
+            && s.getStatus() != TaskStatusType.PROGRESS);
+        return reported.get(reported.size() - 1);
     }
 
     @Test
@@ -142,6 +150,60 @@ class AgentIT {
         return max;
     }
 
+    private void command(AgentCommandType type, Long incarnation, String taskId) {
+        commands.send(new ProducerRecord<>(topics.names().agentCommands(), "agent-a", AgentCommand.newBuilder()
+            .setCommandId(UUID.randomUUID().toString()).setAgentId("agent-a").setType(type).setTaskId(taskId)
+            .setTargetIncarnation(incarnation).setAttempt(taskId == null ? null : 1).setReason("operator asked")
+            .setIssuedAt(Instant.now()).build()));
+    }
+
+    @Test
+    void shouldExitForARestartOfItsOwnIncarnationOnly() {
+        command(AgentCommandType.RESTART, INCARNATION - 1, null);
+        String id = submit("noop", "", null);
+        assertThat(outcome(id).getStatus()).as("still running after a RESTART for an older incarnation")
+            .isEqualTo(TaskStatusType.SUCCEEDED);
+
+        command(AgentCommandType.RESTART, INCARNATION, null);
+
+        assertThat(agent.awaitExit()).isEqualTo(AgentExit.RESTART_REQUESTED);
+        assertThat(AgentExit.RESTART_REQUESTED.code()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldTakeNoNewTaskWhileDrainingButFinishTheRunningOnes() throws Exception {
+        String running = submit("sleep", "{\"ms\":1500}", null);
+        await().atMost(WAIT).until(() -> history(running).contains(TaskStatusType.STARTED));
+
+        command(AgentCommandType.DRAIN, null, null);
+        await().atMost(WAIT).until(() -> heartbeats.values().stream()
+            .anyMatch(b -> b.getState() == io.kafkasas.avro.AgentState.DRAINING));
+        String later = submit("noop", "", null);
+
+        assertThat(outcome(running).getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+            .until(() -> history(later).isEmpty());
+        HttpResponse<String> health = get("/health");
+        assertThat(health.statusCode()).as("a draining agent is not ready").isEqualTo(503);
+        assertThat(health.body()).contains("DRAINING");
+    }
+
+    @Test
+    void shouldServeHealthAndItsOwnMetrics() throws Exception {
+        assertThat(outcome(submit("noop", "", null)).getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
+
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+        String metrics = get("/metrics").body();
+        assertThat(metrics).contains("sas_agent_tasks_outcomes_total{app=\"agent\",status=\"SUCCEEDED\"} 1.0",
+            "sas_agent_tasks_running{app=\"agent\"}", "kafka_consumer_fetch_manager_records_consumed_total",
+            "jvm_memory_used_bytes");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+            HttpRequest.newBuilder(URI.create(agent.httpUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void shouldRefuseAShellCommandOutsideTheAllowList() {
         String id = submit("shell", "{\"command\":\"rm\",\"args\":[\"-rf\",\"/\"]}", null);
@@ -169,9 +231,7 @@ class AgentIT {
         String id = submit("sleep", "{\"ms\":60000}", null);
         await().atMost(WAIT).until(() -> history(id).contains(TaskStatusType.STARTED));
 
-        commands.send(new ProducerRecord<>(topics.names().agentCommands(), "agent-a", AgentCommand.newBuilder()
-            .setCommandId("c-1").setAgentId("agent-a").setType(AgentCommandType.CANCEL_TASK).setTaskId(id)
-            .setAttempt(1).setReason("operator asked").setIssuedAt(Instant.now()).build()));
+        command(AgentCommandType.CANCEL_TASK, null, id);
 
         TaskStatus outcome = outcome(id);
         assertThat(outcome.getStatus()).isEqualTo(TaskStatusType.CANCELLED);

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class SchedulerApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerApp.class);
+    private static final Duration LOOKUP_PATIENCE = Duration.ofSeconds(2);
 
     private final SchedulerConfig config;
     private final Clock clock;
@@ -70,19 +73,29 @@ public final class SchedulerApp implements AutoCloseable {
         return new Health(ready, live, state.name());
     }
 
-    /** The task an idempotency key already stands for, if this instance holds that key's partition. */
+    /**
+     * The task an idempotency key already stands for, if this instance holds that key's partition. A rebalance
+     * makes the store briefly unavailable, so the look-up is retried for up to {@link #LOOKUP_PATIENCE}.
+     */
     Optional<String> firstTaskOf(String idempotencyKey) {
-        try {
-            ReadOnlyWindowStore<String, String> dedup = streams.store(StoreQueryParameters.fromNameAndType(
-                IntakeTopology.DEDUP_STORE, QueryableStoreTypes.windowStore()));
-            Instant now = clock.instant();
-            Duration window = config.dedupWindow();
-            try (WindowStoreIterator<String> seen = dedup.fetch(idempotencyKey, now.minus(window), now.plus(window))) {
-                return seen.hasNext() ? Optional.of(seen.next().value) : Optional.empty();
+        long giveUp = System.nanoTime() + LOOKUP_PATIENCE.toNanos();
+        while (true) {
+            try {
+                ReadOnlyWindowStore<String, String> dedup = streams.store(StoreQueryParameters.fromNameAndType(
+                    IntakeTopology.DEDUP_STORE, QueryableStoreTypes.<String, String>windowStore()).enableStaleStores());
+                Instant now = clock.instant();
+                Duration window = config.dedupWindow();
+                try (WindowStoreIterator<String> seen = dedup.fetch(idempotencyKey, now.minus(window),
+                        now.plus(window))) {
+                    return seen.hasNext() ? Optional.of(seen.next().value) : Optional.empty();
+                }
+            } catch (InvalidStateStoreException e) {
+                if (System.nanoTime() > giveUp) {
+                    LOG.debug("Cannot look up idempotency key {} here now: {}", idempotencyKey, e.toString());
+                    return Optional.empty();
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
-        } catch (InvalidStateStoreException e) {
-            LOG.debug("Cannot look up idempotency key {} here now: {}", idempotencyKey, e.toString());
-            return Optional.empty();
         }
     }
 

@@ -110,6 +110,16 @@ class SchedulerIT {
         await().atMost(WAIT).until(() -> tasks.values().size() == 2);
         assertThat(tasks.values()).extracting(TaskEvent::getIdempotencyKey).containsExactly("order-7", "order-8");
         assertThat(tasks.values().get(0).getTaskId()).isEqualTo(first);
+        HttpResponse<String> health = get("/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(get("/metrics").body()).contains(
+            "sas_scheduler_requests_duplicates_total{app=\"scheduler\"} 1.0",
+            "sas_scheduler_requests_accepted_total{app=\"scheduler\"} 2.0", "kafka_stream_");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + path)).timeout(WAIT).build(),
+            HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
