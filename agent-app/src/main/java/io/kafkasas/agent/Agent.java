@@ -89,7 +89,7 @@ public final class Agent {
         loopRef[0] = loop;
         this.heartbeats = new Heartbeats(reporter, runner, names.heartbeats(), () -> state);
         this.commands = new CommandListener(commandConsumer(), topics.agentCommands().valueSerde().deserializer(),
-            names.agentCommands(), config.agentId(), this::onCommand);
+            names.agentCommands(), reporter, this::onCommand);
         metrics.bind(taskConsumer);
         metrics.bind(reports);
         this.http = AppEndpoints.start(config.http(), this::health, metrics, Map.of());

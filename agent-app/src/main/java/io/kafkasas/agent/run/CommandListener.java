@@ -29,16 +29,18 @@ public final class CommandListener implements Runnable {
     private final String topic;
     private final byte[] agentKey;
     private final Consumer<AgentCommand> handler;
+    private final Reporter reporter;
     private volatile boolean stopping;
 
     public CommandListener(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
-                           Deserializer<AgentCommand> commands, String topic, String agentId,
+                           Deserializer<AgentCommand> commands, String topic, Reporter reporter,
                            Consumer<AgentCommand> handler) {
         this.consumer = consumer;
         this.commands = commands;
         this.topic = topic;
-        this.agentKey = Reporter.utf8(agentId);
+        this.agentKey = Reporter.utf8(reporter.identity().agentId());
         this.handler = handler;
+        this.reporter = reporter;
     }
 
     /** Assigns this agent's partition at its end; call before {@link #run()} so no command is missed after it. */
@@ -78,8 +80,10 @@ public final class CommandListener implements Runnable {
                 handler.accept(command);
             }
         } catch (UndecodableRecordException e) {
-            LOG.error("Ignoring an undecodable command at {}-{}@{}: {}", record.topic(), record.partition(),
+            LOG.error("Dead-lettering an undecodable command at {}-{}@{}: {}", record.topic(), record.partition(),
                 record.offset(), e.getMessage());
+            reporter.send(reporter.record(record.key(), e.at(record).toDeadLetter("agent "
+                + reporter.identity().agentId(), reporter.clock().instant())), "dead letter of a command");
         } catch (RuntimeException e) {
             LOG.error("Command at {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
         }
