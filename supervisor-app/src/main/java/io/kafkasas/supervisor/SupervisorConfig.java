@@ -1,0 +1,112 @@
+package io.kafkasas.supervisor;
+
+import io.kafkasas.app.HttpSettings;
+import io.kafkasas.schemas.config.SasConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The supervisor's settings: liveness timings, deadlines, retry jitter, HTTP, and {@code streams.*}. */
+public final class SupervisorConfig {
+
+    public static final String APPLICATION_ID = "supervisor.application.id";
+    public static final String HEARTBEAT_TIMEOUT_MS = "supervisor.heartbeat.timeout.ms";
+    public static final String SUSPECT_AFTER_MS = "supervisor.suspect.after.ms";
+    public static final String CHECK_INTERVAL_MS = "supervisor.check.interval.ms";
+    public static final String DEADLINE_GRACE_MS = "supervisor.deadline.grace.ms";
+    public static final String RETRY_JITTER = "supervisor.retry.jitter";
+    public static final String AGENT_PARTITIONS = "supervisor.agent.partitions";
+    public static final String STREAMS_PREFIX = "streams.";
+    public static final int DEFAULT_HTTP_PORT = 8082;
+
+    public static final ConfigDef DEFINITION = define();
+
+    private final SasConfig config;
+
+    public SupervisorConfig(SasConfig config) {
+        this.config = config;
+    }
+
+    public static SupervisorConfig load(Path file, Map<String, String> env) {
+        return new SupervisorConfig(SasConfig.load(DEFINITION, file, env));
+    }
+
+    public static SupervisorConfig of(Map<String, String> settings) {
+        SasConfig.validate(DEFINITION, settings);
+        return new SupervisorConfig(new SasConfig(DEFINITION, settings));
+    }
+
+    private static ConfigDef define() {
+        ConfigDef def = SasConfig.define(new ConfigDef());
+        HttpSettings.define(def, DEFAULT_HTTP_PORT);
+        return def
+            .define(APPLICATION_ID, Type.STRING, "", Importance.MEDIUM,
+                "Kafka Streams application id; empty means <topic.prefix>supervisor.")
+            .define(HEARTBEAT_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.HIGH,
+                "An agent silent this long is declared dead: its running tasks are re-emitted and it is told to"
+                    + " restart. Longer than the agents' heartbeat interval plus their longest GC pause.")
+            .define(SUSPECT_AFTER_MS, Type.LONG, 2_000L, Range.atLeast(0), Importance.LOW,
+                "An agent silent this long is shown as SUSPECT (nothing else happens).")
+            .define(CHECK_INTERVAL_MS, Type.LONG, 250L, Range.between(10, 10_000), Importance.MEDIUM,
+                "How often timers (liveness, deadlines, retries) are checked on the wall clock.")
+            .define(DEADLINE_GRACE_MS, Type.LONG, 2_000L, Range.atLeast(0), Importance.LOW,
+                "How long after a running attempt's deadline the supervisor waits for the agent's own TIMED_OUT"
+                    + " before it cancels the attempt itself.")
+            .define(RETRY_JITTER, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.LOW,
+                "Retry delays vary by up to this fraction either way, so failed tasks do not retry in lockstep.")
+            .define(AGENT_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.LOW,
+                "Partitions of the supervisor's internal topics keyed by agent id.");
+    }
+
+    public SasConfig shared() {
+        return config;
+    }
+
+    public String applicationId() {
+        String id = config.getString(APPLICATION_ID);
+        return id.isEmpty() ? config.topicNames().prefix() + "supervisor" : id;
+    }
+
+    public Duration heartbeatTimeout() {
+        return Duration.ofMillis(config.getLong(HEARTBEAT_TIMEOUT_MS));
+    }
+
+    public Duration suspectAfter() {
+        return Duration.ofMillis(config.getLong(SUSPECT_AFTER_MS));
+    }
+
+    public Duration checkInterval() {
+        return Duration.ofMillis(config.getLong(CHECK_INTERVAL_MS));
+    }
+
+    public Duration deadlineGrace() {
+        return Duration.ofMillis(config.getLong(DEADLINE_GRACE_MS));
+    }
+
+    public double retryJitter() {
+        return config.getDouble(RETRY_JITTER);
+    }
+
+    public int agentPartitions() {
+        return config.getInt(AGENT_PARTITIONS);
+    }
+
+    public HttpSettings http() {
+        return HttpSettings.from(config);
+    }
+
+    /** Kafka Streams properties: {@code kafka.*}, then {@code streams.*}, then exactly-once. */
+    public Map<String, Object> streamsProperties() {
+        Map<String, Object> props = new TreeMap<>(config.kafkaProperties());
+        props.putAll(config.originalsWithPrefix(STREAMS_PREFIX));
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return props;
+    }
+}

@@ -1,0 +1,181 @@
+package io.kafkasas.supervisor.agents;
+
+import io.kafkasas.avro.AgentCommand;
+import io.kafkasas.avro.AgentCommandType;
+import io.kafkasas.avro.AgentHeartbeat;
+import io.kafkasas.avro.InFlightTask;
+import io.kafkasas.avro.Liveness;
+import io.kafkasas.avro.SupervisedAgent;
+import io.kafkasas.avro.TaskError;
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.supervisor.SupervisorMetrics;
+import io.kafkasas.supervisor.tasks.TaskSupervisor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Agent liveness, one record per agent (store {@code supervisor-agents}), fed by heartbeats and by the agents'
+ * statuses re-keyed by agent id. ALIVE → SUSPECT → DEAD by silence on the supervisor's wall clock (so an agent's
+ * clock skew does not matter). What an agent runs is known from its STARTED and outcome statuses, so a task that
+ * started after its last heartbeat is covered too.
+ *
+ * <p>On DEAD: a FAILED status ({@code agent.dead}, retryable) for every attempt the agent still ran, which the
+ * task state machine re-emits at once, and a RESTART command for that incarnation. A heartbeat of a newer
+ * incarnation makes the agent ALIVE again; the dead incarnation's heartbeats are ignored.
+ */
+public final class AgentLiveness implements Processor<String, SpecificRecord, String, SpecificRecord> {
+
+    static final String PRODUCED_BY = "supervisor";
+    private static final Logger LOG = LoggerFactory.getLogger(AgentLiveness.class);
+
+    private final String agentsStore;
+    private final Duration checkInterval;
+    private final Duration suspectAfter;
+    private final Duration timeout;
+    private final SupervisorMetrics metrics;
+    private ProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, SupervisedAgent> agents;
+
+    public AgentLiveness(String agentsStore, Duration checkInterval, Duration suspectAfter, Duration timeout,
+                         SupervisorMetrics metrics) {
+        this.agentsStore = agentsStore;
+        this.checkInterval = checkInterval;
+        this.suspectAfter = suspectAfter;
+        this.timeout = timeout;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, SpecificRecord> context) {
+        this.context = context;
+        this.agents = context.getStateStore(agentsStore);
+        context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::check);
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (record.value() instanceof AgentHeartbeat heartbeat) {
+            onHeartbeat(heartbeat, now);
+        } else if (record.value() instanceof TaskStatus status && status.getAgentId() != null) {
+            onStatus(status, now);
+        }
+    }
+
+    private void onHeartbeat(AgentHeartbeat heartbeat, Instant now) {
+        SupervisedAgent agent = agents.get(heartbeat.getAgentId());
+        if (agent != null && heartbeat.getIncarnation() < agent.getIncarnation()) {
+            return; // a former incarnation
+        }
+        if (agent != null && heartbeat.getIncarnation() == agent.getIncarnation()
+            && agent.getLiveness() == Liveness.DEAD) {
+            return; // declared dead: only a new incarnation comes back
+        }
+        if (agent == null || heartbeat.getIncarnation() > agent.getIncarnation()) {
+            List<InFlightTask> carried = agent == null ? List.of() : agent.getInFlight();
+            int restarts = agent == null ? 0 : agent.getRestarts();
+            agent = SupervisedAgent.newBuilder().setAgentId(heartbeat.getAgentId())
+                .setIncarnation(heartbeat.getIncarnation()).setLiveness(Liveness.ALIVE).setRestarts(restarts)
+                .setInFlight(new ArrayList<>(carried)).build();
+            LOG.info("Agent {} is alive (incarnation {})", heartbeat.getAgentId(), heartbeat.getIncarnation());
+        }
+        agent.setHostId(heartbeat.getHostId());
+        agent.setLiveness(Liveness.ALIVE);
+        agent.setLastHeartbeatAt(now);
+        agent.setCapacity(heartbeat.getCapacity());
+        agent.setFreeSlots(heartbeat.getFreeSlots());
+        agents.put(agent.getAgentId(), agent);
+    }
+
+    private void onStatus(TaskStatus status, Instant now) {
+        SupervisedAgent agent = agents.get(status.getAgentId());
+        if (agent == null) {
+            long incarnation = status.getIncarnation() == null ? 0 : status.getIncarnation();
+            agent = SupervisedAgent.newBuilder().setAgentId(status.getAgentId()).setIncarnation(incarnation)
+                .setLiveness(Liveness.ALIVE).setLastHeartbeatAt(now).build();
+        }
+        List<InFlightTask> inFlight = new ArrayList<>(agent.getInFlight());
+        inFlight.removeIf(t -> t.getTaskId().equals(status.getTaskId()) && t.getAttempt() == status.getAttempt());
+        if (status.getStatus() == TaskStatusType.STARTED) {
+            if (agent.getLiveness() == Liveness.DEAD && sameIncarnation(agent, status)) {
+                // started by an incarnation already declared dead: treat it as orphaned at once
+                orphan(agent, List.of(InFlightTask.newBuilder().setTaskId(status.getTaskId())
+                    .setAttempt(status.getAttempt()).setStartedAt(status.getTimestamp()).build()), now);
+            } else {
+                inFlight.add(InFlightTask.newBuilder().setTaskId(status.getTaskId()).setAttempt(status.getAttempt())
+                    .setStartedAt(status.getTimestamp()).build());
+            }
+        }
+        agent.setInFlight(inFlight);
+        agents.put(agent.getAgentId(), agent);
+    }
+
+    private static boolean sameIncarnation(SupervisedAgent agent, TaskStatus status) {
+        return status.getIncarnation() == null || status.getIncarnation() == agent.getIncarnation();
+    }
+
+    /** Moves agents along ALIVE → SUSPECT → DEAD by how long they have been silent. */
+    void check(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        List<KeyValue<String, SupervisedAgent>> all = new ArrayList<>();
+        try (KeyValueIterator<String, SupervisedAgent> it = agents.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, SupervisedAgent> entry : all) {
+            SupervisedAgent agent = entry.value;
+            if (agent.getLiveness() == Liveness.DEAD || agent.getLastHeartbeatAt() == null) {
+                continue;
+            }
+            Duration silence = Duration.between(agent.getLastHeartbeatAt(), now);
+            if (silence.compareTo(timeout) >= 0) {
+                declareDead(agent, silence, now);
+            } else if (silence.compareTo(suspectAfter) >= 0 && agent.getLiveness() == Liveness.ALIVE) {
+                agent.setLiveness(Liveness.SUSPECT);
+                agents.put(agent.getAgentId(), agent);
+            }
+        }
+    }
+
+    private void declareDead(SupervisedAgent agent, Duration silence, Instant now) {
+        LOG.warn("Agent {} (incarnation {}) silent for {} ms: declared dead; re-emitting {} task(s) and sending"
+            + " RESTART", agent.getAgentId(), agent.getIncarnation(), silence.toMillis(), agent.getInFlight().size());
+        metrics.agentDead(silence);
+        orphan(agent, agent.getInFlight(), now);
+        context.forward(new Record<>(agent.getAgentId(), AgentCommand.newBuilder()
+            .setCommandId(UUID.randomUUID().toString()).setAgentId(agent.getAgentId())
+            .setType(AgentCommandType.RESTART).setTargetIncarnation(agent.getIncarnation())
+            .setReason("no heartbeat for " + silence.toMillis() + " ms").setIssuedAt(now).setIssuedBy(PRODUCED_BY)
+            .build(), now.toEpochMilli()));
+        agent.setLiveness(Liveness.DEAD);
+        agent.setDeadAt(now);
+        agent.setRestarts(agent.getRestarts() + 1);
+        agent.setInFlight(new ArrayList<>());
+        agents.put(agent.getAgentId(), agent);
+    }
+
+    /** A FAILED status (agent.dead) per attempt, keyed by task id, for the task state machine. */
+    private void orphan(SupervisedAgent agent, List<InFlightTask> attempts, Instant now) {
+        for (InFlightTask task : attempts) {
+            TaskError error = TaskError.newBuilder().setType(TaskSupervisor.AGENT_DEAD_ERROR).setRetryable(true)
+                .setMessage("Agent " + agent.getAgentId() + " (incarnation " + agent.getIncarnation()
+                    + ") stopped sending heartbeats while running this attempt").build();
+            context.forward(new Record<>(task.getTaskId(), TaskStatus.newBuilder().setTaskId(task.getTaskId())
+                .setAttempt(task.getAttempt()).setStatus(TaskStatusType.FAILED).setTimestamp(now).setError(error)
+                .setMessage(error.getMessage()).build(), now.toEpochMilli()));
+        }
+    }
+}

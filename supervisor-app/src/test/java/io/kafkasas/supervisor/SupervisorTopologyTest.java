@@ -1,0 +1,367 @@
+package io.kafkasas.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kafkasas.avro.AgentCommand;
+import io.kafkasas.avro.AgentCommandType;
+import io.kafkasas.avro.AgentHeartbeat;
+import io.kafkasas.avro.DeadLetter;
+import io.kafkasas.avro.DeadLetterReason;
+import io.kafkasas.avro.EmitReason;
+import io.kafkasas.avro.Liveness;
+import io.kafkasas.avro.RetryPolicy;
+import io.kafkasas.avro.SupervisedAgent;
+import io.kafkasas.avro.SupervisedTask;
+import io.kafkasas.avro.SupervisedTaskState;
+import io.kafkasas.avro.TaskError;
+import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.Contracts;
+import io.kafkasas.schemas.registry.SchemaRegistryClients;
+import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.schemas.serde.AvroSerdes;
+import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.schemas.topics.TopicNames;
+import io.kafkasas.schemas.topics.Topics;
+import io.kafkasas.testkit.UniqueNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every decision of the supervisor, driven on a manual wall clock. Heartbeat timeout 5 s, checks every 250 ms. */
+class SupervisorTopologyTest {
+
+    private static final Instant START = Instant.parse("2026-11-27T12:00:00Z");
+    private static final RetryPolicy POLICY = RetryPolicy.newBuilder().setInitialIntervalMs(1000)
+        .setBackoffCoefficient(2.0).setMaxIntervalMs(60_000).setMaxAttempts(3).build();
+
+    @TempDir
+    Path stateDir;
+    private TopologyTestDriver driver;
+    private Topology topology;
+    private Instant now = START;
+    private TestInputTopic<String, TaskEvent> tasksIn;
+    private TestInputTopic<String, TaskStatus> statusIn;
+    private TestInputTopic<String, AgentHeartbeat> heartbeatsIn;
+    private TestOutputTopic<String, TaskEvent> tasksOut;
+    private TestOutputTopic<String, TaskStatus> statusOut;
+    private TestOutputTopic<String, AgentCommand> commandsOut;
+    private TestOutputTopic<byte[], DeadLetter> deadLettersOut;
+
+    @BeforeEach
+    void start() {
+        Contracts.trust();
+        String registry = "mock://" + UniqueNames.of("supervisor");
+        SupervisorConfig config = SupervisorConfig.of(Map.of(SchemaRegistryConfig.URL, registry,
+            SupervisorConfig.RETRY_JITTER, "0"));
+        AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(Map.of(SchemaRegistryConfig.URL, registry)),
+            true);
+        TopicNames names = TopicNames.defaults();
+        topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(new SimpleMeterRegistry()),
+            () -> 0.5);
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(topology, props, START);
+        Topics topics = new Topics(names, serdes);
+        tasksIn = input(topics.tasks("default"));
+        statusIn = input(topics.taskStatus());
+        heartbeatsIn = input(topics.heartbeats());
+        tasksOut = output(topics.tasks("default"));
+        statusOut = output(topics.taskStatus());
+        commandsOut = output(topics.agentCommands());
+        deadLettersOut = output(topics.deadLetters());
+    }
+
+    private <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    private <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(),
+            topic.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    // ---- the story of a task, told as inputs
+
+    private void task(String id, Long timeoutMs) {
+        TaskEvent event = TaskEvent.newBuilder().setTaskId(id).setAttempt(1).setQueue("default").setType("sleep")
+            .setExecutionTimeoutMs(timeoutMs).setRetryPolicy(POLICY).setSubmittedAt(now).setEmittedAt(now).build();
+        tasksIn.pipeInput(id, event, now);
+        tasksOut.readValuesToList(); // the input itself, not a decision
+    }
+
+    private void status(String id, int attempt, TaskStatusType type, TaskError error) {
+        statusBy("agent-a", id, attempt, type, error);
+    }
+
+    private void statusBy(String agent, String id, int attempt, TaskStatusType type, TaskError error) {
+        statusIn.pipeInput(id, TaskStatus.newBuilder().setTaskId(id).setAttempt(attempt).setStatus(type)
+            .setTimestamp(now).setAgentId(agent).setIncarnation(1L).setError(error).build(), now);
+    }
+
+    private void heartbeat(String agent, long incarnation) {
+        heartbeatsIn.pipeInput(agent, AgentHeartbeat.newBuilder().setAgentId(agent).setHostId("h")
+            .setIncarnation(incarnation).setSequence(1).setTimestamp(now).setCapacity(4).setFreeSlots(4).build(), now);
+    }
+
+    private static TaskError error(String type, boolean retryable) {
+        return TaskError.newBuilder().setType(type).setMessage("it broke").setRetryable(retryable).build();
+    }
+
+    private void advance(Duration by) {
+        Instant until = now.plus(by);
+        while (now.isBefore(until)) {
+            Duration step = Duration.ofMillis(Math.min(250, Duration.between(now, until).toMillis()));
+            now = now.plus(step);
+            driver.advanceWallClockTime(step);
+        }
+    }
+
+    /** Advances the clock while the agent keeps sending heartbeats every second. */
+    private void advanceAlive(String agent, Duration by) {
+        for (long s = 0; s < by.toSeconds(); s++) {
+            advance(Duration.ofSeconds(1));
+            heartbeat(agent, 1);
+        }
+    }
+
+    private SupervisedTask state(String id) {
+        KeyValueStore<String, SupervisedTask> store = driver.getKeyValueStore(SupervisorTopology.TASKS_STORE);
+        return store.get(id);
+    }
+
+    private SupervisedAgent agent(String id) {
+        KeyValueStore<String, SupervisedAgent> store = driver.getKeyValueStore(SupervisorTopology.AGENTS_STORE);
+        return store.get(id);
+    }
+
+    // ---- dead agents
+
+    @Test
+    void shouldReemitTheTasksOfADeadAgentAndTellItToRestartWithinTheTimeout() {
+        heartbeat("agent-a", 1);
+        task("t-1", null);
+        status("t-1", 1, TaskStatusType.STARTED, null);
+
+        advance(Duration.ofMillis(4_750));
+        assertThat(tasksOut.isEmpty()).as("nothing before the timeout").isTrue();
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.SUSPECT);
+        advance(Duration.ofMillis(500));
+
+        TaskEvent second = tasksOut.readValue();
+        assertThat(second.getAttempt()).isEqualTo(2);
+        assertThat(second.getEmitReason()).isEqualTo(EmitReason.AGENT_DEAD);
+        AgentCommand restart = commandsOut.readValue();
+        assertThat(restart.getType()).isEqualTo(AgentCommandType.RESTART);
+        assertThat(restart.getAgentId()).isEqualTo("agent-a");
+        assertThat(restart.getTargetIncarnation()).isEqualTo(1L);
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.DEAD);
+        assertThat(state("t-1").getState()).isEqualTo(SupervisedTaskState.QUEUED);
+        assertThat(state("t-1").getAttempts()).extracting(a -> a.getOutcome()).containsExactly(TaskStatusType.FAILED);
+    }
+
+    @Test
+    void shouldReemitATaskThatStartedAfterTheAgentsLastHeartbeat() {
+        heartbeat("agent-a", 1);
+        advance(Duration.ofSeconds(3));
+        task("t-2", null);
+        status("t-2", 1, TaskStatusType.STARTED, null);
+
+        advance(Duration.ofMillis(2_250));
+
+        assertThat(tasksOut.readValuesToList()).extracting(TaskEvent::getTaskId, TaskEvent::getAttempt)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("t-2", 2));
+    }
+
+    @Test
+    void shouldNotReemitATaskThatEndedBeforeItsAgentDied() {
+        heartbeat("agent-a", 1);
+        task("t-3", null);
+        status("t-3", 1, TaskStatusType.STARTED, null);
+        status("t-3", 1, TaskStatusType.SUCCEEDED, null);
+
+        advance(Duration.ofSeconds(6));
+
+        assertThat(tasksOut.isEmpty()).isTrue();
+        assertThat(commandsOut.readValue().getType()).isEqualTo(AgentCommandType.RESTART);
+        assertThat(state("t-3").getState()).isEqualTo(SupervisedTaskState.SUCCEEDED);
+    }
+
+    @Test
+    void shouldBringAnAgentBackOnlyUnderANewIncarnation() {
+        heartbeat("agent-a", 1);
+        advance(Duration.ofSeconds(6));
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.DEAD);
+
+        heartbeat("agent-a", 1);
+        assertThat(agent("agent-a").getLiveness()).as("the dead incarnation stays dead").isEqualTo(Liveness.DEAD);
+        heartbeat("agent-a", 2);
+
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.ALIVE);
+        assertThat(agent("agent-a").getIncarnation()).isEqualTo(2L);
+        assertThat(agent("agent-a").getRestarts()).isEqualTo(1);
+    }
+
+    // ---- fencing
+
+    @Test
+    void shouldRecordAResultFromAReplacedAttemptAsStaleAndNeverAsTheOutcome() {
+        heartbeat("agent-a", 1);
+        task("t-4", null);
+        status("t-4", 1, TaskStatusType.STARTED, null);
+        advance(Duration.ofMillis(5_250));
+        assertThat(tasksOut.readValue().getAttempt()).isEqualTo(2);
+
+        status("t-4", 1, TaskStatusType.SUCCEEDED, null);
+
+        assertThat(state("t-4").getState()).isEqualTo(SupervisedTaskState.QUEUED);
+        assertThat(state("t-4").getStaleResults()).isEqualTo(1);
+        assertThat(state("t-4").getAttempts()).extracting(a -> a.getOutcome())
+            .containsExactly(TaskStatusType.FAILED, TaskStatusType.STALE);
+        statusBy("agent-b", "t-4", 2, TaskStatusType.STARTED, null);
+        statusBy("agent-b", "t-4", 2, TaskStatusType.SUCCEEDED, null);
+        assertThat(state("t-4").getState()).isEqualTo(SupervisedTaskState.SUCCEEDED);
+        assertThat(tasksOut.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldTreatAStartByAnIncarnationAlreadyDeclaredDeadAsOrphanedAtOnce() {
+        heartbeat("agent-a", 1);
+        advance(Duration.ofMillis(5_250));
+        task("t-10", null);
+
+        status("t-10", 1, TaskStatusType.STARTED, null);
+
+        assertThat(tasksOut.readValue().getAttempt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldLetAnAttemptThatSucceedsBeforeItIsReplacedWin() {
+        heartbeat("agent-a", 1);
+        task("t-5", null);
+        status("t-5", 1, TaskStatusType.STARTED, null);
+        advance(Duration.ofSeconds(4));
+        status("t-5", 1, TaskStatusType.SUCCEEDED, null);
+
+        advance(Duration.ofSeconds(2));
+
+        assertThat(tasksOut.isEmpty()).isTrue();
+        assertThat(state("t-5").getState()).isEqualTo(SupervisedTaskState.SUCCEEDED);
+    }
+
+    // ---- retries, dead letters, release, deadlines
+
+    @Test
+    void shouldRetryOnTheBackoffScheduleThenDeadLetterWithTheWholeHistory() {
+        heartbeat("agent-a", 1);
+        task("t-6", null);
+        status("t-6", 1, TaskStatusType.STARTED, null);
+        status("t-6", 1, TaskStatusType.FAILED, error("io", true));
+
+        advance(Duration.ofMillis(750));
+        assertThat(tasksOut.isEmpty()).as("1 s back-off not over").isTrue();
+        advance(Duration.ofMillis(500));
+        TaskEvent second = tasksOut.readValue();
+        assertThat(second.getAttempt()).isEqualTo(2);
+        assertThat(second.getEmitReason()).isEqualTo(EmitReason.RETRY);
+
+        heartbeat("agent-a", 1);
+        status("t-6", 2, TaskStatusType.STARTED, null);
+        status("t-6", 2, TaskStatusType.FAILED, error("io", true));
+        advance(Duration.ofMillis(1_750));
+        heartbeat("agent-a", 1);
+        assertThat(tasksOut.isEmpty()).as("2 s back-off not over").isTrue();
+        advance(Duration.ofMillis(500));
+        assertThat(tasksOut.readValue().getAttempt()).isEqualTo(3);
+
+        heartbeat("agent-a", 1);
+        status("t-6", 3, TaskStatusType.STARTED, null);
+        status("t-6", 3, TaskStatusType.FAILED, error("io", true));
+
+        DeadLetter letter = deadLettersOut.readValue();
+        assertThat(letter.getReason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+        assertThat(letter.getTaskId()).isEqualTo("t-6");
+        assertThat(letter.getAttempts()).extracting(a -> a.getAttempt()).containsExactly(1, 2, 3);
+        assertThat(statusOut.readValuesToList()).extracting(TaskStatus::getStatus)
+            .contains(TaskStatusType.DEAD_LETTERED);
+        assertThat(state("t-6").getState()).isEqualTo(SupervisedTaskState.DEAD_LETTERED);
+        advance(Duration.ofSeconds(10));
+        assertThat(tasksOut.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterANonRetryableFailureAtOnce() {
+        heartbeat("agent-a", 1);
+        task("t-7", null);
+        status("t-7", 1, TaskStatusType.STARTED, null);
+        status("t-7", 1, TaskStatusType.FAILED, error("shell.not-allowed", false));
+
+        assertThat(deadLettersOut.readValue().getReason()).isEqualTo(DeadLetterReason.NON_RETRYABLE_FAILURE);
+        advance(Duration.ofSeconds(3));
+        assertThat(tasksOut.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldReemitAReleasedTaskAtOnceWithoutCountingAFailure() {
+        heartbeat("agent-a", 1);
+        task("t-8", null);
+        status("t-8", 1, TaskStatusType.STARTED, null);
+        status("t-8", 1, TaskStatusType.RELEASED, null);
+
+        TaskEvent second = tasksOut.readValue();
+        assertThat(second.getAttempt()).isEqualTo(2);
+        assertThat(second.getEmitReason()).isEqualTo(EmitReason.RELEASED);
+        assertThat(state("t-8").getFailures()).isZero();
+    }
+
+    @Test
+    void shouldCancelATaskPastItsDeadlineOnALiveAgentAndRetryIt() {
+        heartbeat("agent-a", 1);
+        task("t-9", 1_000L);
+        status("t-9", 1, TaskStatusType.STARTED, null);
+
+        advanceAlive("agent-a", Duration.ofSeconds(3));
+
+        AgentCommand cancel = commandsOut.readValue();
+        assertThat(cancel.getType()).isEqualTo(AgentCommandType.CANCEL_TASK);
+        assertThat(cancel.getTaskId()).isEqualTo("t-9");
+        assertThat(cancel.getAttempt()).isEqualTo(1);
+        assertThat(cancel.getAgentId()).isEqualTo("agent-a");
+        assertThat(state("t-9").getState()).isEqualTo(SupervisedTaskState.RETRY_WAIT);
+        advanceAlive("agent-a", Duration.ofSeconds(1));
+        assertThat(tasksOut.readValue().getAttempt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldNameEveryNodeStoreAndInternalTopic() {
+        String description = topology.describe().toString();
+
+        assertThat(description).contains(SupervisorTopology.TASK_SUPERVISOR, SupervisorTopology.AGENT_LIVENESS,
+            SupervisorTopology.TASKS_STORE, SupervisorTopology.TIMERS_STORE, SupervisorTopology.AGENTS_STORE,
+            "heartbeats-by-agent-repartition", "statuses-by-agent-repartition");
+        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
+        assertThat(List.of(description.split("Sub-topology")).size() - 1).isEqualTo(3);
+    }
+}
