@@ -172,6 +172,9 @@ public final class AgentConfig {
         Map<String, Object> props = new TreeMap<>(config.kafkaProperties());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, concurrency());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // the consumer protocol (KIP-848): rebalances move only what must move, and the session timeout is the
+        // broker's group.consumer.session.timeout.ms (or the group's consumer.session.timeout.ms)
+        props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
         props.putAll(config.originalsWithPrefix(CONSUMER_PREFIX));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

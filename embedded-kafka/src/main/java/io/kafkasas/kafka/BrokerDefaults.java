@@ -33,6 +33,9 @@ public final class BrokerDefaults {
         // let tests and the supervisor's agents fail over quickly under the new consumer protocol (KIP-848)
         p.put("group.consumer.min.session.timeout.ms", "1000");
         p.put("group.consumer.min.heartbeat.interval.ms", "250");
+        // the agents' group: a dead agent's partitions move to the others within the supervisor's detection bound
+        p.put("group.consumer.session.timeout.ms", "6000");
+        p.put("group.consumer.heartbeat.interval.ms", "1000");
         p.put("group.streams.min.session.timeout.ms", "1000");
         p.put("group.streams.min.heartbeat.interval.ms", "250");
         p.put("num.partitions", "6");

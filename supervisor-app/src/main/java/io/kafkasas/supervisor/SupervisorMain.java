@@ -1,15 +1,14 @@
 package io.kafkasas.supervisor;
 
-import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.config.ConfigProblemsException;
 import java.nio.file.Path;
-import org.apache.kafka.common.config.ConfigDef;
+import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The supervisor's entry point: {@code java -jar supervisor-app.jar [config.properties]}, with {@code SAS_*}
- * environment variables over the file. So far it validates and logs its configuration; the supervisor topology
- * arrives with issue 4, and until then it exits with code 2.
+ * environment variables over the file. Exit codes: 0 after a graceful stop, 2 for invalid configuration.
  */
 public final class SupervisorMain {
 
@@ -18,11 +17,22 @@ public final class SupervisorMain {
     private SupervisorMain() {
     }
 
-    public static void main(String[] args) {
-        SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), args.length > 0 ? Path.of(args[0]) : null,
-            System.getenv());
-        LOG.info("supervisor configuration:\n{}", config.describe());
-        LOG.error("The supervisor topology is not built yet (issue 4); exiting with code 2.");
-        System.exit(2);
+    public static void main(String[] args) throws InterruptedException {
+        SupervisorConfig config;
+        try {
+            config = SupervisorConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+        } catch (ConfigProblemsException e) {
+            LOG.error("{}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        LOG.info("supervisor configuration:\n{}", config.shared().describe());
+        SupervisorApp app = SupervisorApp.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "supervisor-shutdown"));
+        stopped.await();
     }
 }

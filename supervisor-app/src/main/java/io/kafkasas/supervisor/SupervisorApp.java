@@ -1,0 +1,109 @@
+package io.kafkasas.supervisor;
+
+import io.kafkasas.app.AppEndpoints;
+import io.kafkasas.app.AppMetrics;
+import io.kafkasas.app.Health;
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpSettings;
+import io.kafkasas.schemas.registry.SchemaRegistryClients;
+import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.schemas.serde.AvroSerdes;
+import io.kafkasas.supervisor.http.QueryApi;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The supervisor wired by hand: the topology, the query API (interactive queries across instances, each
+ * instance advertising its HTTP address as {@code application.server}), health and metrics.
+ */
+public final class SupervisorApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SupervisorApp.class);
+
+    private final SupervisorConfig config;
+    private final AppMetrics metrics = new AppMetrics("supervisor");
+    private final KafkaStreams streams;
+    private final HttpApi http;
+
+    private SupervisorApp(SupervisorConfig config) {
+        this.config = config;
+        HttpSettings settings = config.http();
+        int port = settings.port() != 0 ? settings.port() : freePort(settings.host());
+        HostInfo self = new HostInfo(advertisedHost(settings.host()), port);
+        SchemaRegistryConfig registry = config.shared().schemaRegistry();
+        AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(registry), registry.autoRegister());
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        this.streams = new KafkaStreams(SupervisorTopology.build(config, config.shared().topicNames(), serdes,
+            new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble()), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("A supervisor stream thread failed; replacing it (it resumes from the last commit)", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        metrics.bind(streams);
+        this.http = AppEndpoints.start(new HttpSettings(settings.host(), port), this::health, metrics,
+            new QueryApi(streams, self).routes());
+    }
+
+    public static SupervisorApp start(SupervisorConfig config) {
+        SupervisorApp app = new SupervisorApp(config);
+        app.streams.start();
+        LOG.info("Supervisor {} started; HTTP on {}", config.applicationId(), app.http.url());
+        return app;
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on " + host, e);
+        }
+    }
+
+    private static String advertisedHost(String bound) {
+        if (!"0.0.0.0".equals(bound)) {
+            return bound;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    public Health health() {
+        State state = streams.state();
+        boolean ready = state == State.RUNNING || state == State.REBALANCING;
+        boolean live = state != State.ERROR && state != State.PENDING_ERROR && state != State.NOT_RUNNING;
+        return new Health(ready, live, state.name());
+    }
+
+    public String httpUrl() {
+        return http.url();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        streams.close(Duration.ofSeconds(30));
+        metrics.close();
+        LOG.info("Supervisor stopped");
+    }
+}

@@ -1,0 +1,194 @@
+package io.kafkasas.supervisor.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.sun.net.httpserver.HttpExchange;
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.app.HttpApi.Route;
+import io.kafkasas.avro.SupervisedAgent;
+import io.kafkasas.avro.SupervisedTask;
+import io.kafkasas.supervisor.SupervisorTopology;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * "Where is my task?" over Kafka Streams interactive queries, across instances: a key held by another instance is
+ * fetched from it ({@code ?local=true} marks such a forwarded call), lists are gathered from every instance.
+ * <ul>
+ *   <li>{@code GET /tasks/{id}} — state, attempts, agent, error; 404 if unknown;</li>
+ *   <li>{@code GET /tasks?state=RUNNING&limit=100&after=<task id>} — sorted by task id, paged by {@code after};</li>
+ *   <li>{@code GET /agents} — state, last heartbeat, in-flight count, restarts.</li>
+ * </ul>
+ */
+public final class QueryApi {
+
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 10_000;
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+
+    public QueryApi(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    public Map<String, Route> routes() {
+        return Map.of("/tasks", this::tasks, "/agents", this::agents);
+    }
+
+    private Response tasks(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        Map<String, String> query = query(exchange.getRequestURI());
+        if (path.length() > "/tasks/".length()) {
+            return task(URLDecoder.decode(path.substring("/tasks/".length()), StandardCharsets.UTF_8), query);
+        }
+        int limit;
+        try {
+            limit = Math.min(MAX_LIMIT, Integer.parseInt(query.getOrDefault("limit", "" + DEFAULT_LIMIT)));
+        } catch (NumberFormatException e) {
+            return Response.error(400, "limit must be a whole number");
+        }
+        String state = query.get("state");
+        String after = query.getOrDefault("after", "");
+        List<Map<String, Object>> found = new ArrayList<>(localTasks(state, after, limit));
+        if (!query.containsKey("local")) {
+            for (HostInfo other : otherInstances()) {
+                found.addAll(fetchList(other, "/tasks?local=true&limit=" + limit + "&after=" + encode(after)
+                    + (state == null ? "" : "&state=" + encode(state)), "tasks"));
+            }
+        }
+        found.sort(Comparator.comparing(t -> (String) t.get("taskId")));
+        List<Map<String, Object>> page = found.subList(0, Math.min(limit, found.size()));
+        Map<String, Object> body = new HashMap<>();
+        body.put("tasks", page);
+        body.put("next", page.size() == limit ? page.get(page.size() - 1).get("taskId") : null);
+        return Response.json(200, body);
+    }
+
+    private Response task(String taskId, Map<String, String> query) throws IOException {
+        KeyQueryMetadata where = streams.queryMetadataForKey(SupervisorTopology.TASKS_STORE, taskId,
+            Serdes.String().serializer());
+        if (!query.containsKey("local") && where != null && where.activeHost() != null
+            && !where.activeHost().equals(self) && where.activeHost().port() > 0) {
+            return forward(where.activeHost(), "/tasks/" + encode(taskId) + "?local=true");
+        }
+        Optional<SupervisedTask> task = tasksStore().map(store -> store.get(taskId));
+        return task.map(t -> Response.json(200, Views.task(t)))
+            .orElseGet(() -> Response.error(404, "No task " + taskId + " is known to the supervisor"));
+    }
+
+    private List<Map<String, Object>> localTasks(String state, String after, int limit) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        tasksStore().ifPresent(store -> {
+            try (KeyValueIterator<String, SupervisedTask> all = store.range(after + "\u0000", null)) {
+                while (all.hasNext() && found.size() < limit) {
+                    SupervisedTask task = all.next().value;
+                    if (state == null || task.getState().name().equalsIgnoreCase(state)) {
+                        found.add(Views.task(task));
+                    }
+                }
+            }
+        });
+        return found;
+    }
+
+    private Response agents(HttpExchange exchange) throws IOException {
+        List<Map<String, Object>> found = new ArrayList<>();
+        agentsStore().ifPresent(store -> {
+            try (KeyValueIterator<String, SupervisedAgent> all = store.all()) {
+                all.forEachRemaining(a -> found.add(Views.agent(a.value)));
+            }
+        });
+        if (!query(exchange.getRequestURI()).containsKey("local")) {
+            for (HostInfo other : otherInstances()) {
+                found.addAll(fetchList(other, "/agents?local=true", "agents"));
+            }
+        }
+        found.sort(Comparator.comparing(a -> (String) a.get("agentId")));
+        return Response.json(200, Map.of("agents", found));
+    }
+
+    private List<HostInfo> otherInstances() {
+        return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+            .filter(h -> !h.equals(self) && h.port() > 0).distinct().toList();
+    }
+
+    private Optional<ReadOnlyKeyValueStore<String, SupervisedTask>> tasksStore() {
+        return store(SupervisorTopology.TASKS_STORE);
+    }
+
+    private Optional<ReadOnlyKeyValueStore<String, SupervisedAgent>> agentsStore() {
+        return store(SupervisorTopology.AGENTS_STORE);
+    }
+
+    private <V> Optional<ReadOnlyKeyValueStore<String, V>> store(String name) {
+        try {
+            return Optional.of(streams.store(StoreQueryParameters.fromNameAndType(name,
+                QueryableStoreTypes.<String, V>keyValueStore())));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Response forward(HostInfo host, String path) throws IOException {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
+                + path)).timeout(Duration.ofSeconds(10)).build();
+            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(answer.statusCode(), "application/json", answer.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Response.error(503, "Interrupted while asking " + host);
+        }
+    }
+
+    private List<Map<String, Object>> fetchList(HostInfo host, String path, String field) throws IOException {
+        Response answer = forward(host, path);
+        if (answer.status() != 200) {
+            throw new IOException("Instance " + host + " answered " + answer.status() + " to " + path);
+        }
+        return HttpApi.JSON.convertValue(HttpApi.JSON.readTree(answer.body()).get(field),
+            new TypeReference<List<Map<String, Object>>>() { });
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> query = new HashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                String[] kv = pair.split("=", 2);
+                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return query;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,76 @@
+package io.kafkasas.supervisor.http;
+
+import io.kafkasas.avro.AttemptRecord;
+import io.kafkasas.avro.SupervisedAgent;
+import io.kafkasas.avro.SupervisedTask;
+import io.kafkasas.avro.TaskError;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON shapes of the query API: plain maps, times as ISO-8601. */
+final class Views {
+
+    private Views() {
+    }
+
+    static Map<String, Object> task(SupervisedTask task) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("taskId", task.getTaskId());
+        view.put("state", task.getState().name());
+        view.put("attempt", task.getAttempt());
+        view.put("agentId", task.getAgentId());
+        view.put("startedAt", time(task.getStartedAt()));
+        view.put("deadline", time(task.getDeadline()));
+        view.put("retryAt", time(task.getRetryAt()));
+        view.put("failures", task.getFailures());
+        view.put("staleResults", task.getStaleResults());
+        view.put("error", error(task.getLastError()));
+        view.put("queue", task.getEvent() == null ? null : task.getEvent().getQueue());
+        view.put("type", task.getEvent() == null ? null : task.getEvent().getType());
+        view.put("attempts", task.getAttempts().stream().map(Views::attempt).toList());
+        view.put("updatedAt", time(task.getUpdatedAt()));
+        return view;
+    }
+
+    private static Map<String, Object> attempt(AttemptRecord attempt) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("attempt", attempt.getAttempt());
+        view.put("agentId", attempt.getAgentId());
+        view.put("startedAt", time(attempt.getStartedAt()));
+        view.put("endedAt", time(attempt.getEndedAt()));
+        view.put("outcome", attempt.getOutcome().name());
+        view.put("error", error(attempt.getError()));
+        return view;
+    }
+
+    static Map<String, Object> agent(SupervisedAgent agent) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("agentId", agent.getAgentId());
+        view.put("hostId", agent.getHostId());
+        view.put("incarnation", agent.getIncarnation());
+        view.put("state", agent.getLiveness().name());
+        view.put("lastHeartbeatAt", time(agent.getLastHeartbeatAt()));
+        view.put("inFlight", agent.getInFlight().size());
+        view.put("capacity", agent.getCapacity());
+        view.put("freeSlots", agent.getFreeSlots());
+        view.put("restarts", agent.getRestarts());
+        view.put("deadAt", time(agent.getDeadAt()));
+        return view;
+    }
+
+    private static Map<String, Object> error(TaskError error) {
+        if (error == null) {
+            return null;
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("type", error.getType());
+        view.put("message", error.getMessage());
+        view.put("retryable", error.getRetryable());
+        return view;
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}
