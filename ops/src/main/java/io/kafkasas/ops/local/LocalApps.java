@@ -3,6 +3,7 @@ package io.kafkasas.ops.local;
 import io.kafkasas.agent.AgentMain;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;
+import io.kafkasas.supervisor.SupervisorMain;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,10 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The kafka-sas apps of the local stack, each a process of its own as in production: the scheduler (HTTP on a
- * free port) and N agents ({@code agent-1} ...), all reading {@code local.properties}, logs under
+ * The kafka-sas apps of the local stack, each a process of its own as in production: the scheduler and the
+ * supervisor (HTTP on free ports) and N agents ({@code agent-1} ...), all reading {@code local.properties}, logs under
  * {@code <dir>/logs}.
  */
 public final class LocalApps implements AutoCloseable {
@@ -31,16 +33,21 @@ public final class LocalApps implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ChildJvm scheduler;
+    private final ChildJvm supervisor;
     private final List<ChildJvm> agents;
     private final String schedulerUrl;
+    private final String supervisorUrl;
 
-    private LocalApps(ChildJvm scheduler, List<ChildJvm> agents, String schedulerUrl) {
+    private LocalApps(ChildJvm scheduler, ChildJvm supervisor, List<ChildJvm> agents, String schedulerUrl,
+                      String supervisorUrl) {
         this.scheduler = scheduler;
+        this.supervisor = supervisor;
         this.agents = agents;
         this.schedulerUrl = schedulerUrl;
+        this.supervisorUrl = supervisorUrl;
     }
 
-    /** Starts the scheduler and {@code agentCount} agents, and waits until the scheduler is ready. */
+    /** Starts the scheduler, the supervisor and {@code agentCount} agents; waits until the first two are ready. */
     public static LocalApps start(Path dir, Path settings, int agentCount) throws IOException {
         int port = KafkaCluster.freePort();
         List<String> args = List.of(settings.toAbsolutePath().toString());
@@ -48,8 +55,14 @@ public final class LocalApps implements AutoCloseable {
             Map.of("SAS_HTTP_PORT", Integer.toString(port),
                 "SAS_STREAMS_STATE_DIR", dir.resolve("scheduler-state").toAbsolutePath().toString()),
             dir.resolve("logs/scheduler.log"));
+        int supervisorPort = KafkaCluster.freePort();
+        ChildJvm supervisor = ChildJvm.start(SupervisorMain.class.getName(), JVM_OPTIONS, args,
+            Map.of("SAS_HTTP_PORT", Integer.toString(supervisorPort),
+                "SAS_STREAMS_STATE_DIR", dir.resolve("supervisor-state").toAbsolutePath().toString()),
+            dir.resolve("logs/supervisor.log"));
         List<ChildJvm> agents = new ArrayList<>();
-        LocalApps apps = new LocalApps(scheduler, agents, "http://127.0.0.1:" + port);
+        LocalApps apps = new LocalApps(scheduler, supervisor, agents, "http://127.0.0.1:" + port,
+            "http://127.0.0.1:" + supervisorPort);
         try {
             for (int i = 1; i <= agentCount; i++) {
                 agents.add(ChildJvm.start(AgentMain.class.getName(), JVM_OPTIONS, args,
@@ -57,7 +70,8 @@ public final class LocalApps implements AutoCloseable {
                         "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST),
                     dir.resolve("logs/agent-" + i + ".log")));
             }
-            apps.awaitSchedulerReady();
+            apps.awaitReady(scheduler, apps.schedulerUrl, "scheduler");
+            apps.awaitReady(supervisor, apps.supervisorUrl, "supervisor");
             return apps;
         } catch (IOException | RuntimeException e) {
             apps.close();
@@ -65,30 +79,38 @@ public final class LocalApps implements AutoCloseable {
         }
     }
 
-    private void awaitSchedulerReady() {
+    private static void awaitReady(ChildJvm app, String url, String name) {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create(schedulerUrl + "/health"))
+        HttpRequest health = HttpRequest.newBuilder(URI.create(url + "/health"))
             .timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
-            if (!scheduler.isAlive()) {
-                throw new IllegalStateException("The scheduler exited with code " + scheduler.process().exitValue()
-                    + "; " + scheduler.log() + " ends with:\n" + scheduler.tail(20));
+            if (!app.isAlive()) {
+                throw new IllegalStateException("The " + name + " exited with code " + app.process().exitValue()
+                    + "; " + app.log() + " ends with:\n" + app.tail(20));
             }
             try {
                 if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
-                scheduler.process().waitFor(200, java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (IOException e) {
                 // not listening yet
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for the scheduler", e);
+                throw new IllegalStateException("Interrupted while waiting for the " + name, e);
             }
+            pause(app);
         }
-        throw new IllegalStateException("The scheduler was not ready within " + READY_TIMEOUT.toSeconds()
-            + " s; see " + scheduler.log());
+        throw new IllegalStateException("The " + name + " was not ready within " + READY_TIMEOUT.toSeconds()
+            + " s; see " + app.log());
+    }
+
+    private static void pause(ChildJvm app) {
+        try {
+            app.process().waitFor(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public String schedulerUrl() {
@@ -99,15 +121,24 @@ public final class LocalApps implements AutoCloseable {
         return scheduler;
     }
 
+    public String supervisorUrl() {
+        return supervisorUrl;
+    }
+
+    public ChildJvm supervisor() {
+        return supervisor;
+    }
+
     public List<ChildJvm> agents() {
         return List.copyOf(agents);
     }
 
-    /** Stops the agents (in parallel: each releases its tasks), then the scheduler. */
+    /** Stops the agents (in parallel: each releases its tasks), then the scheduler and the supervisor. */
     @Override
     public void close() {
         CompletableFuture.allOf(agents.stream().map(a -> CompletableFuture.runAsync(() -> a.stop(STOP_TIMEOUT)))
             .toArray(CompletableFuture[]::new)).join();
-        scheduler.stop(STOP_TIMEOUT);
+        CompletableFuture.allOf(CompletableFuture.runAsync(() -> scheduler.stop(STOP_TIMEOUT)),
+            CompletableFuture.runAsync(() -> supervisor.stop(STOP_TIMEOUT))).join();
     }
 }

@@ -114,7 +114,8 @@ public final class LocalCommand implements Callable<Integer> {
         for (ChildJvm agent : apps.agents()) {
             out.printf("  Agent             pid %d   (log %s)%n", agent.pid(), agent.log());
         }
-        out.printf("  Supervisor        not part of this version yet: failed tasks are not retried%n");
+        out.printf("  Supervisor        %s   (GET /tasks/{id}, GET /tasks?state=RUNNING, GET /agents; log %s)%n",
+            apps.supervisorUrl(), apps.supervisor().log());
         out.flush();
     }
 

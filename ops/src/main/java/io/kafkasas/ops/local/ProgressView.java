@@ -26,8 +26,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class ProgressView {
 
-    static final Set<TaskStatusType> TERMINAL = EnumSet.of(TaskStatusType.SUCCEEDED, TaskStatusType.FAILED,
-        TaskStatusType.CANCELLED, TaskStatusType.TIMED_OUT, TaskStatusType.REJECTED, TaskStatusType.DEAD_LETTERED);
+    /** With the supervisor, FAILED and TIMED_OUT are retried: only these end a task. */
+    static final Set<TaskStatusType> TERMINAL = EnumSet.of(TaskStatusType.SUCCEEDED, TaskStatusType.CANCELLED,
+        TaskStatusType.REJECTED, TaskStatusType.DEAD_LETTERED);
     private static final int BAR = 40;
 
     private final Map<String, TaskStatus> latest = new HashMap<>();
@@ -114,18 +115,20 @@ final class ProgressView {
             TaskStatusType state = status == null ? TaskStatusType.UNKNOWN : status.getStatus();
             byKind.computeIfAbsent(task.kind(), k -> new EnumMap<>(TaskStatusType.class)).merge(state, 1L, Long::sum);
         }
-        List<TaskStatusType> columns = List.of(TaskStatusType.SUCCEEDED, TaskStatusType.FAILED,
-            TaskStatusType.TIMED_OUT, TaskStatusType.REJECTED, TaskStatusType.CANCELLED);
+        List<TaskStatusType> columns = List.of(TaskStatusType.SUCCEEDED, TaskStatusType.DEAD_LETTERED,
+            TaskStatusType.REJECTED, TaskStatusType.CANCELLED);
         out.printf("%n%-10s %6s", "kind", "tasks");
-        columns.forEach(c -> out.printf(" %10s", c));
-        out.printf(" %10s%n", "not ended");
+        columns.forEach(c -> out.printf(" %13s", c));
+        out.printf(" %10s %10s%n", "not ended", "re-run");
         byKind.forEach((kind, counts) -> {
             long total = counts.values().stream().mapToLong(Long::longValue).sum();
             out.printf("%-10s %6d", kind, total);
-            columns.forEach(c -> out.printf(" %10d", counts.getOrDefault(c, 0L)));
+            columns.forEach(c -> out.printf(" %13d", counts.getOrDefault(c, 0L)));
             long open = counts.entrySet().stream().filter(e -> !TERMINAL.contains(e.getKey()))
                 .mapToLong(Map.Entry::getValue).sum();
-            out.printf(" %10d%n", open);
+            long rerun = tasks.stream().filter(t -> t.kind().equals(kind) && latest.containsKey(t.taskId())
+                && latest.get(t.taskId()).getAttempt() > 1).count();
+            out.printf(" %10d %10d%n", open, rerun);
         });
         Map<String, Long> byAgent = tasks.stream().map(t -> agentOf.get(t.taskId())).filter(a -> a != null)
             .collect(Collectors.groupingBy(a -> a, TreeMap::new, Collectors.counting()));
