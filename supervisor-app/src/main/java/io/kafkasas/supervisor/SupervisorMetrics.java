@@ -1,10 +1,15 @@
 package io.kafkasas.supervisor;
 
 import io.kafkasas.avro.EmitReason;
+import io.kafkasas.avro.Liveness;
+import io.kafkasas.avro.SupervisedTaskState;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** What the supervisor counts: decisions, stale results, dead letters, dead agents and how fast it saw them. */
 public final class SupervisorMetrics {
@@ -14,6 +19,9 @@ public final class SupervisorMetrics {
     private final Counter deadLettered;
     private final Counter agentsDead;
     private final Timer detectionDelay;
+    /** Counts per processor instance (one per partition), summed by the gauges. */
+    private final Map<Object, Map<SupervisedTaskState, Long>> tasksByState = new ConcurrentHashMap<>();
+    private final Map<Object, Map<Liveness, Long>> agentsByState = new ConcurrentHashMap<>();
 
     public SupervisorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,6 +34,36 @@ public final class SupervisorMetrics {
         this.detectionDelay = Timer.builder("sas.supervisor.detection.delay")
             .description("From an agent's last heartbeat to its declaration as dead").publishPercentileHistogram()
             .register(registry);
+        for (SupervisedTaskState state : SupervisedTaskState.values()) {
+            Gauge.builder("sas.supervisor.tasks", tasksByState, m -> sum(m, state)).tag("state", state.name())
+                .description("Tasks by state, as of the last count (every few seconds)").register(registry);
+        }
+        for (Liveness liveness : Liveness.values()) {
+            Gauge.builder("sas.supervisor.agents", agentsByState, m -> sum(m, liveness))
+                .tag("state", liveness.name()).description("Agents by liveness").register(registry);
+        }
+    }
+
+    private static <S> double sum(Map<Object, Map<S, Long>> counts, S state) {
+        return counts.values().stream().mapToLong(c -> c.getOrDefault(state, 0L)).sum();
+    }
+
+    /** The task counts of one processor instance; null when it closes. */
+    public void tasksByState(Object owner, Map<SupervisedTaskState, Long> counts) {
+        update(tasksByState, owner, counts);
+    }
+
+    /** The agent counts of one processor instance; null when it closes. */
+    public void agentsByState(Object owner, Map<Liveness, Long> counts) {
+        update(agentsByState, owner, counts);
+    }
+
+    private static <S> void update(Map<Object, Map<S, Long>> all, Object owner, Map<S, Long> counts) {
+        if (counts == null) {
+            all.remove(owner);
+        } else {
+            all.put(owner, Map.copyOf(counts));
+        }
     }
 
     /** An attempt emitted by the supervisor, by reason (RETRY, AGENT_DEAD, RELEASED, ...). */

@@ -354,6 +354,45 @@ class SupervisorTopologyTest {
         assertThat(tasksOut.readValue().getAttempt()).isEqualTo(2);
     }
 
+    // ---- cancellation
+
+    private void cancel(String id) {
+        statusIn.pipeInput(id, TaskStatus.newBuilder().setTaskId(id).setAttempt(0)
+            .setStatus(TaskStatusType.CANCEL_REQUESTED).setTimestamp(now).setMessage("not needed").build(), now);
+    }
+
+    @Test
+    void shouldCancelAQueuedTaskAtOnceAndStopItIfAnAgentStartsItAnyway() {
+        heartbeat("agent-a", 1);
+        task("t-11", null);
+        cancel("t-11");
+
+        assertThat(state("t-11").getState()).isEqualTo(SupervisedTaskState.CANCELLED);
+        assertThat(statusOut.readValuesToList()).extracting(TaskStatus::getStatus)
+            .contains(TaskStatusType.CANCELLED);
+        status("t-11", 1, TaskStatusType.STARTED, null);
+        AgentCommand stop = commandsOut.readValue();
+        assertThat(stop.getType()).isEqualTo(AgentCommandType.CANCEL_TASK);
+        assertThat(stop.getTaskId()).isEqualTo("t-11");
+    }
+
+    @Test
+    void shouldCancelARunningTaskOnItsAgentAndEndItCancelled() {
+        heartbeat("agent-a", 1);
+        task("t-12", null);
+        status("t-12", 1, TaskStatusType.STARTED, null);
+
+        cancel("t-12");
+
+        AgentCommand stop = commandsOut.readValue();
+        assertThat(stop.getType()).isEqualTo(AgentCommandType.CANCEL_TASK);
+        assertThat(stop.getTargetIncarnation()).isEqualTo(1L);
+        status("t-12", 1, TaskStatusType.CANCELLED, null);
+        assertThat(state("t-12").getState()).isEqualTo(SupervisedTaskState.CANCELLED);
+        advance(Duration.ofSeconds(6));
+        assertThat(tasksOut.isEmpty()).as("the dead agent's cancelled task is not re-emitted").isTrue();
+    }
+
     @Test
     void shouldNameEveryNodeStoreAndInternalTopic() {
         String description = topology.describe().toString();

@@ -12,6 +12,8 @@ import io.kafkasas.scheduler.intake.Violation;
 import io.kafkasas.schemas.client.TaskClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +21,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code POST /tasks}: validates the JSON request as the intake will, then produces it to the requests topic and
@@ -33,6 +38,7 @@ import java.util.function.Function;
  *   <li>400 {@code {"error": ..., "violations": [{"field", "reason"}]}} — invalid;</li>
  *   <li>413 — body or payload over {@code scheduler.max.payload.bytes}; 503 — Kafka did not acknowledge in time.</li>
  * </ul>
+ * {@code POST /tasks/{id}/cancel} asks the supervisor to cancel a task: 202 once the request is on Kafka.
  */
 public final class TaskApi {
 
@@ -40,6 +46,7 @@ public final class TaskApi {
     private static final int ENVELOPE_BYTES = 64 * 1024;
     private static final long ACK_TIMEOUT_SECONDS = 30;
     private static final int DRAIN_BYTES = 64 * 1024 * 1024;
+    private static final Pattern CANCEL = Pattern.compile("/tasks/([^/]+)/cancel");
 
     private TaskApi() {
     }
@@ -52,7 +59,14 @@ public final class TaskApi {
                                             Function<String, Optional<String>> firstTaskOf, Clock clock) {
         return Map.of("/tasks", exchange -> {
             if (!"POST".equals(exchange.getRequestMethod())) {
-                return Response.error(405, "Use POST /tasks with a JSON task request");
+                return Response.error(405, "Use POST /tasks with a JSON task request, or POST /tasks/{id}/cancel");
+            }
+            Matcher cancel = CANCEL.matcher(exchange.getRequestURI().getPath());
+            if (cancel.matches()) {
+                return cancel(client, URLDecoder.decode(cancel.group(1), StandardCharsets.UTF_8), exchange);
+            }
+            if (!"/tasks".equals(exchange.getRequestURI().getPath())) {
+                return Response.error(404, "Use POST /tasks or POST /tasks/{id}/cancel");
             }
             return submit(exchange, client, validator, firstTaskOf, clock.instant());
         });
@@ -100,10 +114,32 @@ public final class TaskApi {
         return produce(client, request);
     }
 
+    /** {@code POST /tasks/{id}/cancel}, optional body {@code {"reason": "..."}}: 202 once Kafka has the request. */
+    private static Response cancel(TaskClient client, String taskId, HttpExchange exchange) throws IOException {
+        String reason = "cancelled through the HTTP API";
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(ENVELOPE_BYTES);
+        }
+        if (body.length > 0) {
+            try {
+                reason = HttpApi.JSON.readTree(body).path("reason").asText(reason);
+            } catch (JsonProcessingException e) {
+                return Response.error(400, "The body is not valid JSON: " + e.getOriginalMessage());
+            }
+        }
+        return acknowledged(client.cancel(taskId, reason), Map.of("taskId", taskId, "cancel", "requested"));
+    }
+
     private static Response produce(TaskClient client, TaskRequest request) {
+        return acknowledged(client.submit(request), null);
+    }
+
+    /** 202 once {@code sent} is acknowledged (with {@code body}, or the task id), 503 if it is not in time. */
+    private static Response acknowledged(CompletableFuture<String> sent, Map<String, Object> body) {
         try {
-            String taskId = client.submit(request).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return Response.json(202, Map.of("taskId", taskId));
+            String taskId = sent.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return Response.json(202, body != null ? body : Map.of("taskId", taskId));
         } catch (ExecutionException | TimeoutException e) {
             return Response.error(503, "Kafka did not accept the request (" + e + "); it was not submitted, retry"
                 + " with the same idempotencyKey");

@@ -1,18 +1,25 @@
 package io.kafkasas.schemas.client;
 
 import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.topics.Topic;
-import io.kafkasas.schemas.topics.Topics;
+import io.kafkasas.schemas.registry.SchemaRegistryClients;
+import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.schemas.serde.AvroSerializer;
+import io.kafkasas.schemas.topics.TopicNames;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Submits tasks from an upstream service: a task request goes to the requests topic with an idempotent producer
@@ -34,25 +41,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class TaskClient implements AutoCloseable {
 
-    private final Producer<String, TaskRequest> producer;
-    private final Topic<String, TaskRequest> topic;
+    private final Producer<String, SpecificRecord> producer;
+    private final TopicNames topics;
 
-    public TaskClient(Producer<String, TaskRequest> producer, Topic<String, TaskRequest> topic) {
+    public TaskClient(Producer<String, SpecificRecord> producer, TopicNames topics) {
         this.producer = producer;
-        this.topic = topic;
+        this.topics = topics;
     }
 
     /** A client with the Kafka properties and schema registry of {@code config}. */
     public static TaskClient create(SasConfig config) {
-        Topics topics = config.topics();
         Map<String, Object> properties = new HashMap<>(config.kafkaProperties());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
         properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "sas-task-client");
-        Topic<String, TaskRequest> topic = topics.taskRequests();
-        return new TaskClient(new KafkaProducer<>(properties, topic.keySerde().serializer(),
-            topic.valueSerde().serializer()), topic);
+        SchemaRegistryConfig registry = config.schemaRegistry();
+        return new TaskClient(new KafkaProducer<>(properties, new StringSerializer(),
+            new AvroSerializer<>(SchemaRegistryClients.create(registry), registry.autoRegister(), false)),
+            config.topicNames());
     }
 
     /** A request builder for {@code type} on the default queue, submitted now, with an empty payload. */
@@ -65,11 +72,27 @@ public final class TaskClient implements AutoCloseable {
         TaskRequest withId = withTaskId(request);
         String key = withId.getIdempotencyKey() != null ? withId.getIdempotencyKey() : withId.getTaskId();
         CompletableFuture<String> acked = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic.name(), key, withId), (metadata, error) -> {
+        return send(new ProducerRecord<>(topics.taskRequests(), key, withId), withId.getTaskId());
+    }
+
+    /**
+     * Asks for {@code taskId} to be cancelled (a CANCEL_REQUESTED status the supervisor acts on): a queued task
+     * ends CANCELLED, a running one gets CANCEL_TASK on its agent. Completes with the task id when acknowledged.
+     */
+    public CompletableFuture<String> cancel(String taskId, String reason) {
+        Contracts.trust();
+        TaskStatus request = TaskStatus.newBuilder().setTaskId(taskId).setAttempt(0)
+            .setStatus(TaskStatusType.CANCEL_REQUESTED).setTimestamp(Instant.now()).setMessage(reason).build();
+        return send(new ProducerRecord<>(topics.taskStatus(), taskId, request), taskId);
+    }
+
+    private CompletableFuture<String> send(ProducerRecord<String, SpecificRecord> record, String taskId) {
+        CompletableFuture<String> acked = new CompletableFuture<>();
+        producer.send(record, (metadata, error) -> {
             if (error != null) {
                 acked.completeExceptionally(error);
             } else {
-                acked.complete(withId.getTaskId());
+                acked.complete(taskId);
             }
         });
         return acked;

@@ -14,7 +14,9 @@ import io.kafkasas.supervisor.tasks.TaskSupervisor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
@@ -135,8 +137,10 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         try (KeyValueIterator<String, SupervisedAgent> it = agents.all()) {
             it.forEachRemaining(all::add);
         }
+        Map<Liveness, Long> counts = new EnumMap<>(Liveness.class);
         for (KeyValue<String, SupervisedAgent> entry : all) {
             SupervisedAgent agent = entry.value;
+            counts.merge(agent.getLiveness(), 1L, Long::sum);
             if (agent.getLiveness() == Liveness.DEAD || agent.getLastHeartbeatAt() == null) {
                 continue;
             }
@@ -148,6 +152,12 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
                 agents.put(agent.getAgentId(), agent);
             }
         }
+        metrics.agentsByState(this, counts);
+    }
+
+    @Override
+    public void close() {
+        metrics.agentsByState(this, null);
     }
 
     private void declareDead(SupervisedAgent agent, Duration silence, Instant now) {

@@ -18,8 +18,10 @@ import io.kafkasas.supervisor.SupervisorMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -43,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *   <li>FAILED or TIMED_OUT (retryable, attempts left) waits out the back-off, then attempt n+1 is emitted; an
  *       attempt orphaned by a dead agent ({@code agent.dead}) and a RELEASED one are re-emitted at once;</li>
  *   <li>a non-retryable error or the last attempt ends in the dead-letter topic with the full history;</li>
- *   <li>an attempt still RUNNING past its deadline (+ grace) gets CANCEL_TASK and counts as failed.</li>
+ *   <li>an attempt still RUNNING past its deadline (+ grace) gets CANCEL_TASK and counts as failed;</li>
+ *   <li>a cancel request (CANCEL_REQUESTED) ends a waiting task CANCELLED at once and sends CANCEL_TASK to the
+ *       agent of a running one.</li>
  * </ul>
  * Timers live in {@code supervisor-task-timers} keyed by {@code <due ms>|<task id>|<kind>}, scanned by a
  * wall-clock punctuator. Outputs go downstream: task events, statuses, commands, dead letters.
@@ -55,6 +59,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
     private static final Set<SupervisedTaskState> ENDED = EnumSet.of(SupervisedTaskState.SUCCEEDED,
         SupervisedTaskState.CANCELLED, SupervisedTaskState.DEAD_LETTERED, SupervisedTaskState.REJECTED);
+    private static final Duration COUNT_INTERVAL = Duration.ofSeconds(5);
     private static final String RETRY = "retry";
     private static final String DEADLINE = "deadline";
 
@@ -84,6 +89,21 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         this.tasks = context.getStateStore(tasksStore);
         this.timers = context.getStateStore(timersStore);
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::fireTimers);
+        context.schedule(COUNT_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> countStates());
+    }
+
+    /** Tasks by state for the metrics: a scan of this partition's store, so it runs only every few seconds. */
+    private void countStates() {
+        Map<SupervisedTaskState, Long> counts = new EnumMap<>(SupervisedTaskState.class);
+        try (KeyValueIterator<String, SupervisedTask> all = tasks.all()) {
+            all.forEachRemaining(kv -> counts.merge(kv.value.getState(), 1L, Long::sum));
+        }
+        metrics.tasksByState(this, counts);
+    }
+
+    @Override
+    public void close() {
+        metrics.tasksByState(this, null);
     }
 
     @Override
@@ -127,6 +147,11 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
             task = SupervisedTask.newBuilder().setTaskId(status.getTaskId()).setState(SupervisedTaskState.QUEUED)
                 .setAttempt(status.getAttempt()).setUpdatedAt(now).build();
         }
+        if (task.getState() == SupervisedTaskState.CANCELLED && status.getStatus() == TaskStatusType.STARTED) {
+            // the agent took the event before the cancel: stop it there
+            cancelOnAgent(task, status.getAgentId(), status.getIncarnation(), "the task was cancelled", now);
+            return;
+        }
         if (status.getAttempt() < task.getAttempt()
             || (ENDED.contains(task.getState()) && isAgentOutcome(status))) {
             stale(task, status, now);
@@ -158,13 +183,49 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     }
 
     private void onIntake(SupervisedTask task, TaskStatus status, Instant now) {
-        if (status.getStatus() == TaskStatusType.REJECTED) {
+        if (status.getStatus() == TaskStatusType.CANCEL_REQUESTED) {
+            cancelRequested(task, status, now);
+        } else if (status.getStatus() == TaskStatusType.REJECTED) {
             save(SupervisedTask.newBuilder().setTaskId(status.getTaskId()).setState(SupervisedTaskState.REJECTED)
                 .setLastError(status.getError()).setUpdatedAt(now).build(), now);
         } else if (task == null && status.getStatus() == TaskStatusType.QUEUED) {
             save(SupervisedTask.newBuilder().setTaskId(status.getTaskId()).setState(SupervisedTaskState.QUEUED)
                 .setUpdatedAt(now).build(), now);
         }
+    }
+
+    /**
+     * A cancel request: a task not running ends CANCELLED now; a running one gets CANCEL_TASK on its agent and
+     * ends CANCELLED when the agent says so (or when the attempt fails in any way).
+     */
+    private void cancelRequested(SupervisedTask task, TaskStatus request, Instant now) {
+        if (task == null) {
+            task = SupervisedTask.newBuilder().setTaskId(request.getTaskId()).setState(SupervisedTaskState.QUEUED)
+                .setUpdatedAt(now).build();
+        }
+        if (ENDED.contains(task.getState())) {
+            return;
+        }
+        String reason = request.getMessage() != null ? request.getMessage() : "cancel requested";
+        if (task.getState() == SupervisedTaskState.RUNNING) {
+            task.setCancelRequested(true);
+            cancelOnAgent(task, task.getAgentId(), task.getIncarnation(), reason, now);
+        } else {
+            task.setState(SupervisedTaskState.CANCELLED);
+            TaskStatus.Builder cancelled = task.getEvent() != null
+                ? Statuses.of(task.getEvent(), TaskStatusType.CANCELLED, now)
+                : TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAttempt(task.getAttempt())
+                    .setStatus(TaskStatusType.CANCELLED).setTimestamp(now);
+            context.forward(new Record<>(task.getTaskId(), cancelled.setMessage(reason).build(), now.toEpochMilli()));
+        }
+        save(task, now);
+    }
+
+    private void cancelOnAgent(SupervisedTask task, String agentId, Long incarnation, String reason, Instant now) {
+        context.forward(new Record<>(agentId, AgentCommand.newBuilder().setCommandId(UUID.randomUUID().toString())
+            .setAgentId(agentId).setType(AgentCommandType.CANCEL_TASK).setTargetIncarnation(incarnation)
+            .setTaskId(task.getTaskId()).setAttempt(task.getAttempt()).setReason(reason).setIssuedAt(now)
+            .setIssuedBy(PRODUCED_BY).build(), now.toEpochMilli()));
     }
 
     private void started(SupervisedTask task, TaskStatus status, Instant now) {
@@ -201,6 +262,12 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         record(task, status, now);
         TaskError error = status.getError();
         task.setLastError(error);
+        if (task.getCancelRequested()) {
+            task.setState(SupervisedTaskState.CANCELLED);
+            context.forward(new Record<>(task.getTaskId(), Statuses.of(task.getEvent(), TaskStatusType.CANCELLED,
+                now).setMessage("cancelled; the attempt ended " + status.getStatus()).build(), now.toEpochMilli()));
+            return;
+        }
         boolean orphaned = error != null && AGENT_DEAD_ERROR.equals(error.getType());
         retryOrDeadLetter(task, error, orphaned ? EmitReason.AGENT_DEAD : EmitReason.RETRY, orphaned, now);
     }
@@ -319,11 +386,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         } else if (DEADLINE.equals(kind) && task.getState() == SupervisedTaskState.RUNNING) {
             String message = "Attempt " + task.getAttempt() + " ran past its deadline " + task.getDeadline()
                 + " on agent " + task.getAgentId();
-            context.forward(new Record<>(task.getAgentId(), AgentCommand.newBuilder()
-                .setCommandId(UUID.randomUUID().toString()).setAgentId(task.getAgentId())
-                .setType(AgentCommandType.CANCEL_TASK).setTargetIncarnation(task.getIncarnation())
-                .setTaskId(task.getTaskId()).setAttempt(task.getAttempt()).setReason(message).setIssuedAt(now)
-                .setIssuedBy(PRODUCED_BY).build(), now.toEpochMilli()));
+            cancelOnAgent(task, task.getAgentId(), task.getIncarnation(), message, now);
             TaskError error = TaskError.newBuilder().setType("deadline").setMessage(message).setRetryable(true)
                 .build();
             TaskStatus timedOut = Statuses.of(task.getEvent(), TaskStatusType.TIMED_OUT, now).setError(error)
