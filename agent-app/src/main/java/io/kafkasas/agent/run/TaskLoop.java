@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Only after the commit, hand the tasks to the worker pool; if the transaction fails, nothing runs and the
  *       records are read again.</li>
  * </ol>
+ * When the loop ends it leaves the consumer group at once (running tasks go on), so the agent's partitions move
+ * to the other agents without waiting for a session timeout.
  */
 public final class TaskLoop implements Runnable {
 
@@ -93,7 +96,17 @@ public final class TaskLoop implements Runnable {
             LOG.error("The agent loop failed; the agent stops", e);
             end = End.FAILED;
         } finally {
+            closeConsumer();
             done.countDown();
+        }
+    }
+
+    /** Leaves the group at once, so the partitions move to other agents while running tasks finish here. */
+    private void closeConsumer() {
+        try {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        } catch (KafkaException e) {
+            LOG.warn("Could not leave the consumer group cleanly: {}", e.toString());
         }
     }
 
@@ -219,12 +232,14 @@ public final class TaskLoop implements Runnable {
     /** Leaves the loop; {@link #awaitEnd} returns once it has. */
     public void stop() {
         stopping = true;
-        consumer.wakeup();
+        if (done.getCount() > 0) {
+            consumer.wakeup();
+        }
     }
 
     /** Wakes the loop so that it resumes its partitions when a slot has freed. */
     public void slotFreed() {
-        if (paused && !draining) {
+        if (paused && !draining && !stopping) {
             consumer.wakeup();
         }
     }
