@@ -151,6 +151,11 @@ class DeadAgentIT {
         assertThat(task.get("attempts").findValuesAsText("outcome")).containsExactly("FAILED", "SUCCEEDED");
         JsonNode agents = get(supervisor + "/agents").get("agents");
         assertThat(agents.findValuesAsText("state")).containsExactly("DEAD", "ALIVE");
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(supervisor + "/metrics"))
+            .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("sas_supervisor_agents_declared_dead_total{app=\"supervisor\"} 1.0",
+            "sas_supervisor_detection_delay_seconds_bucket", "sas_supervisor_reemitted_total{app=\"supervisor\","
+                + "reason=\"AGENT_DEAD\"}", "sas_supervisor_agents{app=\"supervisor\",state=\"DEAD\"}");
     }
 
     private static long started(RecordCollector<String, TaskStatus> statuses, String agent) {
