@@ -312,6 +312,20 @@ class SupervisorTopologyTest {
     }
 
     @Test
+    void shouldCountAnAttemptThatEndedTwiceOnlyOnce() {
+        heartbeat("agent-a", 1);
+        task("t-13", null);
+        status("t-13", 1, TaskStatusType.STARTED, null);
+        status("t-13", 1, TaskStatusType.FAILED, error("io", true));
+
+        status("t-13", 1, TaskStatusType.FAILED, error("io", true));
+
+        assertThat(state("t-13").getFailures()).isEqualTo(1);
+        assertThat(state("t-13").getStaleResults()).isEqualTo(1);
+        assertThat(state("t-13").getState()).isEqualTo(SupervisedTaskState.RETRY_WAIT);
+    }
+
+    @Test
     void shouldDeadLetterANonRetryableFailureAtOnce() {
         heartbeat("agent-a", 1);
         task("t-7", null);

@@ -47,6 +47,10 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--no-demo", description = "Start everything but submit no demo workload.")
     boolean noDemo;
 
+    @Option(names = "--no-kill", description = "Do not kill an agent during the demo (by default one is killed"
+        + " with SIGKILL a third of the way through, to show its tasks finishing elsewhere).")
+    boolean noKill;
+
     @Option(names = "--exit-after-demo", description = "Stop everything once the demo has ended (exit 1 if some"
         + " task did not end in time).")
     boolean exitAfterDemo;
@@ -119,6 +123,17 @@ public final class LocalCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Kills the last agent with SIGKILL, to show the supervisor re-running its tasks elsewhere. */
+    private static void killAgent(PrintWriter out, LocalApps apps, ProgressView view) {
+        int slot = apps.agents().size();
+        ChildJvm victim = apps.agents().get(slot - 1);
+        long running = view.runningOn("agent-" + slot);
+        victim.process().destroyForcibly();
+        out.printf("%n>>> kill -9 agent-%d (pid %d) while it runs %d task(s): the supervisor declares it dead after"
+            + " the heartbeat timeout (5 s) and re-runs them on the other agents%n", slot, victim.pid(), running);
+        out.flush();
+    }
+
     private boolean runDemo(PrintWriter out, LocalStack stack, LocalApps apps) throws Exception {
         SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
         List<String> refusals = new ArrayList<>();
@@ -130,8 +145,15 @@ public final class LocalCommand implements Callable<Integer> {
         }
         refusals.forEach(r -> out.printf("  The HTTP API refused a request, as it should: %s%n", r));
         ProgressView view = new ProgressView(out, System.console() != null);
+        boolean[] killed = {noKill || apps.agents().size() < 2};
         boolean ended = view.follow(config.kafkaProperties(), config.topics().taskStatus(), tasks,
-            Duration.ofMinutes(3));
+            Duration.ofMinutes(3), (done, total) -> {
+                if (!killed[0] && done * 3 >= total) {
+                    killed[0] = true;
+                    killAgent(out, apps, view);
+                }
+                return done;
+            });
         view.summary(tasks);
         if (!ended) {
             out.printf("Some demo tasks did not end within 3 minutes; see the logs under %s%n", dir.resolve("logs"));

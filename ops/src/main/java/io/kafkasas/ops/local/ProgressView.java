@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongBinaryOperator;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +44,7 @@ final class ProgressView {
 
     /** Follows statuses until every task in {@code tasks} has ended or {@code timeout} passed; true if all ended. */
     boolean follow(Map<String, Object> kafka, Topic<String, TaskStatus> statuses, List<Submitted> tasks,
-                   Duration timeout) {
+                   Duration timeout, LongBinaryOperator onDraw) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Instant deadline = Instant.now().plus(timeout);
@@ -65,6 +66,7 @@ final class ProgressView {
                 boolean done = ended(tasks) == tasks.size();
                 if (done || Instant.now().isAfter(nextDraw)) {
                     draw(tasks);
+                    onDraw.applyAsLong(ended(tasks), tasks.size());
                     nextDraw = Instant.now().plusMillis(500);
                 }
                 if (done) {
@@ -136,8 +138,10 @@ final class ProgressView {
         out.flush();
     }
 
-    /** The latest status of {@code taskId}, or null. */
-    TaskStatus latest(String taskId) {
-        return latest.get(taskId);
+    /** How many tasks {@code agentId} is running, by the latest statuses. */
+    long runningOn(String agentId) {
+        return latest.entrySet().stream().filter(e -> agentId.equals(agentOf.get(e.getKey()))
+            && (e.getValue().getStatus() == TaskStatusType.STARTED
+                || e.getValue().getStatus() == TaskStatusType.PROGRESS)).count();
     }
 }

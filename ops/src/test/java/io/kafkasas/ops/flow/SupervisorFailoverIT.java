@@ -91,29 +91,42 @@ class SupervisorFailoverIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> events.values(e -> e.getAttempt() == 2).size()
                     >= failing.size() / 2);
 
+                // every task can be asked of either instance: keys held by the other one are fetched from it
+                assertThat(fine).allMatch(id -> found(ports.get(0), id) && found(ports.get(1), id));
                 supervisors.get(0).process().destroyForcibly(); // kill -9 one instance, retries pending
                 long killedAt = System.nanoTime();
 
                 await().atMost(Duration.ofSeconds(120)).until(() -> ended(statuses, failing, fine));
                 LOG.info("Supervisor instance killed; all {} tasks ended {} ms later", failing.size() + fine.size(),
                     Duration.ofNanos(System.nanoTime() - killedAt).toMillis());
-                Map<String, List<Integer>> attempts = events.values().stream().collect(Collectors.groupingBy(
-                    TaskEvent::getTaskId, Collectors.mapping(TaskEvent::getAttempt, Collectors.toList())));
-                failing.forEach(id -> assertThat(attempts.get(id)).as(id).containsExactly(1, 2, 3, 4));
-                fine.forEach(id -> assertThat(attempts.get(id)).as(id).containsExactly(1));
-                assertThat(letters.values()).extracting(DeadLetter::getTaskId)
-                    .containsExactlyInAnyOrderElementsOf(failing);
-                Map<String, Long> terminal = statuses.values(s -> s.getStatus() == TaskStatusType.SUCCEEDED
-                    || s.getStatus() == TaskStatusType.DEAD_LETTERED).stream()
-                    .collect(Collectors.groupingBy(TaskStatus::getTaskId, Collectors.counting()));
-                assertThat(terminal).hasSize(failing.size() + fine.size()).allSatisfy((id, n) -> assertThat(n)
-                    .as("terminal statuses of %s", id).isEqualTo(1L));
+                assertEveryDecisionMadeOnce(events, statuses, letters, failing, fine);
             } finally {
                 agents.forEach(a -> a.stop(AgentExit.STOPPED));
                 agents.forEach(Agent::awaitExit);
                 supervisors.forEach(ChildJvm::close);
             }
         }
+    }
+
+    /** Attempts 1-4 of every failing task and 1 of every fine one, one dead letter and one terminal status each. */
+    private static void assertEveryDecisionMadeOnce(RecordCollector<String, TaskEvent> events,
+                                                    RecordCollector<String, TaskStatus> statuses,
+                                                    RecordCollector<byte[], DeadLetter> letters,
+                                                    List<String> failing, List<String> fine) {
+        // the collectors read two topics independently: give the event collector a moment to catch up
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Map<String, List<Integer>> attempts = events.values().stream().collect(Collectors.groupingBy(
+                TaskEvent::getTaskId, Collectors.mapping(TaskEvent::getAttempt, Collectors.toList())));
+            failing.forEach(id -> assertThat(attempts.get(id)).as(id).containsExactly(1, 2, 3, 4));
+            fine.forEach(id -> assertThat(attempts.get(id)).as(id).containsExactly(1));
+        });
+        assertThat(letters.values()).extracting(DeadLetter::getTaskId)
+            .containsExactlyInAnyOrderElementsOf(failing);
+        Map<String, Long> terminal = statuses.values(s -> s.getStatus() == TaskStatusType.SUCCEEDED
+            || s.getStatus() == TaskStatusType.DEAD_LETTERED).stream()
+            .collect(Collectors.groupingBy(TaskStatus::getTaskId, Collectors.counting()));
+        assertThat(terminal).hasSize(failing.size() + fine.size()).allSatisfy((id, n) -> assertThat(n)
+            .as("terminal statuses of %s", id).isEqualTo(1L));
     }
 
     private ChildJvm supervisor(Map<String, String> settings, String name, int port) throws java.io.IOException {
@@ -124,7 +137,7 @@ class SupervisorFailoverIT {
                 "SAS_STREAMS_STATE_DIR", dir.resolve("supervisor-" + name).toString(),
                 "SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
                 "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"),
-            dir.resolve("supervisor-" + name + ".log"));
+            Path.of("target", "failover-supervisor-" + name + ".log"));
     }
 
     private static Agent agent(Map<String, String> settings, String id) {
@@ -134,15 +147,24 @@ class SupervisorFailoverIT {
         return Agent.start(AgentConfig.of(agent), Clock.systemUTC());
     }
 
+    private static boolean found(int port, String taskId) {
+        return statusOf(port, "/tasks/" + taskId) == 200;
+    }
+
     private static boolean ready(int port) {
+        return statusOf(port, "/health") == 200;
+    }
+
+    /** The HTTP status of GET {@code path} on a supervisor instance; -1 if it does not answer. */
+    private static int statusOf(int port, String path) {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (java.io.IOException e) {
-            return false;
+            return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return -1;
         }
     }
 

@@ -28,11 +28,12 @@ class LocalDemoIT {
         assertThat(exit).as(printed).isZero();
         // 40 tasks, the kept one of a duplicate pair, and one invalid request over Kafka
         assertThat(printed).contains("42/42 ended", "The HTTP API refused a request", "unknown queue");
-        // kind, tasks, SUCCEEDED, DEAD_LETTERED, REJECTED, CANCELLED, not ended, re-run
+        // kind, tasks, SUCCEEDED, DEAD_LETTERED, REJECTED, CANCELLED, not ended, re-run (by the killed agent)
         assertThat(printed).containsPattern("noop\\s+16\\s+16\\s+0\\s+0\\s+0\\s+0\\s");
+        assertThat(printed).containsPattern("long\\s+4\\s+4\\s+0\\s+0\\s+0\\s+0\\s");
         assertThat(printed).containsPattern("invalid\\s+1\\s+0\\s+0\\s+1\\s+0\\s+0\\s");
         // failing tasks are retried by the supervisor (3 attempts), then dead-lettered
         assertThat(printed).containsPattern("failing\\s+2\\s+0\\s+2\\s+0\\s+0\\s+0\\s+2");
-        assertThat(printed).contains("agent-1=", "agent-2=");
+        assertThat(printed).contains("agent-1=", "agent-2=", ">>> kill -9 agent-2");
     }
 }

@@ -51,6 +51,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     private final SupervisorMetrics metrics;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, SupervisedAgent> agents;
+    private Instant startedAt;
 
     public AgentLiveness(String agentsStore, Duration checkInterval, Duration suspectAfter, Duration timeout,
                          SupervisorMetrics metrics) {
@@ -65,6 +66,10 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.agents = context.getStateStore(agentsStore);
+        // after a restart or a fail-over the store's last heartbeats are old and the heartbeats that arrived in the
+        // meantime are still in the backlog: silence counts from now at the earliest, so no live agent is declared
+        // dead for the supervisor's own gap
+        this.startedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
         context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::check);
     }
 
@@ -144,7 +149,8 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             if (agent.getLiveness() == Liveness.DEAD || agent.getLastHeartbeatAt() == null) {
                 continue;
             }
-            Duration silence = Duration.between(agent.getLastHeartbeatAt(), now);
+            Instant lastSeen = agent.getLastHeartbeatAt().isAfter(startedAt) ? agent.getLastHeartbeatAt() : startedAt;
+            Duration silence = Duration.between(lastSeen, now);
             if (silence.compareTo(timeout) >= 0) {
                 declareDead(agent, silence, now);
             } else if (silence.compareTo(suspectAfter) >= 0 && agent.getLiveness() == Liveness.ALIVE) {

@@ -59,6 +59,8 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
     private static final Set<SupervisedTaskState> ENDED = EnumSet.of(SupervisedTaskState.SUCCEEDED,
         SupervisedTaskState.CANCELLED, SupervisedTaskState.DEAD_LETTERED, SupervisedTaskState.REJECTED);
+    private static final Set<TaskStatusType> OUTCOMES = EnumSet.of(TaskStatusType.SUCCEEDED, TaskStatusType.FAILED,
+        TaskStatusType.TIMED_OUT, TaskStatusType.CANCELLED, TaskStatusType.RELEASED);
     private static final Duration COUNT_INTERVAL = Duration.ofSeconds(5);
     private static final String RETRY = "retry";
     private static final String DEADLINE = "deadline";
@@ -158,6 +160,12 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
             return;
         }
         if (ENDED.contains(task.getState())) {
+            return;
+        }
+        if (task.getState() == SupervisedTaskState.RETRY_WAIT && status.getAttempt() == task.getAttempt()
+            && OUTCOMES.contains(status.getStatus())) {
+            // this attempt has already ended (e.g. the agent's FAILED and a dead-agent notice for the same attempt)
+            stale(task, status, now);
             return;
         }
         task.setAttempt(status.getAttempt());
