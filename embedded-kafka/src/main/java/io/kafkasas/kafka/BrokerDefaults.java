@@ -34,7 +34,7 @@ public final class BrokerDefaults {
         p.put("group.consumer.min.session.timeout.ms", "1000");
         p.put("group.consumer.min.heartbeat.interval.ms", "250");
         // the agents' group: a dead agent's partitions move to the others within the supervisor's detection bound
-        p.put("group.consumer.session.timeout.ms", "6000");
+        p.put("group.consumer.session.timeout.ms", "5000");
         p.put("group.consumer.heartbeat.interval.ms", "1000");
         p.put("group.streams.min.session.timeout.ms", "1000");
         p.put("group.streams.min.heartbeat.interval.ms", "250");
