@@ -106,6 +106,9 @@ public final class Agent {
         if (transactionalId != null) {
             // one id per agent: a restarted agent fences its former self's unfinished transaction
             props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            // a transaction left open by a killed agent holds back every read_committed reader of its partitions
+            // (the supervisor, the other agents) until it times out: keep that short (ours last milliseconds)
+            props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
         }
         return new KafkaProducer<>(props, new ByteArraySerializer(),
             new AvroSerializer<>(registry, autoRegister, false));

@@ -36,6 +36,8 @@ public final class BrokerDefaults {
         // the agents' group: a dead agent's partitions move to the others within the supervisor's detection bound
         p.put("group.consumer.session.timeout.ms", "5000");
         p.put("group.consumer.heartbeat.interval.ms", "1000");
+        // abort a killed producer's open transaction soon after its timeout (default: checked every 10 s)
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         p.put("group.streams.min.session.timeout.ms", "1000");
         p.put("group.streams.min.heartbeat.interval.ms", "250");
         p.put("num.partitions", "6");
