@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -102,19 +103,26 @@ public final class QueryApi {
             .orElseGet(() -> Response.error(404, "No task " + taskId + " is known to the supervisor"));
     }
 
+    /**
+     * The first {@code limit} tasks after {@code after} in key order. The store spans several partitions and its
+     * iterator is sorted per partition only, so the whole range is read and the smallest keys kept.
+     */
     private List<Map<String, Object>> localTasks(String state, String after, int limit) {
-        List<Map<String, Object>> found = new ArrayList<>();
+        TreeMap<String, SupervisedTask> smallest = new TreeMap<>();
         tasksStore().ifPresent(store -> {
             try (KeyValueIterator<String, SupervisedTask> all = store.range(after + "\u0000", null)) {
-                while (all.hasNext() && found.size() < limit) {
+                while (all.hasNext()) {
                     SupervisedTask task = all.next().value;
                     if (state == null || task.getState().name().equalsIgnoreCase(state)) {
-                        found.add(Views.task(task));
+                        smallest.put(task.getTaskId(), task);
+                        if (smallest.size() > limit) {
+                            smallest.pollLastEntry();
+                        }
                     }
                 }
             }
         });
-        return found;
+        return smallest.values().stream().map(Views::task).toList();
     }
 
     private Response agents(HttpExchange exchange) throws IOException {
