@@ -1,12 +1,13 @@
 package io.kafkasas.ops.topics;
 
+import io.kafkasas.schemas.topics.PartitionsReady;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -72,17 +73,9 @@ public final class TopicProvisioner {
                 }
             }
         }
-        awaitVisible(created);
+        // what runs next may produce at once: wait until the leaders serve (see PartitionsReady)
+        PartitionsReady.await(admin, created.stream().map(TopicSpec::name).toList(), Duration.ofSeconds(30));
         return created;
-    }
-
-    /** Waits (bounded) until the brokers' metadata shows the new topics, so what runs next finds them. */
-    private void awaitVisible(List<TopicSpec> created) throws ExecutionException, InterruptedException {
-        Set<String> names = created.stream().map(TopicSpec::name).collect(Collectors.toSet());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!admin.listTopics().names().get().containsAll(names) && System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
     }
 
     private List<Result> compare(List<TopicSpec> present) throws ExecutionException, InterruptedException {

@@ -6,13 +6,21 @@ import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.UniqueNames;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 @RealKafka
@@ -59,6 +67,30 @@ class TopicProvisionerIT {
                 .contains("partitions 1, planned 3", "retention.ms=999999, planned 3600000");
             assertThat(admin.describeTopics(List.of(heartbeats)).allTopicNames().get().get(heartbeats).partitions())
                 .as("never altered").hasSize(1);
+        }
+    }
+
+    /** KAFKA-15591: a burst into partitions whose leaders did not serve yet lost a batch (see PartitionsReady). */
+    @Test
+    void shouldTakeABurstFromAnIdempotentProducerRightAfterCreating(TestKafka kafka) throws Exception {
+        for (int round = 0; round < 5; round++) {
+            ProvisioningConfig config = config(kafka, UniqueNames.topicPrefix());
+            try (Admin admin = Admin.create(config.kafkaProperties());
+                 Producer<String, String> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 2,
+                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000),
+                     new StringSerializer(), new StringSerializer())) {
+                new TopicProvisioner(admin).provision(config.plan(), false);
+                String requests = config.topicNames().taskRequests();
+                List<Future<RecordMetadata>> acks = new ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    acks.add(producer.send(new ProducerRecord<>(requests, "k" + i, "v" + i)));
+                }
+                for (Future<RecordMetadata> ack : acks) {
+                    assertThat(ack.get()).as("round %d", round).isNotNull();
+                }
+            }
         }
     }
 
