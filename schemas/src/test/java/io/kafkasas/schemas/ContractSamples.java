@@ -7,6 +7,10 @@ import io.kafkasas.avro.AttemptRecord;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.EmitReason;
+import io.kafkasas.avro.HostHeartbeat;
+import io.kafkasas.avro.HostSlot;
+import io.kafkasas.avro.HostSlotState;
+import io.kafkasas.avro.HostState;
 import io.kafkasas.avro.InFlightTask;
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.Schedule;
@@ -82,6 +86,15 @@ public final class ContractSamples {
             .build();
     }
 
+    public static HostHeartbeat hostHeartbeat() {
+        return HostHeartbeat.newBuilder().setHostId("host-a").setSequence(5).setTimestamp(NOW)
+            .setState(HostState.RUNNING).setPid(4000L).setVersion("0.1.0")
+            .setSlots(List.of(HostSlot.newBuilder().setSlot(1).setAgentId("host-a-1").setState(HostSlotState.RUNNING)
+                .setIncarnation(7L).setPid(4242L).setStartedAt(NOW).setRestarts(2).setLastExitCode(-9)
+                .setLastExitAt(NOW.minusSeconds(3)).setNextStartAt(null).build()))
+            .build();
+    }
+
     public static AgentCommand command() {
         return AgentCommand.newBuilder()
             .setCommandId("c-1").setAgentId("host-a-1").setType(AgentCommandType.CANCEL_TASK).setTargetIncarnation(7L)
@@ -109,7 +122,8 @@ public final class ContractSamples {
 
     /** Every contract, once. */
     public static List<SpecificRecord> all() {
-        return List.of(taskRequest(), taskEvent(), taskStatus(), heartbeat(), command(), schedule(), deadLetter());
+        return List.of(taskRequest(), taskEvent(), taskStatus(), heartbeat(), hostHeartbeat(), command(), schedule(),
+            deadLetter());
     }
 
     public static ByteBuffer bytes(String text) {

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.local;
 
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.kafka.BrokerMain;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.local;
 
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.agent.AgentMain;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.local;
 
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.ops.local.DemoWorkload.Submitted;
 import io.kafkasas.ops.topics.TopicProvisioner;
 import io.kafkasas.schemas.client.TaskClient;

@@ -2,6 +2,7 @@ package io.kafkasas.ops.topics;
 
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.topics.TopicNames;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,12 @@ public final class ProvisioningConfig extends SasConfig {
             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
             TopicConfig.RETENTION_MS_CONFIG, Long.toString(getLong(HEARTBEAT_RETENTION_MS)))));
+        // the latest word of every host: a host that went silent stays known as gone (forgotten after 7 days)
+        plan.add(new TopicSpec(names.hostHeartbeats(), control, rf, Map.of(
+            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()))));
         plan.add(new TopicSpec(names.agentCommands(), control, rf, Map.of(
             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
             TopicConfig.RETENTION_MS_CONFIG, Long.toString(getLong(COMMAND_RETENTION_MS)))));

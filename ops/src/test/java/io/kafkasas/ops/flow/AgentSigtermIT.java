@@ -10,7 +10,7 @@ import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
-import io.kafkasas.ops.local.ChildJvm;
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;

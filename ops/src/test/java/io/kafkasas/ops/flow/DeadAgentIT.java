@@ -12,7 +12,7 @@ import io.kafkasas.avro.EmitReason;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
-import io.kafkasas.ops.local.ChildJvm;
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;

@@ -53,6 +53,10 @@ public record TopicNames(String prefix, List<String> queues) {
         return prefix + "heartbeats";
     }
 
+    public String hostHeartbeats() {
+        return prefix + "host-heartbeats";
+    }
+
     public String agentCommands() {
         return prefix + "agent-commands";
     }
@@ -67,8 +71,8 @@ public record TopicNames(String prefix, List<String> queues) {
 
     /** Every topic name, task topics included. */
     public List<String> all() {
-        List<String> all = new ArrayList<>(List.of(taskRequests(), taskStatus(), heartbeats(), agentCommands(),
-            schedules(), deadLetters()));
+        List<String> all = new ArrayList<>(List.of(taskRequests(), taskStatus(), heartbeats(), hostHeartbeats(),
+            agentCommands(), schedules(), deadLetters()));
         queues.forEach(q -> all.add(tasks(q)));
         return List.copyOf(all);
     }

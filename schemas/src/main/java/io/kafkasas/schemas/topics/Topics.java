@@ -3,6 +3,7 @@ package io.kafkasas.schemas.topics;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetter;
+import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
@@ -27,6 +28,7 @@ public final class Topics {
     private final Map<String, Topic<String, TaskEvent>> tasksByQueue;
     private final Topic<String, TaskStatus> taskStatus;
     private final Topic<String, AgentHeartbeat> heartbeats;
+    private final Topic<String, HostHeartbeat> hostHeartbeats;
     private final Topic<String, AgentCommand> agentCommands;
     private final Topic<String, Schedule> schedules;
     private final Topic<byte[], DeadLetter> deadLetters;
@@ -40,6 +42,7 @@ public final class Topics {
             q -> new Topic<>(names.tasks(q), key, taskEvents)));
         this.taskStatus = new Topic<>(names.taskStatus(), key, serdes.forValues(TaskStatus.class));
         this.heartbeats = new Topic<>(names.heartbeats(), key, serdes.forValues(AgentHeartbeat.class));
+        this.hostHeartbeats = new Topic<>(names.hostHeartbeats(), key, serdes.forValues(HostHeartbeat.class));
         this.agentCommands = new Topic<>(names.agentCommands(), key, serdes.forValues(AgentCommand.class));
         this.schedules = new Topic<>(names.schedules(), key, serdes.forValues(Schedule.class));
         this.deadLetters = new Topic<>(names.deadLetters(), Serdes.ByteArray(), serdes.forValues(DeadLetter.class));
@@ -70,6 +73,10 @@ public final class Topics {
         return heartbeats;
     }
 
+    public Topic<String, HostHeartbeat> hostHeartbeats() {
+        return hostHeartbeats;
+    }
+
     public Topic<String, AgentCommand> agentCommands() {
         return agentCommands;
     }
@@ -84,8 +91,8 @@ public final class Topics {
 
     /** Every topic, task topics included. */
     public List<Topic<?, ?>> all() {
-        List<Topic<?, ?>> all = new ArrayList<>(List.of(taskRequests, taskStatus, heartbeats, agentCommands,
-            schedules, deadLetters));
+        List<Topic<?, ?>> all = new ArrayList<>(List.of(taskRequests, taskStatus, heartbeats, hostHeartbeats,
+            agentCommands, schedules, deadLetters));
         names.queues().forEach(q -> all.add(tasksByQueue.get(q)));
         return List.copyOf(all);
     }

@@ -1,4 +1,4 @@
-package io.kafkasas.ops.local;
+package io.kafkasas.app;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
