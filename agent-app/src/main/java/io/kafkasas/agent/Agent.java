@@ -23,6 +23,7 @@ import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -88,8 +89,14 @@ public final class Agent {
             config.queues().stream().map(names::tasks).toList());
         loopRef[0] = loop;
         this.heartbeats = new Heartbeats(reporter, runner, names.heartbeats(), () -> state);
-        this.commands = new CommandListener(commandConsumer(), topics.agentCommands().valueSerde().deserializer(),
-            names.agentCommands(), reporter, this::onCommand);
+        this.commands = new CommandListener(commandConsumer(config.consumerProperties(), config.agentId()),
+            topics.agentCommands().valueSerde().deserializer(), names.agentCommands(), List.of(config.agentId()),
+            this::onCommand, (record, e) -> {
+                LOG.error("Dead-lettering an undecodable command at {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+                reporter.send(reporter.record(record.key(), e.at(record).toDeadLetter("agent " + config.agentId(),
+                    clock.instant())), "dead letter of a command");
+            });
         metrics.bind(taskConsumer);
         metrics.bind(reports);
         this.http = AppEndpoints.start(config.http(), this::health, metrics, Map.of());
@@ -114,12 +121,14 @@ public final class Agent {
             new AvroSerializer<>(registry, autoRegister, false));
     }
 
-    private KafkaConsumer<byte[], byte[]> commandConsumer() {
-        Map<String, Object> props = new TreeMap<>(config.consumerProperties());
+    /** A consumer without a group for the commands topic: {@code consumerProperties} less the group settings. */
+    public static KafkaConsumer<byte[], byte[]> commandConsumer(Map<String, Object> consumerProperties,
+                                                                 String clientIdPrefix) {
+        Map<String, Object> props = new TreeMap<>(consumerProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.agentId() + "-commands");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-commands");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -26,6 +27,7 @@ public final class AgentConfig {
     public static final String AGENT_ID = "agent.id";
     public static final String HOST_ID = "agent.host.id";
     public static final String INCARNATION = "agent.incarnation";
+    public static final String PARENT_PID = "agent.parent.pid";
     public static final String GROUP_ID = "agent.group.id";
     public static final String CONCURRENCY = "agent.concurrency";
     public static final String HEARTBEAT_INTERVAL_MS = "agent.heartbeat.interval.ms";
@@ -75,6 +77,9 @@ public final class AgentConfig {
             .define(HOST_ID, Type.STRING, "", Importance.MEDIUM, "Id of the host; empty means the host name.")
             .define(INCARNATION, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
                 "Number of this start of the agent, larger on every start; 0 means the JVM start time in ms.")
+            .define(PARENT_PID, Type.LONG, 0L, Range.atLeast(0), Importance.LOW,
+                "Process id of the agent host that started this agent; when it ends, the agent stops gracefully."
+                    + " 0 means none (set by the host).")
             .define(GROUP_ID, Type.STRING, "", Importance.MEDIUM,
                 "Consumer group of the agents; empty means <topic.prefix>agents.")
             .define(CONCURRENCY, Type.INT, 4, Range.between(1, 10_000), Importance.HIGH,
@@ -114,6 +119,12 @@ public final class AgentConfig {
 
     public long incarnation() {
         return incarnation;
+    }
+
+    /** The host process this agent lives and dies with, if it was started by one. */
+    public OptionalLong parentPid() {
+        long pid = config.getLong(PARENT_PID);
+        return pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty();
     }
 
     public String groupId() {

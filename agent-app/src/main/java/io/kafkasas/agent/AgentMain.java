@@ -1,13 +1,18 @@
 package io.kafkasas.agent;
 
+import io.kafkasas.agent.host.AgentHostMain;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An agent's entry point: {@code java -jar agent-app.jar [config.properties]}, with {@code SAS_*} environment
- * variables over the file. SIGTERM stops it gracefully; the exit code is one of {@link AgentExit}.
+ * variables over the file. SIGTERM stops it gracefully; the exit code is one of {@link AgentExit}, and RESTART
+ * ends it with {@link AgentExit#RESTART_REQUESTED} (3) for a container's restart policy to act on.
+ * {@code java -jar agent-app.jar host [config.properties]} runs an agent host instead ({@link AgentHostMain}).
  */
 public final class AgentMain {
 
@@ -16,10 +21,25 @@ public final class AgentMain {
     private AgentMain() {
     }
 
+    /** An agent whose host is gone has no one to restart it or stop it: it stops gracefully itself. */
+    private static void stopWhenGone(long hostPid, Agent agent) {
+        ProcessHandle.of(hostPid).map(ProcessHandle::onExit)
+            .orElse(CompletableFuture.completedFuture(null))
+            .thenRun(() -> {
+                LOG.warn("Host process {} is gone: stopping", hostPid);
+                agent.stop(AgentExit.STOPPED);
+            });
+    }
+
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("host")) {
+            AgentHostMain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Agent agent;
+        AgentConfig config;
         try {
-            AgentConfig config = AgentConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
+            config = AgentConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
             LOG.info("agent configuration:\n{}", config.shared().describe());
             agent = Agent.start(config, Clock.systemUTC());
         } catch (IllegalArgumentException e) { // ConfigProblemsException included: every problem at once
@@ -32,6 +52,7 @@ public final class AgentMain {
             agent.awaitExit();
         }, "agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        config.parentPid().ifPresent(pid -> stopWhenGone(pid, agent));
         AgentExit exit = agent.awaitExit();
         if (exit != AgentExit.STOPPED) {
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -27,10 +27,12 @@ public final class ChildJvm implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code mainClass} with {@code args}; {@code env} adds to this process's environment. */
+    /**
+     * Starts {@code mainClass} with {@code args}; {@code env} adds to this process's environment. Its output goes to
+     * {@code log}, or to this process's own output if {@code log} is null.
+     */
     public static ChildJvm start(String mainClass, List<String> jvmOptions, List<String> args,
                                  Map<String, String> env, Path log) throws IOException {
-        Files.createDirectories(log.toAbsolutePath().getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -38,8 +40,13 @@ public final class ChildJvm implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (log == null) {
+            builder.inheritIO();
+        } else {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        }
         builder.environment().putAll(env);
         return new ChildJvm(builder.start(), log);
     }
@@ -62,11 +69,25 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The last {@code count} lines of the log, for error messages. */
     public String tail(int count) {
+        if (log == null) {
+            return "(output not captured)";
+        }
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the process is stopped (SIGSTOP): it cannot act on SIGTERM until continued. Linux only. */
+    public boolean isSuspended() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String afterName = stat.substring(stat.lastIndexOf(')') + 1).trim();
+            return afterName.startsWith("T");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -12,6 +12,7 @@ import io.kafkasas.supervisor.http.QueryApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Properties;
@@ -55,7 +56,7 @@ public final class SupervisorApp implements AutoCloseable {
         });
         metrics.bind(streams);
         this.http = AppEndpoints.start(new HttpSettings(settings.host(), port), this::health, metrics,
-            new QueryApi(streams, self).routes());
+            new QueryApi(streams, self, config.heartbeatTimeout(), Clock.systemUTC()).routes());
     }
 
     public static SupervisorApp start(SupervisorConfig config) {

@@ -3,6 +3,7 @@ package io.kafkasas.supervisor;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetter;
+import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.TaskEvent;
@@ -20,19 +21,22 @@ import java.util.function.DoubleSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The supervisor's topology, built by a plain function. Two sub-topologies:
+ * The supervisor's topology, built by a plain function. Two sub-topologies and a global table:
  *
  * <pre>
  *   tasks.&lt;queue&gt; + task-status ──▶ task-supervisor [supervisor-tasks, supervisor-task-timers]
@@ -41,6 +45,8 @@ import org.apache.kafka.streams.state.Stores;
  *   heartbeats ─▶ heartbeats-by-agent ─┐
  *   task-status ─▶ statuses-by-agent ──┴▶ agent-liveness [supervisor-agents]
  *        (by agent id)                  ──▶ FAILED(agent.dead) per orphaned attempt, RESTART
+ *
+ *   host-heartbeats ──▶ global table [supervisor-hosts] (every instance: which host runs which agent)
  * </pre>
  *
  * The task topics and the status topic must have the same number of partitions (provisioning gives them
@@ -52,6 +58,7 @@ public final class SupervisorTopology {
     public static final String TASKS_STORE = "supervisor-tasks";
     public static final String TIMERS_STORE = "supervisor-task-timers";
     public static final String AGENTS_STORE = "supervisor-agents";
+    public static final String HOSTS_STORE = "supervisor-hosts";
     public static final String TASK_SUPERVISOR = "task-supervisor";
     public static final String AGENT_LIVENESS = "agent-liveness";
 
@@ -100,6 +107,10 @@ public final class SupervisorTopology {
         route(beats.merge(agentStatuses, Named.as("agent-input")).process(() -> new AgentLiveness(AGENTS_STORE,
             config.checkInterval(), config.suspectAfter(), config.heartbeatTimeout(), metrics),
             Named.as(AGENT_LIVENESS), AGENTS_STORE), AGENT_LIVENESS, topics, keys);
+        builder.globalTable(names.hostHeartbeats(), Consumed.with(keys, topics.hostHeartbeats().valueSerde())
+                .withName("host-heartbeats-source"),
+            Materialized.<String, HostHeartbeat, KeyValueStore<Bytes, byte[]>>as(HOSTS_STORE)
+                .withKeySerde(keys).withValueSerde(topics.hostHeartbeats().valueSerde()));
         return builder.build();
     }
 

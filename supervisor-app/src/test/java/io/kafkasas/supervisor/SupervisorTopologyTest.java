@@ -413,8 +413,9 @@ class SupervisorTopologyTest {
 
         assertThat(description).contains(SupervisorTopology.TASK_SUPERVISOR, SupervisorTopology.AGENT_LIVENESS,
             SupervisorTopology.TASKS_STORE, SupervisorTopology.TIMERS_STORE, SupervisorTopology.AGENTS_STORE,
+            SupervisorTopology.HOSTS_STORE, "host-heartbeats-source",
             "heartbeats-by-agent-repartition", "statuses-by-agent-repartition");
         assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
-        assertThat(List.of(description.split("Sub-topology")).size() - 1).isEqualTo(3);
+        assertThat(List.of(description.split("Sub-topology")).size() - 1).as("3 and the global table's").isEqualTo(4);
     }
 }

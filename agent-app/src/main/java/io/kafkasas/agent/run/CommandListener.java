@@ -3,8 +3,11 @@ package io.kafkasas.agent.run;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -16,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the commands for this agent. Commands are keyed by agent id, so the listener reads only the one partition
- * its id hashes to (as the default partitioner places it), from the end: a command issued before this start was
- * meant for an earlier incarnation.
+ * Reads the commands for some agents: an agent's own, or all of a host's agents. Commands are keyed by agent id,
+ * so the listener reads only the partitions the ids hash to (as the default partitioner places them), from the
+ * end: a command issued before this start was meant for an earlier incarnation.
  */
 public final class CommandListener implements Runnable {
 
@@ -27,33 +30,36 @@ public final class CommandListener implements Runnable {
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final Deserializer<AgentCommand> commands;
     private final String topic;
-    private final byte[] agentKey;
+    private final Set<String> agentIds;
     private final Consumer<AgentCommand> handler;
-    private final Reporter reporter;
+    private final BiConsumer<ConsumerRecord<byte[], byte[]>, UndecodableRecordException> undecodable;
     private volatile boolean stopping;
 
+    /** {@code undecodable} gets what cannot be read (an agent dead-letters it; its host leaves that to it). */
     public CommandListener(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
-                           Deserializer<AgentCommand> commands, String topic, Reporter reporter,
-                           Consumer<AgentCommand> handler) {
+                           Deserializer<AgentCommand> commands, String topic, Collection<String> agentIds,
+                           Consumer<AgentCommand> handler,
+                           BiConsumer<ConsumerRecord<byte[], byte[]>, UndecodableRecordException> undecodable) {
         this.consumer = consumer;
         this.commands = commands;
         this.topic = topic;
-        this.agentKey = Reporter.utf8(reporter.identity().agentId());
+        this.agentIds = Set.copyOf(agentIds);
         this.handler = handler;
-        this.reporter = reporter;
+        this.undecodable = undecodable;
     }
 
-    /** Assigns this agent's partition at its end; call before {@link #run()} so no command is missed after it. */
+    /** Assigns the agents' partitions at their end; call before {@link #run()} so no later command is missed. */
     public void assign() {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
         if (partitions == null || partitions.isEmpty()) {
             throw new IllegalStateException("Topic " + topic + " does not exist; create the topics first"
                 + " (kafka-sas-ops topics create)");
         }
-        TopicPartition mine = new TopicPartition(topic, Utils.toPositive(Utils.murmur2(agentKey)) % partitions.size());
-        consumer.assign(List.of(mine));
-        consumer.seekToEnd(List.of(mine));
-        consumer.position(mine);
+        List<TopicPartition> mine = agentIds.stream().map(id -> new TopicPartition(topic,
+            Utils.toPositive(Utils.murmur2(Reporter.utf8(id))) % partitions.size())).distinct().toList();
+        consumer.assign(mine);
+        consumer.seekToEnd(mine);
+        mine.forEach(consumer::position);
     }
 
     @Override
@@ -61,7 +67,7 @@ public final class CommandListener implements Runnable {
         try {
             while (!stopping) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (Arrays.equals(record.key(), agentKey)) {
+                    if (record.key() != null && agentIds.contains(new String(record.key(), StandardCharsets.UTF_8))) {
                         dispatch(record);
                     }
                 }
@@ -80,10 +86,7 @@ public final class CommandListener implements Runnable {
                 handler.accept(command);
             }
         } catch (UndecodableRecordException e) {
-            LOG.error("Dead-lettering an undecodable command at {}-{}@{}: {}", record.topic(), record.partition(),
-                record.offset(), e.getMessage());
-            reporter.send(reporter.record(record.key(), e.at(record).toDeadLetter("agent "
-                + reporter.identity().agentId(), reporter.clock().instant())), "dead letter of a command");
+            undecodable.accept(record, e);
         } catch (RuntimeException e) {
             LOG.error("Command at {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
         }

@@ -3,9 +3,7 @@ package io.kafkasas.ops.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.agent.AgentMain;
-import io.kafkasas.app.HttpApi;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.app.ChildJvm;
@@ -24,10 +22,6 @@ import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import io.kafkasas.testkit.UniqueNames;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -91,7 +85,8 @@ class ChaosIT {
                 agents.get(0).process().destroyForcibly();
                 signal("STOP", agents.get(1));
                 long zombieRunning = running(statuses, "agent-2");
-                await().atMost(Duration.ofSeconds(60)).until(() -> deadAgents(supervisor) == 2);
+                await().atMost(Duration.ofSeconds(60))
+                    .until(() -> SupervisorView.deadAgents(supervisor.httpUrl()) == 2);
                 LOG.info("Both faulty agents declared dead {} ms after the faults",
                     Duration.ofNanos(System.nanoTime() - chaosAt).toMillis());
                 signal("CONT", agents.get(1)); // the zombie's late results arrive now
@@ -99,7 +94,7 @@ class ChaosIT {
                 // the status log has the zombie's late SUCCEEDED too: only the supervisor's view says "done"
                 long[] stale = new long[1];
                 await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                    stale[0] = assertThatTheSupervisorSaysSucceededOnce(supervisor.httpUrl(), ids));
+                    stale[0] = SupervisorView.assertSucceededOnce(supervisor.httpUrl(), ids));
                 LOG.info("All {} tasks succeeded {} ms after the faults", ids.size(),
                     Duration.ofNanos(System.nanoTime() - chaosAt).toMillis());
                 if (zombieRunning > 0) {
@@ -152,47 +147,8 @@ class ChaosIT {
         return ids;
     }
 
-    private static long deadAgents(SupervisorApp supervisor) throws Exception {
-        JsonNode agents = get(supervisor.httpUrl() + "/agents").get("agents");
-        return agents.findValuesAsText("state").stream().filter("DEAD"::equals).count();
-    }
-
-    /** Every task SUCCEEDED in the supervisor's state, each outcome counted once; late results only as stale. */
-    private static long assertThatTheSupervisorSaysSucceededOnce(String supervisor, List<String> ids)
-        throws Exception {
-        Set<String> succeeded = new HashSet<>();
-        long stale = 0;
-        String after = "";
-        do {
-            JsonNode page = get(supervisor + "/tasks?limit=500&after=" + after);
-            for (JsonNode task : page.get("tasks")) {
-                assertThat(task.get("state").asText()).as(task.toString()).isEqualTo("SUCCEEDED");
-                long outcomes = 0;
-                for (JsonNode attempt : task.get("attempts")) {
-                    outcomes += "SUCCEEDED".equals(attempt.get("outcome").asText()) ? 1 : 0;
-                }
-                assertThat(outcomes).as("successful attempts counted for %s", task).isEqualTo(1);
-                stale += task.get("staleResults").asLong();
-                succeeded.add(task.get("taskId").asText());
-            }
-            after = page.get("next").isNull() ? null : page.get("next").asText();
-        } while (after != null);
-        assertThat(succeeded).containsExactlyInAnyOrderElementsOf(ids);
-        LOG.info("{} tasks SUCCEEDED once each in the supervisor's view; {} late results recorded as stale",
-            succeeded.size(), stale);
-        return stale;
-    }
-
-    private static JsonNode get(String url) throws Exception {
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-            .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return HttpApi.JSON.readTree(response.body());
-    }
-
     private static void signal(String signal, ChildJvm process) throws Exception {
-        int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
-        assertThat(exit).as("kill -%s %d", signal, process.pid()).isZero();
+        SupervisorView.signal(signal, process.pid());
     }
 
     private static void signalQuietly(List<ChildJvm> agents) {

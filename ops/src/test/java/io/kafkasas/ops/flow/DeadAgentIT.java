@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.agent.AgentMain;
-import io.kafkasas.app.HttpApi;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
 import io.kafkasas.avro.EmitReason;
@@ -145,10 +144,10 @@ class DeadAgentIT {
 
     /** The supervisor's query API tells the story: the re-emitted task, the dead agent. */
     private static void assertThatQueriesShow(String supervisor, String reemittedTask) throws Exception {
-        JsonNode task = get(supervisor + "/tasks/" + reemittedTask);
+        JsonNode task = SupervisorView.get(supervisor + "/tasks/" + reemittedTask);
         assertThat(task.get("state").asText()).isEqualTo("SUCCEEDED");
         assertThat(task.get("attempts").findValuesAsText("outcome")).containsExactly("FAILED", "SUCCEEDED");
-        JsonNode agents = get(supervisor + "/agents").get("agents");
+        JsonNode agents = SupervisorView.get(supervisor + "/agents").get("agents");
         assertThat(agents.findValuesAsText("state")).containsExactly("DEAD", "ALIVE");
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(supervisor + "/metrics"))
             .build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -168,12 +167,5 @@ class DeadAgentIT {
 
     private static long started(RecordCollector<String, TaskStatus> statuses, String agent) {
         return statuses.values(s -> s.getStatus() == TaskStatusType.STARTED && agent.equals(s.getAgentId())).size();
-    }
-
-    private static JsonNode get(String url) throws Exception {
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-            .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return HttpApi.JSON.readTree(response.body());
     }
 }

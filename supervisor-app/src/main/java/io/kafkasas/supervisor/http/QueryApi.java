@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
+import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.supervisor.SupervisorTopology;
@@ -16,7 +17,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,7 +44,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <ul>
  *   <li>{@code GET /tasks/{id}} — state, attempts, agent, error; 404 if unknown;</li>
  *   <li>{@code GET /tasks?state=RUNNING&limit=100&after=<task id>} — sorted by task id, paged by {@code after};</li>
- *   <li>{@code GET /agents} — state, last heartbeat, in-flight count, restarts.</li>
+ *   <li>{@code GET /agents} — state, last heartbeat, in-flight count, restarts; its host and who restarts it;</li>
+ *   <li>{@code GET /hosts} — agent hosts: RUNNING, STOPPING, STOPPED or GONE (silent for the heartbeat timeout),
+ *   and their slots (every instance holds every host: a global table).</li>
  * </ul>
  */
 public final class QueryApi {
@@ -53,13 +58,18 @@ public final class QueryApi {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
 
-    public QueryApi(KafkaStreams streams, HostInfo self) {
+    private final Duration hostTimeout;
+    private final Clock clock;
+
+    public QueryApi(KafkaStreams streams, HostInfo self, Duration hostTimeout, Clock clock) {
         this.streams = streams;
         this.self = self;
+        this.hostTimeout = hostTimeout;
+        this.clock = clock;
     }
 
     public Map<String, Route> routes() {
-        return Map.of("/tasks", this::tasks, "/agents", this::agents);
+        return Map.of("/tasks", this::tasks, "/agents", this::agents, "/hosts", this::hosts);
     }
 
     private Response tasks(HttpExchange exchange) throws IOException {
@@ -136,9 +146,30 @@ public final class QueryApi {
             for (HostInfo other : otherInstances()) {
                 found.addAll(fetchList(other, "/agents?local=true", "agents"));
             }
+            Map<String, HostHeartbeat> hosts = new HashMap<>();
+            allHosts().forEach(h -> hosts.put(h.getHostId(), h));
+            Instant now = clock.instant();
+            found.forEach(a -> Views.addHost(a, hosts.get((String) a.get("hostId")), now, hostTimeout));
         }
         found.sort(Comparator.comparing(a -> (String) a.get("agentId")));
         return Response.json(200, Map.of("agents", found));
+    }
+
+    private Response hosts(HttpExchange exchange) {
+        Instant now = clock.instant();
+        return Response.json(200, Map.of("hosts", allHosts().stream()
+            .sorted(Comparator.comparing(HostHeartbeat::getHostId)).map(h -> Views.host(h, now, hostTimeout))
+            .toList()));
+    }
+
+    private List<HostHeartbeat> allHosts() {
+        List<HostHeartbeat> hosts = new ArrayList<>();
+        this.<HostHeartbeat>store(SupervisorTopology.HOSTS_STORE).ifPresent(store -> {
+            try (KeyValueIterator<String, HostHeartbeat> all = store.all()) {
+                all.forEachRemaining(h -> hosts.add(h.value));
+            }
+        });
+        return hosts;
     }
 
     private List<HostInfo> otherInstances() {

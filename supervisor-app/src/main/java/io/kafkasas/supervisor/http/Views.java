@@ -1,9 +1,14 @@
 package io.kafkasas.supervisor.http;
 
 import io.kafkasas.avro.AttemptRecord;
+import io.kafkasas.avro.HostHeartbeat;
+import io.kafkasas.avro.HostSlot;
+import io.kafkasas.avro.HostState;
+import io.kafkasas.avro.Liveness;
 import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.TaskError;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,6 +62,59 @@ final class Views {
         view.put("restarts", agent.getRestarts());
         view.put("deadAt", time(agent.getDeadAt()));
         return view;
+    }
+
+    /** RUNNING or STOPPING as the host says; STOPPED after its last word; GONE when silent for {@code timeout}. */
+    static String hostState(HostHeartbeat host, Instant now, Duration timeout) {
+        if (host.getState() == HostState.STOPPED) {
+            return HostState.STOPPED.name();
+        }
+        return Duration.between(host.getTimestamp(), now).compareTo(timeout) > 0 ? "GONE" : host.getState().name();
+    }
+
+    static Map<String, Object> host(HostHeartbeat host, Instant now, Duration timeout) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("hostId", host.getHostId());
+        view.put("state", hostState(host, now, timeout));
+        view.put("lastHeartbeatAt", time(host.getTimestamp()));
+        view.put("pid", host.getPid());
+        view.put("slots", host.getSlots().stream().map(Views::slot).toList());
+        return view;
+    }
+
+    private static Map<String, Object> slot(HostSlot slot) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("slot", slot.getSlot());
+        view.put("agentId", slot.getAgentId());
+        view.put("state", slot.getState().name());
+        view.put("incarnation", slot.getIncarnation());
+        view.put("pid", slot.getPid());
+        view.put("restarts", slot.getRestarts());
+        view.put("lastExitCode", slot.getLastExitCode());
+        view.put("lastExitAt", time(slot.getLastExitAt()));
+        view.put("nextStartAt", time(slot.getNextStartAt()));
+        return view;
+    }
+
+    /**
+     * Adds to an agent's view where it lives and, once it is DEAD, who brings it back: {@code BY_HOST} (its host
+     * runs), {@code HOST_GONE} (its host stopped or went silent: nobody will), {@code EXTERNAL} (not under a host:
+     * a container runtime or an operator).
+     */
+    static void addHost(Map<String, Object> agent, HostHeartbeat host, Instant now, Duration timeout) {
+        String state = host == null ? null : hostState(host, now, timeout);
+        if (host != null) {
+            Map<String, Object> hostView = new LinkedHashMap<>();
+            hostView.put("state", state);
+            hostView.put("lastHeartbeatAt", time(host.getTimestamp()));
+            host.getSlots().stream().filter(s -> s.getAgentId().equals(agent.get("agentId"))).findFirst()
+                .ifPresent(s -> hostView.put("slot", slot(s)));
+            agent.put("host", hostView);
+        }
+        if (Liveness.DEAD.name().equals(agent.get("state"))) {
+            agent.put("restart", host == null ? "EXTERNAL"
+                : "GONE".equals(state) || HostState.STOPPED.name().equals(state) ? "HOST_GONE" : "BY_HOST");
+        }
     }
 
     private static Map<String, Object> error(TaskError error) {
