@@ -82,13 +82,15 @@ public final class Agent {
         TaskLoop[] loopRef = new TaskLoop[1];
         this.runner = new Runner(config.concurrency(), handlers, reporter, config.cancelGrace(),
             config.maxResultBytes(), metrics.registry(), () -> loopRef[0].slotFreed());
+        // heartbeat (STARTING) from here on: a restarted agent is seen alive seconds sooner on a busy machine
+        this.heartbeats = new Heartbeats(reporter, runner, names.heartbeats(), () -> state);
+        heartbeats.start(config.heartbeatInterval());
         KafkaConsumer<byte[], byte[]> taskConsumer = new KafkaConsumer<>(config.consumerProperties(),
             new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Deserializer<TaskEvent> events = topics.tasks(config.queues().get(0)).valueSerde().deserializer();
         this.loop = new TaskLoop(taskConsumer, transactions, events, runner, reporter,
             config.queues().stream().map(names::tasks).toList());
         loopRef[0] = loop;
-        this.heartbeats = new Heartbeats(reporter, runner, names.heartbeats(), () -> state);
         this.commands = new CommandListener(commandConsumer(config.consumerProperties(), config.agentId()),
             topics.agentCommands().valueSerde().deserializer(), names.agentCommands(), List.of(config.agentId()),
             this::onCommand, (record, e) -> {
@@ -140,7 +142,6 @@ public final class Agent {
         Thread commands = new Thread(agent.commands, "commands");
         commands.setDaemon(true);
         commands.start();
-        agent.heartbeats.start(config.heartbeatInterval());
         new Thread(() -> {
             agent.state = AgentState.RUNNING;
             agent.loop.run();

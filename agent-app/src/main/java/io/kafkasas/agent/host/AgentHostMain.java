@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent host's entry point: {@code java -jar agent-app.jar host [config.properties]}. It runs
  * {@code host.agents} agents with the same file and {@code SAS_*} environment, restarts them, and stops them all
- * gracefully on SIGTERM (exit code 0).
+ * gracefully on SIGTERM (then exits with 143, 128 + SIGTERM, as a JVM stopped by a signal does).
  */
 public final class AgentHostMain {
 

@@ -1,6 +1,8 @@
 package io.kafkasas.ops.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.ChildJvm;
+import io.kafkasas.app.HttpApi;
 import io.kafkasas.agent.AgentMain;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;
@@ -21,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The kafka-sas apps of the local stack, each a process of its own as in production: the scheduler and the
- * supervisor (HTTP on free ports) and N agents ({@code agent-1} ...), all reading {@code local.properties}, logs under
- * {@code <dir>/logs}.
+ * supervisor (HTTP on free ports) and an agent host running N agents ({@code local-1} ...) as its child processes,
+ * all reading {@code local.properties}, logs under {@code <dir>/logs}.
  */
 public final class LocalApps implements AutoCloseable {
 
@@ -35,20 +37,24 @@ public final class LocalApps implements AutoCloseable {
 
     private final ChildJvm scheduler;
     private final ChildJvm supervisor;
-    private final List<ChildJvm> agents;
+    private final List<ChildJvm> hosts = new ArrayList<>();
     private final String schedulerUrl;
     private final String supervisorUrl;
+    private final String hostUrl;
 
-    private LocalApps(ChildJvm scheduler, ChildJvm supervisor, List<ChildJvm> agents, String schedulerUrl,
-                      String supervisorUrl) {
+    private LocalApps(ChildJvm scheduler, ChildJvm supervisor, String schedulerUrl, String supervisorUrl,
+                      String hostUrl) {
         this.scheduler = scheduler;
         this.supervisor = supervisor;
-        this.agents = agents;
         this.schedulerUrl = schedulerUrl;
         this.supervisorUrl = supervisorUrl;
+        this.hostUrl = hostUrl;
     }
 
-    /** Starts the scheduler, the supervisor and {@code agentCount} agents; waits until the first two are ready. */
+    /** The id of the local agent host; its agents are {@code local-1} ... */
+    public static final String HOST_ID = "local";
+
+    /** Starts the scheduler, the supervisor and a host of {@code agentCount} agents; waits until all are ready. */
     public static LocalApps start(Path dir, Path settings, int agentCount) throws IOException {
         int port = KafkaCluster.freePort();
         List<String> args = List.of(settings.toAbsolutePath().toString());
@@ -61,18 +67,20 @@ public final class LocalApps implements AutoCloseable {
             Map.of("SAS_HTTP_PORT", Integer.toString(supervisorPort),
                 "SAS_STREAMS_STATE_DIR", dir.resolve("supervisor-state").toAbsolutePath().toString()),
             dir.resolve("logs/supervisor.log"));
-        List<ChildJvm> agents = new ArrayList<>();
-        LocalApps apps = new LocalApps(scheduler, supervisor, agents, "http://127.0.0.1:" + port,
-            "http://127.0.0.1:" + supervisorPort);
+        int hostPort = KafkaCluster.freePort();
+        LocalApps apps = new LocalApps(scheduler, supervisor, "http://127.0.0.1:" + port,
+            "http://127.0.0.1:" + supervisorPort, "http://127.0.0.1:" + hostPort);
         try {
-            for (int i = 1; i <= agentCount; i++) {
-                agents.add(ChildJvm.start(AgentMain.class.getName(), JVM_OPTIONS, args,
-                    Map.of("SAS_AGENT_ID", "agent-" + i, "SAS_HTTP_PORT", "0",
-                        "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST),
-                    dir.resolve("logs/agent-" + i + ".log")));
-            }
-            apps.awaitReady(scheduler, apps.schedulerUrl, "scheduler");
-            apps.awaitReady(supervisor, apps.supervisorUrl, "supervisor");
+            apps.hosts.add(ChildJvm.start(AgentMain.class.getName(), JVM_OPTIONS, List.of("host", args.get(0)),
+                Map.of("SAS_AGENT_HOST_ID", HOST_ID, "SAS_HOST_AGENTS", Integer.toString(agentCount),
+                    "SAS_HOST_HTTP_PORT", Integer.toString(hostPort),
+                    "SAS_HOST_AGENT_JVM_OPTIONS", String.join(",", JVM_OPTIONS),
+                    "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
+                    "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST),
+                dir.resolve("logs/agent-host.log")));
+            awaitReady(scheduler, apps.schedulerUrl, "scheduler");
+            awaitReady(supervisor, apps.supervisorUrl, "supervisor");
+            awaitReady(apps.host(), apps.hostUrl, "agent host");
             return apps;
         } catch (IOException | RuntimeException e) {
             apps.close();
@@ -130,15 +138,32 @@ public final class LocalApps implements AutoCloseable {
         return supervisor;
     }
 
-    public List<ChildJvm> agents() {
-        return List.copyOf(agents);
+    public ChildJvm host() {
+        return hosts.get(0);
     }
 
-    /** Stops the agents (in parallel: each releases its tasks), then the scheduler and the supervisor. */
+    /** The agent host's HTTP address: {@code GET /slots} lists its agents, their pids and restarts. */
+    public String hostUrl() {
+        return hostUrl;
+    }
+
+    /** The host's agent slots ({@code GET /slots}): agent id, state, incarnation, pid, restarts, last exit code. */
+    public JsonNode slots() throws IOException {
+        try {
+            HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create(hostUrl + "/slots")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            return HttpApi.JSON.readTree(answer.body()).get("slots");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while asking the agent host", e);
+        }
+    }
+
+    /** Stops the agent host (its agents release their tasks), then the scheduler and the supervisor. */
     @Override
     public void close() {
-        CompletableFuture.allOf(agents.stream().map(a -> CompletableFuture.runAsync(() -> a.stop(STOP_TIMEOUT)))
-            .toArray(CompletableFuture[]::new)).join();
+        hosts.forEach(h -> h.stop(STOP_TIMEOUT.multipliedBy(2)));
         CompletableFuture.allOf(CompletableFuture.runAsync(() -> scheduler.stop(STOP_TIMEOUT)),
             CompletableFuture.runAsync(() -> supervisor.stop(STOP_TIMEOUT))).join();
     }

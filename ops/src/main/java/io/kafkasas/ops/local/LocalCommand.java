@@ -1,10 +1,11 @@
 package io.kafkasas.ops.local;
 
-import io.kafkasas.app.ChildJvm;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.ops.local.DemoWorkload.Submitted;
 import io.kafkasas.ops.topics.TopicProvisioner;
 import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class LocalCommand implements Callable<Integer> {
         + " if free, else any free port (default).")
     int registryPort;
 
-    @Option(names = "--agents", description = "Agent processes to run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--agents", description = "Agents the agent host runs, each a process (default ${DEFAULT-VALUE}).")
     int agents = 3;
 
     @Option(names = "--demo-tasks", description = "Tasks in the demo workload (default ${DEFAULT-VALUE}).")
@@ -116,22 +117,38 @@ public final class LocalCommand implements Callable<Integer> {
     private void printApps(PrintWriter out, LocalApps apps) {
         out.printf("  Scheduler         %s   (POST /tasks, GET /health, GET /metrics; log %s)%n",
             apps.schedulerUrl(), apps.scheduler().log());
-        for (ChildJvm agent : apps.agents()) {
-            out.printf("  Agent             pid %d   (log %s)%n", agent.pid(), agent.log());
-        }
+        out.printf("  Agent host        %s   (pid %d, %d agents as its child processes; GET /slots; log %s)%n",
+            apps.hostUrl(), apps.host().pid(), agents, apps.host().log());
         out.printf("  Supervisor        %s   (GET /tasks/{id}, GET /tasks?state=RUNNING, GET /agents; log %s)%n",
             apps.supervisorUrl(), apps.supervisor().log());
         out.flush();
     }
 
-    /** Kills the last agent with SIGKILL, to show the supervisor re-running its tasks elsewhere. */
-    private static void killAgent(PrintWriter out, LocalApps apps, ProgressView view) {
-        int slot = apps.agents().size();
-        ChildJvm victim = apps.agents().get(slot - 1);
-        long running = view.runningOn("agent-" + slot);
-        victim.process().destroyForcibly();
-        out.printf("%n>>> kill -9 agent-%d (pid %d) while it runs %d task(s): the supervisor declares it dead after"
-            + " the heartbeat timeout (5 s) and re-runs them on the other agents%n", slot, victim.pid(), running);
+    /**
+     * Kills the last agent with SIGKILL, to show the supervisor re-running its tasks elsewhere and the host
+     * starting the agent again.
+     */
+    private void killAgent(PrintWriter out, LocalApps apps, ProgressView view) throws IOException {
+        JsonNode victim = apps.slots().get(agents - 1);
+        String agentId = victim.get("agentId").asText();
+        long pid = victim.get("pid").asLong();
+        long running = view.runningOn(agentId);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        out.printf("%n>>> kill -9 %s (pid %d) while it runs %d task(s): the supervisor declares it dead after the"
+            + " heartbeat timeout (5 s) and re-runs them on the other agents; the agent host starts it again%n",
+            agentId, pid, running);
+        out.flush();
+    }
+
+    /** What the host did: every agent's incarnation, pid, restarts and last exit code. */
+    private static void printSlots(PrintWriter out, LocalApps apps) throws IOException {
+        out.printf("%nAgents on host %s:%n", LocalApps.HOST_ID);
+        for (JsonNode slot : apps.slots()) {
+            out.printf("  %-10s %-8s pid %-7s incarnation %d, restarts %d%s%n", slot.get("agentId").asText(),
+                slot.get("state").asText(), slot.get("pid").asText(), slot.get("incarnation").asLong(),
+                slot.get("restarts").asInt(), slot.get("lastExitCode").isNull() ? ""
+                    : " (the last process ended with exit code " + slot.get("lastExitCode").asInt() + ")");
+        }
         out.flush();
     }
 
@@ -146,16 +163,21 @@ public final class LocalCommand implements Callable<Integer> {
         }
         refusals.forEach(r -> out.printf("  The HTTP API refused a request, as it should: %s%n", r));
         ProgressView view = new ProgressView(out, System.console() != null);
-        boolean[] killed = {noKill || apps.agents().size() < 2};
+        boolean[] killed = {noKill || agents < 2};
         boolean ended = view.follow(config.kafkaProperties(), config.topics().taskStatus(), tasks,
             Duration.ofMinutes(3), (done, total) -> {
                 if (!killed[0] && done * 3 >= total) {
                     killed[0] = true;
-                    killAgent(out, apps, view);
+                    try {
+                        killAgent(out, apps, view);
+                    } catch (IOException e) {
+                        out.printf("Could not kill an agent: %s%n", e);
+                    }
                 }
                 return done;
             });
         view.summary(tasks);
+        printSlots(out, apps);
         if (!ended) {
             out.printf("Some demo tasks did not end within 3 minutes; see the logs under %s%n", dir.resolve("logs"));
         }
