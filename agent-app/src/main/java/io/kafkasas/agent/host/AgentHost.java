@@ -12,6 +12,7 @@ import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpSettings;
+import io.kafkasas.app.RecordViews;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
 import io.kafkasas.avro.HostHeartbeat;
@@ -276,22 +277,7 @@ public final class AgentHost {
 
     private List<Map<String, Object>> slotViews() {
         HostHeartbeat now = last;
-        if (now == null) {
-            return List.of();
-        }
-        return now.getSlots().stream().map(s -> {
-            Map<String, Object> view = new TreeMap<>();
-            view.put("slot", s.getSlot());
-            view.put("agentId", s.getAgentId());
-            view.put("state", s.getState().name());
-            view.put("incarnation", s.getIncarnation());
-            view.put("pid", s.getPid());
-            view.put("restarts", s.getRestarts());
-            view.put("lastExitCode", s.getLastExitCode());
-            view.put("lastExitAt", s.getLastExitAt() == null ? null : s.getLastExitAt().toString());
-            view.put("nextStartAt", s.getNextStartAt() == null ? null : s.getNextStartAt().toString());
-            return view;
-        }).toList();
+        return now == null ? List.of() : now.getSlots().stream().map(RecordViews::of).toList();
     }
 
     public String httpUrl() {

@@ -1,8 +1,8 @@
 package io.kafkasas.supervisor.http;
 
+import io.kafkasas.app.RecordViews;
 import io.kafkasas.avro.AttemptRecord;
 import io.kafkasas.avro.HostHeartbeat;
-import io.kafkasas.avro.HostSlot;
 import io.kafkasas.avro.HostState;
 import io.kafkasas.avro.Liveness;
 import io.kafkasas.avro.SupervisedAgent;
@@ -78,21 +78,7 @@ final class Views {
         view.put("state", hostState(host, now, timeout));
         view.put("lastHeartbeatAt", time(host.getTimestamp()));
         view.put("pid", host.getPid());
-        view.put("slots", host.getSlots().stream().map(Views::slot).toList());
-        return view;
-    }
-
-    private static Map<String, Object> slot(HostSlot slot) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("slot", slot.getSlot());
-        view.put("agentId", slot.getAgentId());
-        view.put("state", slot.getState().name());
-        view.put("incarnation", slot.getIncarnation());
-        view.put("pid", slot.getPid());
-        view.put("restarts", slot.getRestarts());
-        view.put("lastExitCode", slot.getLastExitCode());
-        view.put("lastExitAt", time(slot.getLastExitAt()));
-        view.put("nextStartAt", time(slot.getNextStartAt()));
+        view.put("slots", host.getSlots().stream().map(RecordViews::of).toList());
         return view;
     }
 
@@ -108,7 +94,7 @@ final class Views {
             hostView.put("state", state);
             hostView.put("lastHeartbeatAt", time(host.getTimestamp()));
             host.getSlots().stream().filter(s -> s.getAgentId().equals(agent.get("agentId"))).findFirst()
-                .ifPresent(s -> hostView.put("slot", slot(s)));
+                .ifPresent(s -> hostView.put("slot", RecordViews.of(s)));
             agent.put("host", hostView);
         }
         if (Liveness.DEAD.name().equals(agent.get("state"))) {
