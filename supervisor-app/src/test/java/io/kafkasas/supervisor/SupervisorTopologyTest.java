@@ -141,9 +141,13 @@ class SupervisorTopologyTest {
 
     /** Advances the clock while the agent keeps sending heartbeats every second. */
     private void advanceAlive(String agent, Duration by) {
+        advanceAlive(agent, 1, by);
+    }
+
+    private void advanceAlive(String agent, long incarnation, Duration by) {
         for (long s = 0; s < by.toSeconds(); s++) {
             advance(Duration.ofSeconds(1));
-            heartbeat(agent, 1);
+            heartbeat(agent, incarnation);
         }
     }
 
@@ -222,6 +226,43 @@ class SupervisorTopologyTest {
         assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.ALIVE);
         assertThat(agent("agent-a").getIncarnation()).isEqualTo(2L);
         assertThat(agent("agent-a").getRestarts()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReemitTheTasksOfAnIncarnationReplacedBeforeItWasDeclaredDead() {
+        heartbeat("agent-a", 1);
+        task("t-20", null);
+        status("t-20", 1, TaskStatusType.STARTED, null);
+        advance(Duration.ofSeconds(2)); // killed; its host starts it again within the heartbeat timeout
+
+        heartbeat("agent-a", 2);
+
+        TaskEvent second = tasksOut.readValue();
+        assertThat(second.getAttempt()).isEqualTo(2);
+        assertThat(second.getEmitReason()).isEqualTo(EmitReason.AGENT_DEAD);
+        assertThat(commandsOut.isEmpty()).as("no RESTART: it has been restarted").isTrue();
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.ALIVE);
+        assertThat(agent("agent-a").getInFlight()).as("the new incarnation runs nothing yet").isEmpty();
+        assertThat(agent("agent-a").getRestarts()).isEqualTo(1);
+        advanceAlive("agent-a", 2, Duration.ofSeconds(6));
+        assertThat(tasksOut.isEmpty()).as("nothing re-emitted twice").isTrue();
+    }
+
+    @Test
+    void shouldTakeAStatusOfANewIncarnationBeforeItsFirstHeartbeatAsTheRestart() {
+        heartbeat("agent-a", 1);
+        task("t-21", null);
+        status("t-21", 1, TaskStatusType.STARTED, null);
+        task("t-22", null);
+
+        statusIn.pipeInput("t-22", TaskStatus.newBuilder().setTaskId("t-22").setAttempt(1)
+            .setStatus(TaskStatusType.STARTED).setTimestamp(now).setAgentId("agent-a").setIncarnation(2L).build(), now);
+        heartbeat("agent-a", 2);
+
+        assertThat(tasksOut.readValuesToList()).extracting(TaskEvent::getTaskId, TaskEvent::getAttempt)
+            .as("only the former incarnation's attempt")
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("t-21", 2));
+        assertThat(agent("agent-a").getInFlight()).extracting(t -> t.getTaskId()).containsExactly("t-22");
     }
 
     // ---- fencing

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.agent.AgentMain;
 import io.kafkasas.app.ChildJvm;
+import io.kafkasas.avro.AgentCommand;
+import io.kafkasas.avro.AgentCommandType;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.HostSlot;
@@ -154,12 +156,16 @@ class AgentHostIT {
         SchedulerConfig config = SchedulerConfig.of(withStateDir("scheduler"));
         try (SchedulerApp scheduler = SchedulerApp.start(config, Clock.systemUTC());
              SupervisorApp supervisor = SupervisorApp.start(SupervisorConfig.of(withStateDir("supervisor")));
-             TaskClient client = TaskClient.create(config.shared())) {
+             TaskClient client = TaskClient.create(config.shared());
+             RecordCollector<String, AgentCommand> commands = new RecordCollector<>(kafka,
+                 List.of(topics.names().agentCommands()), new StringDeserializer(),
+                 topics.agentCommands().valueSerde().deserializer())) {
             startHost(Map.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> firstBeatAfter(HOST + "-1", 0) != null
                 && firstBeatAfter(HOST + "-2", 0) != null);
             List<String> ids = new ArrayList<>(submitSleeps(client, 30, 1000));
 
+            Long killedIncarnation = slot(1).getIncarnation();
             Duration backAfterKill = restartAfter("KILL", 1);
             ids.addAll(submitSleeps(client, 30, 1000));
             Duration backAfterStop = restartAfter("STOP", 2);
@@ -169,7 +175,10 @@ class AgentHostIT {
                 + " {} ms after the stop", backAfterStop.toMillis());
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 SupervisorView.assertSucceededOnce(supervisor.httpUrl(), ids));
-            assertThat(slot(1).getRestarts()).isEqualTo(1);
+            // the supervisor's RESTART for the killed incarnation came after the host had replaced it: ignored
+            assertThat(commands.values()).anyMatch(c -> c.getType() == AgentCommandType.RESTART
+                && c.getAgentId().equals(HOST + "-1") && killedIncarnation.equals(c.getTargetIncarnation()));
+            assertThat(slot(1).getRestarts()).as("the late RESTART did not restart the new incarnation").isEqualTo(1);
             assertThat(slot(2).getRestarts()).isEqualTo(1);
             assertThat(slot(2).getLastExitCode()).as("SIGKILL, as a stopped process cannot act on SIGTERM")
                 .isEqualTo(137);

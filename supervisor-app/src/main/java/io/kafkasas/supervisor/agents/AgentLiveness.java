@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * started after its last heartbeat is covered too.
  *
  * <p>On DEAD: a FAILED status ({@code agent.dead}, retryable) for every attempt the agent still ran, which the
- * task state machine re-emits at once, and a RESTART command for that incarnation. A heartbeat of a newer
- * incarnation makes the agent ALIVE again; the dead incarnation's heartbeats are ignored.
+ * task state machine re-emits at once, and a RESTART command for that incarnation. A heartbeat (or status) of a
+ * newer incarnation makes the agent ALIVE again; the dead incarnation's heartbeats are ignored. If the newer
+ * incarnation comes before the old one was declared dead (a host restarted it within the timeout), the old
+ * incarnation's attempts are orphaned at once, without a RESTART.
  */
 public final class AgentLiveness implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -92,13 +94,12 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             && agent.getLiveness() == Liveness.DEAD) {
             return; // declared dead: only a new incarnation comes back
         }
-        if (agent == null || heartbeat.getIncarnation() > agent.getIncarnation()) {
-            List<InFlightTask> carried = agent == null ? List.of() : agent.getInFlight();
-            int restarts = agent == null ? 0 : agent.getRestarts();
+        if (agent == null) {
             agent = SupervisedAgent.newBuilder().setAgentId(heartbeat.getAgentId())
-                .setIncarnation(heartbeat.getIncarnation()).setLiveness(Liveness.ALIVE).setRestarts(restarts)
-                .setInFlight(new ArrayList<>(carried)).build();
+                .setIncarnation(heartbeat.getIncarnation()).setLiveness(Liveness.ALIVE).build();
             LOG.info("Agent {} is alive (incarnation {})", heartbeat.getAgentId(), heartbeat.getIncarnation());
+        } else if (heartbeat.getIncarnation() > agent.getIncarnation()) {
+            agent = replaced(agent, heartbeat.getIncarnation(), now);
         }
         agent.setHostId(heartbeat.getHostId());
         agent.setLiveness(Liveness.ALIVE);
@@ -115,13 +116,20 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             agent = SupervisedAgent.newBuilder().setAgentId(status.getAgentId()).setIncarnation(incarnation)
                 .setLiveness(Liveness.ALIVE).setLastHeartbeatAt(now).build();
         }
+        long incarnation = status.getIncarnation() == null ? agent.getIncarnation() : status.getIncarnation();
+        if (incarnation > agent.getIncarnation()) { // a newer incarnation's status came before its first heartbeat
+            agent = replaced(agent, incarnation, now);
+            agent.setLastHeartbeatAt(now);
+        }
         List<InFlightTask> inFlight = new ArrayList<>(agent.getInFlight());
         inFlight.removeIf(t -> t.getTaskId().equals(status.getTaskId()) && t.getAttempt() == status.getAttempt());
         if (status.getStatus() == TaskStatusType.STARTED) {
-            if (agent.getLiveness() == Liveness.DEAD && sameIncarnation(agent, status)) {
-                // started by an incarnation already declared dead: treat it as orphaned at once
+            boolean gone = incarnation < agent.getIncarnation() || agent.getLiveness() == Liveness.DEAD;
+            if (gone) {
+                // started by an incarnation declared dead or already replaced: orphaned at once
                 orphan(agent, List.of(InFlightTask.newBuilder().setTaskId(status.getTaskId())
-                    .setAttempt(status.getAttempt()).setStartedAt(status.getTimestamp()).build()), now);
+                    .setAttempt(status.getAttempt()).setStartedAt(status.getTimestamp()).build()), now,
+                    "was declared dead or replaced");
             } else {
                 inFlight.add(InFlightTask.newBuilder().setTaskId(status.getTaskId()).setAttempt(status.getAttempt())
                     .setStartedAt(status.getTimestamp()).build());
@@ -131,8 +139,22 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         agents.put(agent.getAgentId(), agent);
     }
 
-    private static boolean sameIncarnation(SupervisedAgent agent, TaskStatus status) {
-        return status.getIncarnation() == null || status.getIncarnation() == agent.getIncarnation();
+    /**
+     * A newer incarnation of the agent speaks before the old one was declared dead (its host restarted it within
+     * the heartbeat timeout): the old process is gone, so its attempts are orphaned now. No RESTART: it has been.
+     */
+    private SupervisedAgent replaced(SupervisedAgent old, long incarnation, Instant now) {
+        boolean wasDead = old.getLiveness() == Liveness.DEAD;
+        if (!wasDead && !old.getInFlight().isEmpty()) {
+            LOG.warn("Agent {} restarted (incarnation {} -> {}) before it was declared dead: re-emitting {} task(s)"
+                + " of the former incarnation", old.getAgentId(), old.getIncarnation(), incarnation,
+                old.getInFlight().size());
+            orphan(old, old.getInFlight(), now, "was restarted");
+        }
+        LOG.info("Agent {} is alive (incarnation {})", old.getAgentId(), incarnation);
+        return SupervisedAgent.newBuilder().setAgentId(old.getAgentId()).setHostId(old.getHostId())
+            .setIncarnation(incarnation).setLiveness(Liveness.ALIVE)
+            .setRestarts(old.getRestarts() + (wasDead ? 0 : 1)).build();
     }
 
     /** Moves agents along ALIVE → SUSPECT → DEAD by how long they have been silent. */
@@ -170,7 +192,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         LOG.warn("Agent {} (incarnation {}) silent for {} ms: declared dead; re-emitting {} task(s) and sending"
             + " RESTART", agent.getAgentId(), agent.getIncarnation(), silence.toMillis(), agent.getInFlight().size());
         metrics.agentDead(silence);
-        orphan(agent, agent.getInFlight(), now);
+        orphan(agent, agent.getInFlight(), now, "stopped sending heartbeats");
         context.forward(new Record<>(agent.getAgentId(), AgentCommand.newBuilder()
             .setCommandId(UUID.randomUUID().toString()).setAgentId(agent.getAgentId())
             .setType(AgentCommandType.RESTART).setTargetIncarnation(agent.getIncarnation())
@@ -184,11 +206,11 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     }
 
     /** A FAILED status (agent.dead) per attempt, keyed by task id, for the task state machine. */
-    private void orphan(SupervisedAgent agent, List<InFlightTask> attempts, Instant now) {
+    private void orphan(SupervisedAgent agent, List<InFlightTask> attempts, Instant now, String why) {
         for (InFlightTask task : attempts) {
             TaskError error = TaskError.newBuilder().setType(TaskSupervisor.AGENT_DEAD_ERROR).setRetryable(true)
-                .setMessage("Agent " + agent.getAgentId() + " (incarnation " + agent.getIncarnation()
-                    + ") stopped sending heartbeats while running this attempt").build();
+                .setMessage("Agent " + agent.getAgentId() + " (incarnation " + agent.getIncarnation() + ") " + why
+                    + " while running this attempt").build();
             context.forward(new Record<>(task.getTaskId(), TaskStatus.newBuilder().setTaskId(task.getTaskId())
                 .setAttempt(task.getAttempt()).setStatus(TaskStatusType.FAILED).setTimestamp(now).setError(error)
                 .setMessage(error.getMessage()).build(), now.toEpochMilli()));
