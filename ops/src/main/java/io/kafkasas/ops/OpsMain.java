@@ -1,5 +1,6 @@
 package io.kafkasas.ops;
 
+import io.kafkasas.ops.bench.BenchCommand;
 import io.kafkasas.ops.local.LocalCommand;
 import io.kafkasas.ops.registry.RegistryCommand;
 import io.kafkasas.ops.topics.TopicsCommand;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 /** {@code kafka-sas-ops}: run kafka-sas locally and operate it. */
 @Command(name = "kafka-sas-ops", mixinStandardHelpOptions = true, version = "kafka-sas 0.1.0",
     description = "Runs kafka-sas locally and operates it.",
-    subcommands = {LocalCommand.class, TopicsCommand.class, RegistryCommand.class, TailCommand.class})
+    subcommands = {LocalCommand.class, TopicsCommand.class, RegistryCommand.class, TailCommand.class,
+        BenchCommand.class})
 public final class OpsMain {
 
     private OpsMain() {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,12 @@ public final class LocalApps implements AutoCloseable {
 
     /** Starts the scheduler, the supervisor and a host of {@code agentCount} agents; waits until all are ready. */
     public static LocalApps start(Path dir, Path settings, int agentCount) throws IOException {
+        return start(dir, settings, agentCount, Map.of());
+    }
+
+    /** As {@link #start(Path, Path, int)}, with {@code agentEnv} ({@code SAS_*} variables) for the agents too. */
+    public static LocalApps start(Path dir, Path settings, int agentCount, Map<String, String> agentEnv)
+        throws IOException {
         int port = KafkaCluster.freePort();
         List<String> args = List.of(settings.toAbsolutePath().toString());
         ChildJvm scheduler = ChildJvm.start(SchedulerMain.class.getName(), JVM_OPTIONS, args,
@@ -71,13 +78,14 @@ public final class LocalApps implements AutoCloseable {
         LocalApps apps = new LocalApps(scheduler, supervisor, "http://127.0.0.1:" + port,
             "http://127.0.0.1:" + supervisorPort, "http://127.0.0.1:" + hostPort);
         try {
+            Map<String, String> hostEnv = new HashMap<>(Map.of("SAS_AGENT_HOST_ID", HOST_ID,
+                "SAS_HOST_AGENTS", Integer.toString(agentCount), "SAS_HOST_HTTP_PORT", Integer.toString(hostPort),
+                "SAS_HOST_AGENT_JVM_OPTIONS", String.join(",", JVM_OPTIONS),
+                "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
+                "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST));
+            hostEnv.putAll(agentEnv);
             apps.hosts.add(ChildJvm.start(AgentMain.class.getName(), JVM_OPTIONS, List.of("host", args.get(0)),
-                Map.of("SAS_AGENT_HOST_ID", HOST_ID, "SAS_HOST_AGENTS", Integer.toString(agentCount),
-                    "SAS_HOST_HTTP_PORT", Integer.toString(hostPort),
-                    "SAS_HOST_AGENT_JVM_OPTIONS", String.join(",", JVM_OPTIONS),
-                    "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
-                    "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST),
-                dir.resolve("logs/agent-host.log")));
+                hostEnv, dir.resolve("logs/agent-host.log")));
             awaitReady(scheduler, apps.schedulerUrl, "scheduler");
             awaitReady(supervisor, apps.supervisorUrl, "supervisor");
             awaitReady(apps.host(), apps.hostUrl, "agent host");

@@ -71,7 +71,6 @@ public final class TaskClient implements AutoCloseable {
     public CompletableFuture<String> submit(TaskRequest request) {
         TaskRequest withId = withTaskId(request);
         String key = withId.getIdempotencyKey() != null ? withId.getIdempotencyKey() : withId.getTaskId();
-        CompletableFuture<String> acked = new CompletableFuture<>();
         return send(new ProducerRecord<>(topics.taskRequests(), key, withId), withId.getTaskId());
     }
 

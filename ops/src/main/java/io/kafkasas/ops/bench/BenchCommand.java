@@ -1,0 +1,213 @@
+package io.kafkasas.ops.bench;
+
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.ops.local.LocalApps;
+import io.kafkasas.ops.local.LocalStack;
+import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.schemas.config.SasConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigDef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Measures the local stack: closed-loop throughput of no-op tasks, the raw-Kafka ceiling for the records one task
+ * costs, and open-loop latency at fixed rates. Prints a table, writes {@code report.json} and SVG charts.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmarks kafka-sas on a local stack of its own (broker, registry, scheduler, supervisor, an"
+        + " agent host): throughput, the raw-Kafka ceiling on the same broker, and open-loop latency. Prints medians"
+        + " of --runs runs, writes report.json and SVG charts.",
+    footer = {"", "Examples:", "  bench                                   # 200,000 tasks x 3, rates 500/1000/5000",
+        "  bench --tasks 20000 --runs 1 --rates 1000 --seconds 10   # a quick look"})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--dir", description = "Data directory of the bench stack (default ${DEFAULT-VALUE}).")
+    Path dir = Path.of(".sas-bench");
+
+    @Option(names = "--tasks", description = "No-op tasks per throughput run (default ${DEFAULT-VALUE}).")
+    long tasks = 200_000;
+
+    @Option(names = "--runs", description = "Runs of each measurement; medians are reported (default"
+        + " ${DEFAULT-VALUE}).")
+    int runs = 3;
+
+    @Option(names = "--agents", description = "Agents on the host (default ${DEFAULT-VALUE}).")
+    int agents = 2;
+
+    @Option(names = "--concurrency", description = "Tasks each agent runs at once (default ${DEFAULT-VALUE}).")
+    int concurrency = 256;
+
+    @Option(names = "--rates", split = ",", description = "Open-loop rates in tasks/s (default ${DEFAULT-VALUE}).")
+    List<Integer> rates = List.of(500, 1000, 5000);
+
+    @Option(names = "--seconds", description = "Length of each open-loop run (default ${DEFAULT-VALUE}).")
+    int seconds = 20;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path report = dir.resolve("report");
+        Files.createDirectories(report);
+        out.printf("Starting the bench stack under %s (%d agents x %d slots) ...%n", dir, agents, concurrency);
+        out.flush();
+        try (LocalStack stack = LocalStack.start(dir, 0, 0);
+             LocalApps apps = LocalApps.start(dir, stack.settingsFile(), agents,
+                 Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(concurrency)))) {
+            SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
+            Map<String, Object> kafka = config.kafkaProperties();
+            try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(kafka)) {
+                Measurements m = measure(out, client, admin, config);
+                print(out, m);
+                write(report, m);
+                out.printf("%nReport: %s (report.json, throughput.svg, latency.svg)%n", report.toAbsolutePath());
+            }
+        }
+        return 0;
+    }
+
+    private record Measurements(List<ThroughputRun.Result> throughput, List<Double> rawRecordsPerSecond,
+                                double recordsPerTask, double bytesPerRecord, List<OpenLoopRun.Result> latency) {
+
+        double tasksPerSecond() {
+            return median(throughput, ThroughputRun.Result::tasksPerSecond);
+        }
+
+        double ceilingTasksPerSecond() {
+            return median(rawRecordsPerSecond, d -> d) / recordsPerTask;
+        }
+    }
+
+    private Measurements measure(PrintWriter out, TaskClient client, Admin admin, SasConfig config)
+        throws Exception {
+        Map<String, Object> kafka = config.kafkaProperties();
+        var statuses = config.topics().taskStatus();
+        Duration timeout = Duration.ofMinutes(10);
+        out.printf("Warming up (2,000 tasks) ...%n");
+        out.flush();
+        ThroughputRun.run(client, kafka, statuses, admin, 2000, timeout);
+        List<ThroughputRun.Result> throughput = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            ThroughputRun.Result result = ThroughputRun.run(client, kafka, statuses, admin, tasks, timeout);
+            out.printf("throughput run %d: %,.0f tasks/s end to end (%,d tasks in %.1f s)%n", run,
+                result.tasksPerSecond(), result.tasks(), result.succeededSeconds());
+            out.flush();
+            throughput.add(result);
+        }
+        double recordsPerTask = median(throughput, ThroughputRun.Result::recordsPerTask);
+        double bytesPerRecord = median(throughput, ThroughputRun.Result::bytesPerTask) / recordsPerTask;
+        List<Double> raw = new ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+            double perSecond = RawKafkaRun.run(admin, kafka, Math.round(tasks * recordsPerTask),
+                (int) Math.round(bytesPerRecord), 12);
+            out.printf("raw Kafka run %d: %,.0f records/s (%,.0f records of %.0f bytes)%n", run, perSecond,
+                tasks * recordsPerTask, bytesPerRecord);
+            out.flush();
+            raw.add(perSecond);
+        }
+        List<OpenLoopRun.Result> latency = new ArrayList<>();
+        for (int rate : rates) {
+            OpenLoopRun.Result result = OpenLoopRun.run(client, kafka, statuses, rate, Duration.ofSeconds(seconds),
+                timeout);
+            out.printf("open loop at %,d tasks/s: submit->started p99 %.1f ms%n", rate,
+                result.started().getValueAtPercentile(99) / 1000.0);
+            out.flush();
+            latency.add(result);
+        }
+        return new Measurements(throughput, raw, recordsPerTask, bytesPerRecord, latency);
+    }
+
+    private void print(PrintWriter out, Measurements m) {
+        out.printf("%nkafka-sas bench: %d agents x %d slots, %,d no-op tasks per run, medians of %d run(s)%n",
+            agents, concurrency, tasks, runs);
+        out.printf("  end to end             %,10.0f tasks/s%n", m.tasksPerSecond());
+        out.printf("  stage: submitted       %,10.0f tasks/s (client)%n",
+            median(m.throughput(), r -> r.tasks() / r.submitSeconds()));
+        out.printf("  stage: queued          %,10.0f tasks/s (scheduler)%n",
+            median(m.throughput(), r -> r.tasks() / r.queuedSeconds()));
+        out.printf("  stage: started         %,10.0f tasks/s (agents)%n",
+            median(m.throughput(), r -> r.tasks() / r.startedSeconds()));
+        out.printf("  one task costs         %10.1f log records (incl. transaction markers), %.0f bytes each%n",
+            m.recordsPerTask(), m.bytesPerRecord());
+        out.printf("  raw Kafka ceiling      %,10.0f records/s = %,.0f tasks/s; ours is %.0f%% of it%n",
+            median(m.rawRecordsPerSecond(), d -> d), m.ceilingTasksPerSecond(),
+            100 * m.tasksPerSecond() / m.ceilingTasksPerSecond());
+        out.printf("  open-loop latency (ms, from the intended send time):%n");
+        out.printf("    %8s %9s | %28s | %28s%n", "rate/s", "achieved", "submit->started p50/p99/p99.9",
+            "submit->succeeded p50/p99/p99.9");
+        for (OpenLoopRun.Result r : m.latency()) {
+            out.printf("    %,8d %,9.0f | %8.1f %8.1f %8.1f   | %8.1f %8.1f %8.1f%n", r.rate(), r.achievedRate(),
+                ms(r.started(), 50), ms(r.started(), 99), ms(r.started(), 99.9), ms(r.succeeded(), 50),
+                ms(r.succeeded(), 99), ms(r.succeeded(), 99.9));
+        }
+        out.flush();
+    }
+
+    private void write(Path report, Measurements m) throws Exception {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("agents", agents);
+        json.put("concurrency", concurrency);
+        json.put("tasksPerRun", tasks);
+        json.put("runs", m.throughput());
+        json.put("tasksPerSecond", m.tasksPerSecond());
+        json.put("recordsPerTask", m.recordsPerTask());
+        json.put("bytesPerRecord", m.bytesPerRecord());
+        json.put("rawRecordsPerSecond", m.rawRecordsPerSecond());
+        json.put("ceilingTasksPerSecond", m.ceilingTasksPerSecond());
+        List<Map<String, Object>> latency = new ArrayList<>();
+        for (OpenLoopRun.Result r : m.latency()) {
+            latency.add(Map.of("rate", r.rate(), "achievedRate", r.achievedRate(), "tasks", r.tasks(),
+                "startedMs", percentiles(r.started()), "succeededMs", percentiles(r.succeeded())));
+        }
+        json.put("latency", latency);
+        HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(report.resolve("report.json").toFile(), json);
+        List<Svg.Bar> bars = new ArrayList<>();
+        for (int i = 0; i < m.throughput().size(); i++) {
+            bars.add(new Svg.Bar("kafka-sas run " + (i + 1), m.throughput().get(i).tasksPerSecond(), 0));
+        }
+        bars.add(new Svg.Bar("raw Kafka, same records", m.ceilingTasksPerSecond(), 1));
+        Svg.bars(report.resolve("throughput.svg"), "No-op tasks per second, end to end", "tasks/s", bars);
+        List<Svg.Bar> latencyBars = new ArrayList<>();
+        for (OpenLoopRun.Result r : m.latency()) {
+            for (double p : new double[] {50, 99, 99.9}) {
+                latencyBars.add(new Svg.Bar(String.format("%,d/s submit->started p%s", r.rate(),
+                    Svg.format(p)), ms(r.started(), p), p == 50 ? 0 : 2));
+            }
+        }
+        Svg.bars(report.resolve("latency.svg"), "Open-loop latency, from the intended send time", "ms", latencyBars);
+    }
+
+    private static Map<String, Double> percentiles(Histogram h) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        for (double q : new double[] {50, 90, 99, 99.9, 100}) {
+            p.put("p" + Svg.format(q), ms(h, q));
+        }
+        return p;
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private static <T> double median(List<T> values, ToDoubleFunction<T> of) {
+        double[] sorted = values.stream().mapToDouble(of).sorted().toArray();
+        return sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,45 @@
+package io.kafkasas.ops.bench;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * What the broker's logs hold, to count what one task costs: the sum of the end offsets (records and transaction
+ * markers) and of the log sizes, over every topic of the cluster but Kafka's own ({@code __consumer_offsets},
+ * {@code __transaction_state}).
+ */
+record LogGrowth(long offsets, long bytes) {
+
+    static LogGrowth of(Admin admin) throws ExecutionException, InterruptedException {
+        Set<String> topics = admin.listTopics().names().get();
+        Map<TopicPartition, OffsetSpec> ends = admin.describeTopics(topics).allTopicNames().get().values().stream()
+            .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
+            .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+        long offsets = admin.listOffsets(ends).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        long bytes = 0;
+        Set<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id())
+            .collect(Collectors.toSet());
+        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (LogDirDescription dir : dirs.values()) {
+                for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
+                    if (topics.contains(replica.getKey().topic())) {
+                        bytes += replica.getValue().size();
+                    }
+                }
+            }
+        }
+        return new LogGrowth(offsets, bytes);
+    }
+
+    LogGrowth minus(LogGrowth before) {
+        return new LogGrowth(offsets - before.offsets, bytes - before.bytes);
+    }
+}

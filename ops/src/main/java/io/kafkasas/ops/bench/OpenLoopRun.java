@@ -1,0 +1,63 @@
+package io.kafkasas.ops.bench;
+
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.schemas.topics.Topic;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Open-loop latency: no-op tasks sent at a fixed rate, each at its intended time whatever the system does, and
+ * every latency counted from that intended time, so a stall delays the measurements it causes instead of hiding
+ * them (coordinated omission). Latencies come from the statuses' timestamps (ms).
+ */
+final class OpenLoopRun {
+
+    /** Submit → STARTED and submit → SUCCEEDED, in microseconds (from ms timestamps). */
+    record Result(int rate, long tasks, Histogram started, Histogram succeeded, double achievedRate) {
+    }
+
+    private OpenLoopRun() {
+    }
+
+    static Result run(TaskClient client, Map<String, Object> kafka, Topic<String, TaskStatus> statuses, int rate,
+                      Duration length, Duration timeout) throws InterruptedException {
+        long tasks = rate * length.toSeconds();
+        Map<String, Long> intended = new HashMap<>();
+        try (StatusTimes times = new StatusTimes(kafka, statuses)) {
+            long startNanos = System.nanoTime();
+            long startMs = System.currentTimeMillis();
+            for (long i = 0; i < tasks; i++) {
+                long due = startNanos + i * TimeUnit.SECONDS.toNanos(1) / rate;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                String id = UUID.randomUUID().toString();
+                intended.put(id, startMs + TimeUnit.NANOSECONDS.toMillis(due - startNanos));
+                client.submit(TaskClient.request("noop").setTaskId(id).build());
+            }
+            client.flush();
+            double achieved = tasks / ((System.nanoTime() - startNanos) / 1e9);
+            if (!times.await(StatusTimes.SUCCEEDED, tasks, timeout)) {
+                throw new IllegalStateException("Only " + times.count(StatusTimes.SUCCEEDED) + " of " + tasks
+                    + " tasks succeeded within " + timeout + " at " + rate + " tasks/s");
+            }
+            Histogram started = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+            Histogram succeeded = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+            intended.forEach((id, at) -> {
+                long[] reached = times.of(id);
+                if (reached[StatusTimes.STARTED] >= 0) { // a STARTED after its SUCCEEDED is not read yet: none
+                    started.recordValue(Math.max(0, reached[StatusTimes.STARTED] - at) * 1000);
+                }
+                succeeded.recordValue(Math.max(0, reached[StatusTimes.SUCCEEDED] - at) * 1000);
+            });
+            return new Result(rate, tasks, started, succeeded, achieved);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.kafkasas.ops.bench;
+
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.schemas.topics.Topic;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Closed-loop throughput: {@code tasks} no-op tasks submitted as fast as the client can send them; timed until the
+ * last is QUEUED (scheduler), STARTED and SUCCEEDED (agents). The broker's log growth over the run gives the
+ * records and bytes one task costs.
+ */
+final class ThroughputRun {
+
+    /** One run: seconds from the first submit to the end of each stage, and the log growth per task. */
+    record Result(long tasks, double submitSeconds, double queuedSeconds, double startedSeconds,
+                  double succeededSeconds, double recordsPerTask, double bytesPerTask) {
+
+        double tasksPerSecond() {
+            return tasks / succeededSeconds;
+        }
+    }
+
+    private ThroughputRun() {
+    }
+
+    static Result run(TaskClient client, Map<String, Object> kafka, Topic<String, TaskStatus> statuses, Admin admin,
+                      long tasks, Duration timeout) throws ExecutionException, InterruptedException {
+        LogGrowth before = LogGrowth.of(admin);
+        try (StatusTimes times = new StatusTimes(kafka, statuses)) {
+            long start = System.currentTimeMillis();
+            for (long i = 0; i < tasks; i++) {
+                client.submit(TaskClient.request("noop").build());
+            }
+            client.flush();
+            double submitted = (System.currentTimeMillis() - start) / 1000.0;
+            if (!times.await(StatusTimes.SUCCEEDED, tasks, timeout)) {
+                throw new IllegalStateException("Only " + times.count(StatusTimes.SUCCEEDED) + " of " + tasks
+                    + " tasks succeeded within " + timeout + "; see the logs under the bench directory");
+            }
+            // let the supervisor's and the agents' last commits land before counting the logs
+            TimeUnit.SECONDS.sleep(3);
+            LogGrowth growth = LogGrowth.of(admin).minus(before);
+            return new Result(tasks, submitted, seconds(times.last(StatusTimes.QUEUED), start),
+                seconds(times.last(StatusTimes.STARTED), start), seconds(times.last(StatusTimes.SUCCEEDED), start),
+                (double) growth.offsets() / tasks, (double) growth.bytes() / tasks);
+        }
+    }
+
+    private static double seconds(long at, long start) {
+        return (at - start) / 1000.0;
+    }
+}
