@@ -18,6 +18,7 @@ import io.kafkasas.supervisor.tasks.TaskSupervisor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.DoubleSupplier;
+import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -65,20 +67,26 @@ public final class SupervisorTopology {
     private SupervisorTopology() {
     }
 
+    /**
+     * {@code random} draws the retry jitter; {@code inputLag} tells the liveness check how many input records of a
+     * task wait (see {@link AgentLiveness}); tests pass {@code task -> 0}.
+     */
     public static Topology build(SupervisorConfig config, TopicNames names, AvroSerdes serdes,
-                                 SupervisorMetrics metrics, DoubleSupplier random) {
+                                 SupervisorMetrics metrics, DoubleSupplier random, ToLongFunction<TaskId> inputLag) {
         Topics topics = new Topics(names, serdes);
         Serde<String> keys = Serdes.String();
         Serde<TaskEvent> events = topics.tasks(names.queues().get(0)).valueSerde();
         Serde<TaskStatus> statuses = topics.taskStatus().valueSerde();
         Serde<AgentHeartbeat> heartbeats = topics.heartbeats().valueSerde();
         StreamsBuilder builder = new StreamsBuilder();
+        // cached: a task's record changes 4+ times within a commit interval, an agent's with every status; the
+        // changelog gets the last value per commit instead of every one
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASKS_STORE), keys,
-            serdes.forValues(SupervisedTask.class)));
+            serdes.forValues(SupervisedTask.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE), keys,
             Serdes.Integer()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AGENTS_STORE), keys,
-            serdes.forValues(SupervisedAgent.class)));
+            serdes.forValues(SupervisedAgent.class)).withCachingEnabled());
 
         List<String> taskTopics = names.queues().stream().map(names::tasks).toList();
         KStream<String, TaskStatus> status = builder.stream(names.taskStatus(),
@@ -105,7 +113,7 @@ public final class SupervisorTopology {
                 .withNumberOfPartitions(config.agentPartitions()))
             .mapValues(v -> (SpecificRecord) v, Named.as("agent-statuses-as-records"));
         route(beats.merge(agentStatuses, Named.as("agent-input")).process(() -> new AgentLiveness(AGENTS_STORE,
-            config.checkInterval(), config.suspectAfter(), config.heartbeatTimeout(), metrics),
+            config.checkInterval(), config.suspectAfter(), config.heartbeatTimeout(), metrics, inputLag),
             Named.as(AGENT_LIVENESS), AGENTS_STORE), AGENT_LIVENESS, topics, keys);
         builder.globalTable(names.hostHeartbeats(), Consumed.with(keys, topics.hostHeartbeats().valueSerde())
                 .withName("host-heartbeats-source"),

@@ -73,7 +73,7 @@ class SupervisorTopologyTest {
             true);
         TopicNames names = TopicNames.defaults();
         topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(new SimpleMeterRegistry()),
-            () -> 0.5);
+            () -> 0.5, task -> inputLag);
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -97,6 +97,8 @@ class SupervisorTopologyTest {
         return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(),
             topic.valueSerde().deserializer());
     }
+
+    private long inputLag;
 
     @AfterEach
     void stop() {
@@ -122,8 +124,14 @@ class SupervisorTopologyTest {
     }
 
     private void heartbeat(String agent, long incarnation) {
+        heartbeatSentAt(agent, incarnation, now);
+    }
+
+    /** A heartbeat sent at {@code sent}, read now: how a backlog looks. */
+    private void heartbeatSentAt(String agent, long incarnation, Instant sent) {
         heartbeatsIn.pipeInput(agent, AgentHeartbeat.newBuilder().setAgentId(agent).setHostId("h")
-            .setIncarnation(incarnation).setSequence(1).setTimestamp(now).setCapacity(4).setFreeSlots(4).build(), now);
+            .setIncarnation(incarnation).setSequence(1).setTimestamp(sent).setCapacity(4).setFreeSlots(4).build(),
+            sent);
     }
 
     private static TaskError error(String type, boolean retryable) {
@@ -263,6 +271,37 @@ class SupervisorTopologyTest {
             .as("only the former incarnation's attempt")
             .containsExactly(org.assertj.core.groups.Tuple.tuple("t-21", 2));
         assertThat(agent("agent-a").getInFlight()).extracting(t -> t.getTaskId()).containsExactly("t-22");
+    }
+
+    @Test
+    void shouldJudgeSilenceInTheInputsTimeWhileBehindItsInput() {
+        Instant start = now;
+        heartbeat("agent-a", 1);
+        heartbeat("agent-b", 1);
+        task("t-30", null);
+        status("t-30", 1, TaskStatusType.STARTED, null);
+        inputLag = 5000; // a backlog: the heartbeats that prove agent-a alive may be in it
+
+        advance(Duration.ofSeconds(8));
+        heartbeatSentAt("agent-b", 1, start.plusSeconds(3)); // the backlog has reached 3 s after the start
+        advance(Duration.ofMillis(500));
+        assertThat(agent("agent-a").getLiveness()).as("8 s of wall clock, 3 s of input").isNotEqualTo(Liveness.DEAD);
+        assertThat(tasksOut.isEmpty()).isTrue();
+
+        heartbeatSentAt("agent-b", 1, start.plusSeconds(6)); // agent-a said nothing in 6 s of input
+        advance(Duration.ofMillis(500));
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.DEAD);
+        assertThat(tasksOut.readValue().getTaskId()).isEqualTo("t-30");
+    }
+
+    @Test
+    void shouldDeclareADeadAgentByTheWallClockWhenNoInputWaits() {
+        heartbeat("agent-a", 1);
+        inputLag = 0; // caught up, only quiet: silence is silence
+
+        advance(Duration.ofMillis(5_250));
+
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.DEAD);
     }
 
     // ---- fencing

@@ -149,12 +149,11 @@ public final class BenchCommand implements Callable<Integer> {
             median(m.rawRecordsPerSecond(), d -> d), m.ceilingTasksPerSecond(),
             100 * m.tasksPerSecond() / m.ceilingTasksPerSecond());
         out.printf("  open-loop latency (ms, from the intended send time):%n");
-        out.printf("    %8s %9s | %28s | %28s%n", "rate/s", "achieved", "submit->started p50/p99/p99.9",
-            "submit->succeeded p50/p99/p99.9");
+        out.printf("    %8s %9s | %-26s | %-26s | %-26s%n", "rate/s", "achieved", "submit->queued p50/p99/p99.9",
+            "submit->started p50/p99/p99.9", "submit->succeeded p50/p99/p99.9");
         for (OpenLoopRun.Result r : m.latency()) {
-            out.printf("    %,8d %,9.0f | %8.1f %8.1f %8.1f   | %8.1f %8.1f %8.1f%n", r.rate(), r.achievedRate(),
-                ms(r.started(), 50), ms(r.started(), 99), ms(r.started(), 99.9), ms(r.succeeded(), 50),
-                ms(r.succeeded(), 99), ms(r.succeeded(), 99.9));
+            out.printf("    %,8d %,9.0f | %s | %s | %s%n", r.rate(), r.achievedRate(), row(r.queued()),
+                row(r.started()), row(r.succeeded()));
         }
         out.flush();
     }
@@ -173,7 +172,8 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> latency = new ArrayList<>();
         for (OpenLoopRun.Result r : m.latency()) {
             latency.add(Map.of("rate", r.rate(), "achievedRate", r.achievedRate(), "tasks", r.tasks(),
-                "startedMs", percentiles(r.started()), "succeededMs", percentiles(r.succeeded())));
+                "queuedMs", percentiles(r.queued()), "startedMs", percentiles(r.started()),
+                "succeededMs", percentiles(r.succeeded())));
         }
         json.put("latency", latency);
         HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(report.resolve("report.json").toFile(), json);
@@ -191,6 +191,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Svg.bars(report.resolve("latency.svg"), "Open-loop latency, from the intended send time", "ms", latencyBars);
+    }
+
+    private static String row(Histogram h) {
+        return String.format("%8.1f %8.1f %8.1f", ms(h, 50), ms(h, 99), ms(h, 99.9));
     }
 
     private static Map<String, Double> percentiles(Histogram h) {

@@ -18,8 +18,9 @@ import org.HdrHistogram.Histogram;
  */
 final class OpenLoopRun {
 
-    /** Submit → STARTED and submit → SUCCEEDED, in microseconds (from ms timestamps). */
-    record Result(int rate, long tasks, Histogram started, Histogram succeeded, double achievedRate) {
+    /** Submit → QUEUED (the scheduler), → STARTED and → SUCCEEDED, in microseconds (from ms timestamps). */
+    record Result(int rate, long tasks, Histogram queued, Histogram started, Histogram succeeded,
+                  double achievedRate) {
     }
 
     private OpenLoopRun() {
@@ -48,16 +49,20 @@ final class OpenLoopRun {
                 throw new IllegalStateException("Only " + times.count(StatusTimes.SUCCEEDED) + " of " + tasks
                     + " tasks succeeded within " + timeout + " at " + rate + " tasks/s");
             }
+            Histogram queued = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             Histogram started = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             Histogram succeeded = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             intended.forEach((id, at) -> {
                 long[] reached = times.of(id);
+                if (reached[StatusTimes.QUEUED] >= 0) {
+                    queued.recordValue(Math.max(0, reached[StatusTimes.QUEUED] - at) * 1000);
+                }
                 if (reached[StatusTimes.STARTED] >= 0) { // a STARTED after its SUCCEEDED is not read yet: none
                     started.recordValue(Math.max(0, reached[StatusTimes.STARTED] - at) * 1000);
                 }
                 succeeded.recordValue(Math.max(0, reached[StatusTimes.SUCCEEDED] - at) * 1000);
             });
-            return new Result(rate, tasks, started, succeeded, achieved);
+            return new Result(rate, tasks, queued, started, succeeded, achieved);
         }
     }
 }

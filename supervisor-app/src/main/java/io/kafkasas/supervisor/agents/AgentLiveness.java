@@ -18,9 +18,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -51,17 +53,22 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     private final Duration suspectAfter;
     private final Duration timeout;
     private final SupervisorMetrics metrics;
+    private final ToLongFunction<TaskId> inputLag;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, SupervisedAgent> agents;
     private Instant startedAt;
+    private long latestInput;
+    private long behindSince = -1;
 
+    /** {@code inputLag}: input records of a task not processed yet (Kafka Streams' end minus committed offsets). */
     public AgentLiveness(String agentsStore, Duration checkInterval, Duration suspectAfter, Duration timeout,
-                         SupervisorMetrics metrics) {
+                         SupervisorMetrics metrics, ToLongFunction<TaskId> inputLag) {
         this.agentsStore = agentsStore;
         this.checkInterval = checkInterval;
         this.suspectAfter = suspectAfter;
         this.timeout = timeout;
         this.metrics = metrics;
+        this.inputLag = inputLag;
     }
 
     @Override
@@ -78,6 +85,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     @Override
     public void process(Record<String, SpecificRecord> record) {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        latestInput = Math.max(latestInput, record.timestamp());
         if (record.value() instanceof AgentHeartbeat heartbeat) {
             onHeartbeat(heartbeat, now);
         } else if (record.value() instanceof TaskStatus status && status.getAgentId() != null) {
@@ -104,6 +112,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         agent.setHostId(heartbeat.getHostId());
         agent.setLiveness(Liveness.ALIVE);
         agent.setLastHeartbeatAt(now);
+        agent.setLastHeartbeatSentAt(heartbeat.getTimestamp());
         agent.setCapacity(heartbeat.getCapacity());
         agent.setFreeSlots(heartbeat.getFreeSlots());
         agents.put(agent.getAgentId(), agent);
@@ -114,12 +123,14 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         if (agent == null) {
             long incarnation = status.getIncarnation() == null ? 0 : status.getIncarnation();
             agent = SupervisedAgent.newBuilder().setAgentId(status.getAgentId()).setIncarnation(incarnation)
-                .setLiveness(Liveness.ALIVE).setLastHeartbeatAt(now).build();
+                .setLiveness(Liveness.ALIVE).setLastHeartbeatAt(now).setLastHeartbeatSentAt(status.getTimestamp())
+                .build();
         }
         long incarnation = status.getIncarnation() == null ? agent.getIncarnation() : status.getIncarnation();
         if (incarnation > agent.getIncarnation()) { // a newer incarnation's status came before its first heartbeat
             agent = replaced(agent, incarnation, now);
             agent.setLastHeartbeatAt(now);
+            agent.setLastHeartbeatSentAt(status.getTimestamp());
         }
         List<InFlightTask> inFlight = new ArrayList<>(agent.getInFlight());
         inFlight.removeIf(t -> t.getTaskId().equals(status.getTaskId()) && t.getAttempt() == status.getAttempt());
@@ -160,6 +171,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     /** Moves agents along ALIVE → SUSPECT → DEAD by how long they have been silent. */
     void check(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
+        boolean behind = isBehind(wallClockMs);
         List<KeyValue<String, SupervisedAgent>> all = new ArrayList<>();
         try (KeyValueIterator<String, SupervisedAgent> it = agents.all()) {
             it.forEachRemaining(all::add);
@@ -171,8 +183,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             if (agent.getLiveness() == Liveness.DEAD || agent.getLastHeartbeatAt() == null) {
                 continue;
             }
-            Instant lastSeen = agent.getLastHeartbeatAt().isAfter(startedAt) ? agent.getLastHeartbeatAt() : startedAt;
-            Duration silence = Duration.between(lastSeen, now);
+            Duration silence = behind ? silenceInInputTime(agent) : silence(agent, now);
             if (silence.compareTo(timeout) >= 0) {
                 declareDead(agent, silence, now);
             } else if (silence.compareTo(suspectAfter) >= 0 && agent.getLiveness() == Liveness.ALIVE) {
@@ -181,6 +192,37 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             }
         }
         metrics.agentsByState(this, counts);
+    }
+
+    private Duration silence(SupervisedAgent agent, Instant now) {
+        Instant lastSeen = agent.getLastHeartbeatAt().isAfter(startedAt) ? agent.getLastHeartbeatAt() : startedAt;
+        return Duration.between(lastSeen, now);
+    }
+
+    /** Silence by the input's own timeline: from the agent's last heartbeat to the latest input processed. */
+    private Duration silenceInInputTime(SupervisedAgent agent) {
+        Instant sent = agent.getLastHeartbeatSentAt();
+        return sent == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, latestInput - sent.toEpochMilli()));
+    }
+
+    /**
+     * Whether this task is behind its input: records wait, and the latest one processed is older than the suspect
+     * threshold. Then the heartbeats that would prove an agent alive may be among the waiting records (behind a
+     * backlog of statuses), so silence is judged in the input's time instead of the wall clock's: a loaded
+     * supervisor declares no live agent dead, and a dead agent is still found once the backlog shows its silence.
+     */
+    private boolean isBehind(long wallClockMs) {
+        boolean behind = latestInput > 0 && wallClockMs - latestInput > suspectAfter.toMillis()
+            && inputLag.applyAsLong(context.taskId()) > 0;
+        if (behind && behindSince < 0) {
+            behindSince = wallClockMs;
+            LOG.warn("Task {} of the supervisor is {} ms behind its input: judging agents' silence in the input's"
+                + " time until it catches up", context.taskId(), wallClockMs - latestInput);
+        } else if (!behind && behindSince >= 0) {
+            LOG.info("Task {} of the supervisor caught up after {} ms", context.taskId(), wallClockMs - behindSince);
+            behindSince = -1;
+        }
+        return behind;
     }
 
     @Override
