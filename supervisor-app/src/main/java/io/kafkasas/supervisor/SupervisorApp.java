@@ -36,7 +36,6 @@ public final class SupervisorApp implements AutoCloseable {
     private final SupervisorConfig config;
     private final AppMetrics metrics = new AppMetrics("supervisor");
     private final KafkaStreams streams;
-    private final InputLag inputLag = new InputLag();
     private final HttpApi http;
 
     private SupervisorApp(SupervisorConfig config) {
@@ -50,9 +49,7 @@ public final class SupervisorApp implements AutoCloseable {
         props.putAll(config.streamsProperties());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         this.streams = new KafkaStreams(SupervisorTopology.build(config, config.shared().topicNames(), serdes,
-            new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble(), inputLag),
-            props);
-        inputLag.watch(streams);
+            new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble()), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A supervisor stream thread failed; replacing it (it resumes from the last commit)", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -106,7 +103,6 @@ public final class SupervisorApp implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        inputLag.close();
         streams.close(Duration.ofSeconds(30));
         metrics.close();
         LOG.info("Supervisor stopped");

@@ -18,7 +18,6 @@ import io.kafkasas.supervisor.tasks.TaskSupervisor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.DoubleSupplier;
-import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,7 +32,6 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -67,12 +65,8 @@ public final class SupervisorTopology {
     private SupervisorTopology() {
     }
 
-    /**
-     * {@code random} draws the retry jitter; {@code inputLag} tells the liveness check how many input records of a
-     * task wait (see {@link AgentLiveness}); tests pass {@code task -> 0}.
-     */
     public static Topology build(SupervisorConfig config, TopicNames names, AvroSerdes serdes,
-                                 SupervisorMetrics metrics, DoubleSupplier random, ToLongFunction<TaskId> inputLag) {
+                                 SupervisorMetrics metrics, DoubleSupplier random) {
         Topics topics = new Topics(names, serdes);
         Serde<String> keys = Serdes.String();
         Serde<TaskEvent> events = topics.tasks(names.queues().get(0)).valueSerde();
@@ -113,7 +107,7 @@ public final class SupervisorTopology {
                 .withNumberOfPartitions(config.agentPartitions()))
             .mapValues(v -> (SpecificRecord) v, Named.as("agent-statuses-as-records"));
         route(beats.merge(agentStatuses, Named.as("agent-input")).process(() -> new AgentLiveness(AGENTS_STORE,
-            config.checkInterval(), config.suspectAfter(), config.heartbeatTimeout(), metrics, inputLag),
+            config.checkInterval(), config.suspectAfter(), config.heartbeatTimeout(), metrics),
             Named.as(AGENT_LIVENESS), AGENTS_STORE), AGENT_LIVENESS, topics, keys);
         builder.globalTable(names.hostHeartbeats(), Consumed.with(keys, topics.hostHeartbeats().valueSerde())
                 .withName("host-heartbeats-source"),

@@ -18,11 +18,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -35,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * Agent liveness, one record per agent (store {@code supervisor-agents}), fed by heartbeats and by the agents'
  * statuses re-keyed by agent id. ALIVE → SUSPECT → DEAD by silence on the supervisor's wall clock (so an agent's
  * clock skew does not matter). What an agent runs is known from its STARTED and outcome statuses, so a task that
- * started after its last heartbeat is covered too.
+ * started after its last heartbeat is covered too. A status is a sign of life like a heartbeat, and the allowed
+ * silence grows by how late heartbeats reach the supervisor ({@link #heartbeatDelay}), so a supervisor that falls
+ * behind its input does not declare live agents dead.
  *
  * <p>On DEAD: a FAILED status ({@code agent.dead}, retryable) for every attempt the agent still ran, which the
  * task state machine re-emits at once, and a RESTART command for that incarnation. A heartbeat (or status) of a
@@ -53,22 +53,19 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     private final Duration suspectAfter;
     private final Duration timeout;
     private final SupervisorMetrics metrics;
-    private final ToLongFunction<TaskId> inputLag;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, SupervisedAgent> agents;
     private Instant startedAt;
-    private long latestInput;
-    private long behindSince = -1;
+    private long heartbeatDelayMs;
+    private boolean delayed;
 
-    /** {@code inputLag}: input records of a task not processed yet (Kafka Streams' end minus committed offsets). */
     public AgentLiveness(String agentsStore, Duration checkInterval, Duration suspectAfter, Duration timeout,
-                         SupervisorMetrics metrics, ToLongFunction<TaskId> inputLag) {
+                         SupervisorMetrics metrics) {
         this.agentsStore = agentsStore;
         this.checkInterval = checkInterval;
         this.suspectAfter = suspectAfter;
         this.timeout = timeout;
         this.metrics = metrics;
-        this.inputLag = inputLag;
     }
 
     @Override
@@ -85,7 +82,6 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     @Override
     public void process(Record<String, SpecificRecord> record) {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        latestInput = Math.max(latestInput, record.timestamp());
         if (record.value() instanceof AgentHeartbeat heartbeat) {
             onHeartbeat(heartbeat, now);
         } else if (record.value() instanceof TaskStatus status && status.getAgentId() != null) {
@@ -94,6 +90,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     }
 
     private void onHeartbeat(AgentHeartbeat heartbeat, Instant now) {
+        heartbeatDelayMs = Math.max(0, now.toEpochMilli() - heartbeat.getTimestamp().toEpochMilli());
         SupervisedAgent agent = agents.get(heartbeat.getAgentId());
         if (agent != null && heartbeat.getIncarnation() < agent.getIncarnation()) {
             return; // a former incarnation
@@ -112,7 +109,6 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         agent.setHostId(heartbeat.getHostId());
         agent.setLiveness(Liveness.ALIVE);
         agent.setLastHeartbeatAt(now);
-        agent.setLastHeartbeatSentAt(heartbeat.getTimestamp());
         agent.setCapacity(heartbeat.getCapacity());
         agent.setFreeSlots(heartbeat.getFreeSlots());
         agents.put(agent.getAgentId(), agent);
@@ -123,14 +119,17 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         if (agent == null) {
             long incarnation = status.getIncarnation() == null ? 0 : status.getIncarnation();
             agent = SupervisedAgent.newBuilder().setAgentId(status.getAgentId()).setIncarnation(incarnation)
-                .setLiveness(Liveness.ALIVE).setLastHeartbeatAt(now).setLastHeartbeatSentAt(status.getTimestamp())
-                .build();
+                .setLiveness(Liveness.ALIVE).setLastHeartbeatAt(now).build();
         }
         long incarnation = status.getIncarnation() == null ? agent.getIncarnation() : status.getIncarnation();
         if (incarnation > agent.getIncarnation()) { // a newer incarnation's status came before its first heartbeat
             agent = replaced(agent, incarnation, now);
             agent.setLastHeartbeatAt(now);
-            agent.setLastHeartbeatSentAt(status.getTimestamp());
+        }
+        if (incarnation == agent.getIncarnation() && agent.getLiveness() != Liveness.DEAD) {
+            // a status is a sign of life too: a busy agent is not judged by heartbeats stuck behind a backlog
+            agent.setLiveness(Liveness.ALIVE);
+            agent.setLastHeartbeatAt(now);
         }
         List<InFlightTask> inFlight = new ArrayList<>(agent.getInFlight());
         inFlight.removeIf(t -> t.getTaskId().equals(status.getTaskId()) && t.getAttempt() == status.getAttempt());
@@ -171,7 +170,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     /** Moves agents along ALIVE → SUSPECT → DEAD by how long they have been silent. */
     void check(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        boolean behind = isBehind(wallClockMs);
+        Duration delay = heartbeatDelay();
         List<KeyValue<String, SupervisedAgent>> all = new ArrayList<>();
         try (KeyValueIterator<String, SupervisedAgent> it = agents.all()) {
             it.forEachRemaining(all::add);
@@ -183,10 +182,11 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             if (agent.getLiveness() == Liveness.DEAD || agent.getLastHeartbeatAt() == null) {
                 continue;
             }
-            Duration silence = behind ? silenceInInputTime(agent) : silence(agent, now);
-            if (silence.compareTo(timeout) >= 0) {
+            Instant lastSeen = agent.getLastHeartbeatAt().isAfter(startedAt) ? agent.getLastHeartbeatAt() : startedAt;
+            Duration silence = Duration.between(lastSeen, now);
+            if (silence.compareTo(timeout.plus(delay)) >= 0) {
                 declareDead(agent, silence, now);
-            } else if (silence.compareTo(suspectAfter) >= 0 && agent.getLiveness() == Liveness.ALIVE) {
+            } else if (silence.compareTo(suspectAfter.plus(delay)) >= 0 && agent.getLiveness() == Liveness.ALIVE) {
                 agent.setLiveness(Liveness.SUSPECT);
                 agents.put(agent.getAgentId(), agent);
             }
@@ -194,35 +194,23 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         metrics.agentsByState(this, counts);
     }
 
-    private Duration silence(SupervisedAgent agent, Instant now) {
-        Instant lastSeen = agent.getLastHeartbeatAt().isAfter(startedAt) ? agent.getLastHeartbeatAt() : startedAt;
-        return Duration.between(lastSeen, now);
-    }
-
-    /** Silence by the input's own timeline: from the agent's last heartbeat to the latest input processed. */
-    private Duration silenceInInputTime(SupervisedAgent agent) {
-        Instant sent = agent.getLastHeartbeatSentAt();
-        return sent == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, latestInput - sent.toEpochMilli()));
-    }
-
     /**
-     * Whether this task is behind its input: records wait, and the latest one processed is older than the suspect
-     * threshold. Then the heartbeats that would prove an agent alive may be among the waiting records (behind a
-     * backlog of statuses), so silence is judged in the input's time instead of the wall clock's: a loaded
-     * supervisor declares no live agent dead, and a dead agent is still found once the backlog shows its silence.
+     * How late heartbeats reach this task: the gap between the last one's sending and its reading. A loaded
+     * supervisor reads everything late, and a gap in its reading is no silence of the agents': it allows that much
+     * more before it declares an agent dead. When it keeps up the delay is milliseconds and the bound holds.
      */
-    private boolean isBehind(long wallClockMs) {
-        boolean behind = latestInput > 0 && wallClockMs - latestInput > suspectAfter.toMillis()
-            && inputLag.applyAsLong(context.taskId()) > 0;
-        if (behind && behindSince < 0) {
-            behindSince = wallClockMs;
-            LOG.warn("Task {} of the supervisor is {} ms behind its input: judging agents' silence in the input's"
-                + " time until it catches up", context.taskId(), wallClockMs - latestInput);
-        } else if (!behind && behindSince >= 0) {
-            LOG.info("Task {} of the supervisor caught up after {} ms", context.taskId(), wallClockMs - behindSince);
-            behindSince = -1;
+    private Duration heartbeatDelay() {
+        boolean late = heartbeatDelayMs > suspectAfter.toMillis();
+        if (late != delayed) {
+            delayed = late;
+            if (late) {
+                LOG.warn("Heartbeats reach supervisor task {} {} ms after they are sent: allowing that much more"
+                    + " silence before declaring an agent dead", context.taskId(), heartbeatDelayMs);
+            } else {
+                LOG.info("Heartbeats reach supervisor task {} on time again", context.taskId());
+            }
         }
-        return behind;
+        return Duration.ofMillis(heartbeatDelayMs);
     }
 
     @Override
