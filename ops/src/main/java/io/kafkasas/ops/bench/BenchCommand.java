@@ -5,6 +5,7 @@ import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.LocalStack;
 import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.supervisor.SupervisorConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,12 +102,14 @@ public final class BenchCommand implements Callable<Integer> {
         Duration timeout = Duration.ofMinutes(10);
         out.printf("Warming up (2,000 tasks) ...%n");
         out.flush();
-        ThroughputRun.run(client, kafka, statuses, admin, 2000, timeout);
+        String supervisor = SupervisorConfig.load(dir.resolve("local.properties"), Map.of()).applicationId();
+        ThroughputRun.run(client, kafka, statuses, admin, supervisor, 2000, timeout);
         List<ThroughputRun.Result> throughput = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            ThroughputRun.Result result = ThroughputRun.run(client, kafka, statuses, admin, tasks, timeout);
-            out.printf("throughput run %d: %,.0f tasks/s end to end (%,d tasks in %.1f s)%n", run,
-                result.tasksPerSecond(), result.tasks(), result.succeededSeconds());
+            ThroughputRun.Result result = ThroughputRun.run(client, kafka, statuses, admin, supervisor, tasks,
+                timeout);
+            out.printf("throughput run %d: %,.0f tasks/s end to end (%,d tasks SUCCEEDED in the supervisor's view in"
+                + " %.1f s)%n", run, result.tasksPerSecond(), result.tasks(), result.supervisedSeconds());
             out.flush();
             throughput.add(result);
         }
@@ -136,13 +139,16 @@ public final class BenchCommand implements Callable<Integer> {
     private void print(PrintWriter out, Measurements m) {
         out.printf("%nkafka-sas bench: %d agents x %d slots, %,d no-op tasks per run, medians of %d run(s)%n",
             agents, concurrency, tasks, runs);
-        out.printf("  end to end             %,10.0f tasks/s%n", m.tasksPerSecond());
+        out.printf("  end to end             %,10.0f tasks/s (SUCCEEDED in the supervisor's view)%n",
+            m.tasksPerSecond());
         out.printf("  stage: submitted       %,10.0f tasks/s (client)%n",
             median(m.throughput(), r -> r.tasks() / r.submitSeconds()));
         out.printf("  stage: queued          %,10.0f tasks/s (scheduler)%n",
             median(m.throughput(), r -> r.tasks() / r.queuedSeconds()));
         out.printf("  stage: started         %,10.0f tasks/s (agents)%n",
             median(m.throughput(), r -> r.tasks() / r.startedSeconds()));
+        out.printf("  stage: succeeded       %,10.0f tasks/s (agents' statuses)%n",
+            median(m.throughput(), r -> r.tasks() / r.succeededSeconds()));
         out.printf("  one task costs         %10.1f log records (incl. transaction markers), %.0f bytes each%n",
             m.recordsPerTask(), m.bytesPerRecord());
         out.printf("  raw Kafka ceiling      %,10.0f records/s = %,.0f tasks/s; ours is %.0f%% of it%n",

@@ -11,17 +11,21 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Closed-loop throughput: {@code tasks} no-op tasks submitted as fast as the client can send them; timed until the
- * last is QUEUED (scheduler), STARTED and SUCCEEDED (agents). The broker's log growth over the run gives the
- * records and bytes one task costs.
+ * last is QUEUED (scheduler), STARTED and SUCCEEDED (agents), and until the supervisor has read every status (its
+ * view). The broker's log growth over the run gives the records and bytes one task costs.
  */
 final class ThroughputRun {
 
-    /** One run: seconds from the first submit to the end of each stage, and the log growth per task. */
+    /**
+     * One run: seconds from the first submit to the end of each stage (the last SUCCEEDED status, then the
+     * supervisor having read it), and the log growth per task.
+     */
     record Result(long tasks, double submitSeconds, double queuedSeconds, double startedSeconds,
-                  double succeededSeconds, double recordsPerTask, double bytesPerTask) {
+                  double succeededSeconds, double supervisedSeconds, double recordsPerTask, double bytesPerTask) {
 
+        /** End to end: until every task is SUCCEEDED in the supervisor's view. */
         double tasksPerSecond() {
-            return tasks / succeededSeconds;
+            return tasks / supervisedSeconds;
         }
     }
 
@@ -29,7 +33,7 @@ final class ThroughputRun {
     }
 
     static Result run(TaskClient client, Map<String, Object> kafka, Topic<String, TaskStatus> statuses, Admin admin,
-                      long tasks, Duration timeout) throws ExecutionException, InterruptedException {
+                      String supervisor, long tasks, Duration timeout) throws ExecutionException, InterruptedException {
         LogGrowth before = LogGrowth.of(admin);
         try (StatusTimes times = new StatusTimes(kafka, statuses)) {
             long start = System.currentTimeMillis();
@@ -42,12 +46,13 @@ final class ThroughputRun {
                 throw new IllegalStateException("Only " + times.count(StatusTimes.SUCCEEDED) + " of " + tasks
                     + " tasks succeeded within " + timeout + "; see the logs under the bench directory");
             }
-            // let the supervisor's and the agents' last commits land before counting the logs
-            TimeUnit.SECONDS.sleep(3);
+            long supervised = SupervisorProgress.awaitCaughtUp(admin, supervisor, statuses.name(), timeout);
+            // the supervisor's changelog and repartition writes of the last statuses land within a commit or two
+            TimeUnit.SECONDS.sleep(2);
             LogGrowth growth = LogGrowth.of(admin).minus(before);
             return new Result(tasks, submitted, seconds(times.last(StatusTimes.QUEUED), start),
                 seconds(times.last(StatusTimes.STARTED), start), seconds(times.last(StatusTimes.SUCCEEDED), start),
-                (double) growth.offsets() / tasks, (double) growth.bytes() / tasks);
+                seconds(supervised, start), (double) growth.offsets() / tasks, (double) growth.bytes() / tasks);
         }
     }
 
