@@ -138,10 +138,7 @@ public final class Agent {
     /** Starts an agent; it runs until {@link #stop} or a RESTART command, then {@link #awaitExit} returns. */
     public static Agent start(AgentConfig config, Clock clock) {
         Agent agent = new Agent(config, clock);
-        agent.commands.assign();
-        Thread commands = new Thread(agent.commands, "commands");
-        commands.setDaemon(true);
-        commands.start();
+        agent.commands.start("commands");
         new Thread(() -> {
             agent.state = AgentState.RUNNING;
             agent.loop.run();

@@ -105,10 +105,7 @@ public final class AgentHost {
     /** Starts the host: every slot's agent, the command listener and the heartbeat. */
     public static AgentHost start(HostConfig config, Clock clock) {
         AgentHost host = new AgentHost(config, clock);
-        host.commands.assign();
-        Thread listener = new Thread(host.commands, "host-commands");
-        listener.setDaemon(true);
-        listener.start();
+        host.commands.start("host-commands");
         host.slots.forEach(s -> host.thread.execute(() -> host.launch(s)));
         host.thread.scheduleAtFixedRate(host::beat, 0, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("Agent host {} started: {} agent(s), HTTP on {}", config.hostId(), config.slots(), host.http.url());

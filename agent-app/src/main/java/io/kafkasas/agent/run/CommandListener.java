@@ -48,8 +48,8 @@ public final class CommandListener implements Runnable {
         this.undecodable = undecodable;
     }
 
-    /** Assigns the agents' partitions at their end; call before {@link #run()} so no later command is missed. */
-    public void assign() {
+    /** Assigns the agents' partitions at their end, before reading, so no later command is missed. */
+    private void assign() {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
         if (partitions == null || partitions.isEmpty()) {
             throw new IllegalStateException("Topic " + topic + " does not exist; create the topics first"
@@ -60,6 +60,14 @@ public final class CommandListener implements Runnable {
         consumer.assign(mine);
         consumer.seekToEnd(mine);
         mine.forEach(consumer::position);
+    }
+
+    /** Assigns the partitions, then reads them on a daemon thread of that name. */
+    public void start(String threadName) {
+        assign();
+        Thread thread = new Thread(this, threadName);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     @Override

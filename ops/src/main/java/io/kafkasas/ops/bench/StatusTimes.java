@@ -19,11 +19,11 @@ import org.apache.kafka.common.errors.WakeupException;
  * Follows the status topic from its end (read_committed, as the supervisor reads it) and keeps, per task, when it
  * was first QUEUED, STARTED and SUCCEEDED by the statuses' own timestamps (one machine, one clock).
  */
-final class StatusTimes implements AutoCloseable {
+public final class StatusTimes implements AutoCloseable {
 
-    static final int QUEUED = 0;
-    static final int STARTED = 1;
-    static final int SUCCEEDED = 2;
+    public static final int QUEUED = 0;
+    public static final int STARTED = 1;
+    public static final int SUCCEEDED = 2;
 
     private final Map<String, long[]> times = new ConcurrentHashMap<>();
     private final AtomicLongArray counts = new AtomicLongArray(3);
@@ -31,7 +31,7 @@ final class StatusTimes implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    StatusTimes(Map<String, Object> kafka, Topic<String, TaskStatus> topic) {
+    public StatusTimes(Map<String, Object> kafka, Topic<String, TaskStatus> topic) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
@@ -72,12 +72,12 @@ final class StatusTimes implements AutoCloseable {
         }
     }
 
-    long count(int stage) {
+    public long count(int stage) {
         return counts.get(stage);
     }
 
     /** Waits until {@code n} tasks reached {@code stage}; false after {@code timeout}. */
-    boolean await(int stage, long n, Duration timeout) throws InterruptedException {
+    public boolean await(int stage, long n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (count(stage) < n) {
             if (System.nanoTime() > deadline) {

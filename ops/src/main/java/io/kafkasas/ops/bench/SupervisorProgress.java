@@ -17,13 +17,13 @@ import org.apache.kafka.common.TopicPartition;
  * every partition of the status topic, an offset at or past the end the topic had when asked. Its task states are
  * committed in the same transactions, so from then on it answers SUCCEEDED for every task whose status was there.
  */
-final class SupervisorProgress {
+public final class SupervisorProgress {
 
     private SupervisorProgress() {
     }
 
     /** Waits until the supervisor has read the status topic up to its current end; returns when that was. */
-    static long awaitCaughtUp(Admin admin, String applicationId, String statusTopic, Duration timeout)
+    public static long awaitCaughtUp(Admin admin, String applicationId, String statusTopic, Duration timeout)
         throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetSpec> partitions = admin.describeTopics(List.of(statusTopic))
             .allTopicNames().get().get(statusTopic).partitions().stream()

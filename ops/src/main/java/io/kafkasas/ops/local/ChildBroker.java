@@ -49,6 +49,10 @@ final class ChildBroker implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    int port() {
+        return port;
+    }
+
     long pid() {
         return process.pid();
     }

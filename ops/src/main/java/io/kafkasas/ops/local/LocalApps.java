@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,20 +35,51 @@ public final class LocalApps implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    private final ChildJvm scheduler;
-    private final ChildJvm supervisor;
-    private final List<ChildJvm> hosts = new ArrayList<>();
-    private final String schedulerUrl;
-    private final String supervisorUrl;
-    private final String hostUrl;
+    private final App scheduler;
+    private final App supervisor;
+    private final App host;
 
-    private LocalApps(ChildJvm scheduler, ChildJvm supervisor, String schedulerUrl, String supervisorUrl,
-                      String hostUrl) {
+    /** One app: how to start its process (again), and where it answers. */
+    private static final class App {
+        private final String name;
+        private final String mainClass;
+        private final List<String> args;
+        private final Map<String, String> env;
+        private final Path log;
+        private final String url;
+        private ChildJvm process;
+
+        App(String name, String mainClass, List<String> args, Map<String, String> env, Path log, int port) {
+            this.name = name;
+            this.mainClass = mainClass;
+            this.args = args;
+            this.env = env;
+            this.log = log;
+            this.url = "http://127.0.0.1:" + port;
+        }
+
+        void start() throws IOException {
+            process = ChildJvm.start(mainClass, JVM_OPTIONS, args, env, log);
+        }
+
+        void stop() {
+            if (process != null) {
+                process.stop(STOP_TIMEOUT.multipliedBy(2));
+            }
+        }
+
+        /** SIGTERM (it shuts down gracefully), then the same process again; returns once it is ready. */
+        void restart() throws IOException {
+            stop();
+            start();
+            awaitReady(process, url, name);
+        }
+    }
+
+    private LocalApps(App scheduler, App supervisor, App host) {
         this.scheduler = scheduler;
         this.supervisor = supervisor;
-        this.schedulerUrl = schedulerUrl;
-        this.supervisorUrl = supervisorUrl;
-        this.hostUrl = hostUrl;
+        this.host = host;
     }
 
     /** The id of the local agent host; its agents are {@code local-1} ... */
@@ -63,32 +93,34 @@ public final class LocalApps implements AutoCloseable {
     /** As {@link #start(Path, Path, int)}, with {@code agentEnv} ({@code SAS_*} variables) for the agents too. */
     public static LocalApps start(Path dir, Path settings, int agentCount, Map<String, String> agentEnv)
         throws IOException {
-        int port = KafkaCluster.freePort();
         List<String> args = List.of(settings.toAbsolutePath().toString());
-        ChildJvm scheduler = ChildJvm.start(SchedulerMain.class.getName(), JVM_OPTIONS, args,
-            Map.of("SAS_HTTP_PORT", Integer.toString(port),
+        int schedulerPort = KafkaCluster.freePort();
+        App scheduler = new App("scheduler", SchedulerMain.class.getName(), args,
+            Map.of("SAS_HTTP_PORT", Integer.toString(schedulerPort),
                 "SAS_STREAMS_STATE_DIR", dir.resolve("scheduler-state").toAbsolutePath().toString()),
-            dir.resolve("logs/scheduler.log"));
+            dir.resolve("logs/scheduler.log"), schedulerPort);
         int supervisorPort = KafkaCluster.freePort();
-        ChildJvm supervisor = ChildJvm.start(SupervisorMain.class.getName(), JVM_OPTIONS, args,
+        App supervisor = new App("supervisor", SupervisorMain.class.getName(), args,
             Map.of("SAS_HTTP_PORT", Integer.toString(supervisorPort),
                 "SAS_STREAMS_STATE_DIR", dir.resolve("supervisor-state").toAbsolutePath().toString()),
-            dir.resolve("logs/supervisor.log"));
+            dir.resolve("logs/supervisor.log"), supervisorPort);
         int hostPort = KafkaCluster.freePort();
-        LocalApps apps = new LocalApps(scheduler, supervisor, "http://127.0.0.1:" + port,
-            "http://127.0.0.1:" + supervisorPort, "http://127.0.0.1:" + hostPort);
+        Map<String, String> hostEnv = new HashMap<>(Map.of("SAS_AGENT_HOST_ID", HOST_ID,
+            "SAS_HOST_AGENTS", Integer.toString(agentCount), "SAS_HOST_HTTP_PORT", Integer.toString(hostPort),
+            "SAS_HOST_AGENT_JVM_OPTIONS", String.join(",", JVM_OPTIONS),
+            "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
+            "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST));
+        hostEnv.putAll(agentEnv);
+        App host = new App("agent host", AgentMain.class.getName(), List.of("host", args.get(0)), hostEnv,
+            dir.resolve("logs/agent-host.log"), hostPort);
+        LocalApps apps = new LocalApps(scheduler, supervisor, host);
         try {
-            Map<String, String> hostEnv = new HashMap<>(Map.of("SAS_AGENT_HOST_ID", HOST_ID,
-                "SAS_HOST_AGENTS", Integer.toString(agentCount), "SAS_HOST_HTTP_PORT", Integer.toString(hostPort),
-                "SAS_HOST_AGENT_JVM_OPTIONS", String.join(",", JVM_OPTIONS),
-                "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
-                "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST));
-            hostEnv.putAll(agentEnv);
-            apps.hosts.add(ChildJvm.start(AgentMain.class.getName(), JVM_OPTIONS, List.of("host", args.get(0)),
-                hostEnv, dir.resolve("logs/agent-host.log")));
-            awaitReady(scheduler, apps.schedulerUrl, "scheduler");
-            awaitReady(supervisor, apps.supervisorUrl, "supervisor");
-            awaitReady(apps.host(), apps.hostUrl, "agent host");
+            for (App app : List.of(scheduler, supervisor, host)) {
+                app.start();
+            }
+            for (App app : List.of(scheduler, supervisor, host)) {
+                awaitReady(app.process, app.url, app.name);
+            }
             return apps;
         } catch (IOException | RuntimeException e) {
             apps.close();
@@ -131,35 +163,43 @@ public final class LocalApps implements AutoCloseable {
     }
 
     public String schedulerUrl() {
-        return schedulerUrl;
+        return scheduler.url;
     }
 
     public ChildJvm scheduler() {
-        return scheduler;
+        return scheduler.process;
     }
 
     public String supervisorUrl() {
-        return supervisorUrl;
+        return supervisor.url;
     }
 
     public ChildJvm supervisor() {
-        return supervisor;
+        return supervisor.process;
     }
 
     public ChildJvm host() {
-        return hosts.get(0);
+        return host.process;
     }
 
     /** The agent host's HTTP address: {@code GET /slots} lists its agents, their pids and restarts. */
     public String hostUrl() {
-        return hostUrl;
+        return host.url;
+    }
+
+    public void restartScheduler() throws IOException {
+        scheduler.restart();
+    }
+
+    public void restartSupervisor() throws IOException {
+        supervisor.restart();
     }
 
     /** The host's agent slots ({@code GET /slots}): agent id, state, incarnation, pid, restarts, last exit code. */
     public JsonNode slots() throws IOException {
         try {
             HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(URI.create(hostUrl + "/slots")).timeout(Duration.ofSeconds(5)).build(),
+                HttpRequest.newBuilder(URI.create(host.url + "/slots")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
             return HttpApi.JSON.readTree(answer.body()).get("slots");
         } catch (InterruptedException e) {
@@ -171,8 +211,8 @@ public final class LocalApps implements AutoCloseable {
     /** Stops the agent host (its agents release their tasks), then the scheduler and the supervisor. */
     @Override
     public void close() {
-        hosts.forEach(h -> h.stop(STOP_TIMEOUT.multipliedBy(2)));
-        CompletableFuture.allOf(CompletableFuture.runAsync(() -> scheduler.stop(STOP_TIMEOUT)),
-            CompletableFuture.runAsync(() -> supervisor.stop(STOP_TIMEOUT))).join();
+        host.stop();
+        CompletableFuture.allOf(CompletableFuture.runAsync(scheduler::stop),
+            CompletableFuture.runAsync(supervisor::stop)).join();
     }
 }

@@ -39,7 +39,7 @@ public final class LocalStack implements AutoCloseable {
     public static final int PREFERRED_REGISTRY_PORT = 18081;
 
     private final Path dir;
-    private final ChildBroker broker;
+    private ChildBroker broker;
     private final LocalSchemaRegistryServer registry;
     private final List<TopicProvisioner.Result> topics;
 
@@ -139,6 +139,13 @@ public final class LocalStack implements AutoCloseable {
 
     public String registryUrl() {
         return registry.url();
+    }
+
+    /** Stops the broker gracefully and starts it again on the same port with its data kept. */
+    public void restartBroker() throws IOException {
+        int port = broker.port();
+        broker.close();
+        broker = ChildBroker.start(dir.resolve("kafka"), port);
     }
 
     public long brokerPid() {

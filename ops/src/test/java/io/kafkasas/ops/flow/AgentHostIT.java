@@ -175,10 +175,12 @@ class AgentHostIT {
                 + " {} ms after the stop", backAfterStop.toMillis());
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 SupervisorView.assertSucceededOnce(supervisor.httpUrl(), ids));
-            // the supervisor's RESTART for the killed incarnation came after the host had replaced it: ignored
-            assertThat(commands.values()).anyMatch(c -> c.getType() == AgentCommandType.RESTART
+            // the host restarts faster than the supervisor's timeout: if the new incarnation spoke first, no RESTART
+            // was sent; if one was, it came after the replacement and was ignored. Either way one restart.
+            boolean lateRestart = commands.values().stream().anyMatch(c -> c.getType() == AgentCommandType.RESTART
                 && c.getAgentId().equals(HOST + "-1") && killedIncarnation.equals(c.getTargetIncarnation()));
-            assertThat(slot(1).getRestarts()).as("the late RESTART did not restart the new incarnation").isEqualTo(1);
+            LOG.info("RESTART for the killed incarnation: {}", lateRestart ? "sent, and ignored" : "not needed");
+            assertThat(slot(1).getRestarts()).as("no second restart of the slot").isEqualTo(1);
             assertThat(slot(2).getRestarts()).isEqualTo(1);
             assertThat(slot(2).getLastExitCode()).as("SIGKILL, as a stopped process cannot act on SIGTERM")
                 .isEqualTo(137);

@@ -3,14 +3,8 @@ package io.kafkasas.ops.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkasas.app.HttpApi;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.HashSet;
+import io.kafkasas.ops.chaos.SupervisorVerdict;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +17,7 @@ final class SupervisorView {
     }
 
     static JsonNode get(String url) throws Exception {
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-            .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return HttpApi.JSON.readTree(response.body());
+        return SupervisorVerdict.get(url);
     }
 
     /** {@code GET /agents}: the agent of that id, or null. */
@@ -49,27 +40,13 @@ final class SupervisorView {
      * stale; returns how many late results were recorded as stale.
      */
     static long assertSucceededOnce(String supervisor, List<String> ids) throws Exception {
-        Set<String> succeeded = new HashSet<>();
-        long stale = 0;
-        String after = "";
-        do {
-            JsonNode page = get(supervisor + "/tasks?limit=500&after=" + after);
-            for (JsonNode task : page.get("tasks")) {
-                assertThat(task.get("state").asText()).as(task.toString()).isEqualTo("SUCCEEDED");
-                long outcomes = 0;
-                for (JsonNode attempt : task.get("attempts")) {
-                    outcomes += "SUCCEEDED".equals(attempt.get("outcome").asText()) ? 1 : 0;
-                }
-                assertThat(outcomes).as("successful attempts counted for %s", task).isEqualTo(1);
-                stale += task.get("staleResults").asLong();
-                succeeded.add(task.get("taskId").asText());
-            }
-            after = page.get("next").isNull() ? null : page.get("next").asText();
-        } while (after != null);
-        assertThat(succeeded).containsExactlyInAnyOrderElementsOf(ids);
+        SupervisorVerdict verdict = SupervisorVerdict.of(supervisor, ids);
+        assertThat(verdict.unknown()).as("tasks the supervisor does not know").isEmpty();
+        assertThat(verdict.notSucceeded()).as("tasks not SUCCEEDED").isEmpty();
+        assertThat(verdict.countedTwice()).as("tasks with other than one successful attempt counted").isEmpty();
         LOG.info("{} tasks SUCCEEDED once each in the supervisor's view; {} late results recorded as stale",
-            succeeded.size(), stale);
-        return stale;
+            verdict.succeededOnce(), verdict.staleResults());
+        return verdict.staleResults();
     }
 
     /** {@code kill -<signal> <pid>}. */

@@ -69,7 +69,20 @@ public final class QueryApi {
     }
 
     public Map<String, Route> routes() {
-        return Map.of("/tasks", this::tasks, "/agents", this::agents, "/hosts", this::hosts);
+        return Map.of("/tasks", whenReady(this::tasks), "/agents", whenReady(this::agents),
+            "/hosts", whenReady(this::hosts));
+    }
+
+    /** A store that is restoring or migrating answers 503 (retry), not 500 with a stack trace in the log. */
+    private static Route whenReady(Route route) {
+        return exchange -> {
+            try {
+                return route.handle(exchange);
+            } catch (InvalidStateStoreException e) {
+                return Response.error(503, "The supervisor's state is not queryable yet (" + e.getMessage()
+                    + "); retry shortly");
+            }
+        };
     }
 
     private Response tasks(HttpExchange exchange) throws IOException {

@@ -1,0 +1,159 @@
+package io.kafkasas.ops.chaos;
+
+import io.kafkasas.ops.bench.StatusTimes;
+import io.kafkasas.ops.bench.SupervisorProgress;
+import io.kafkasas.ops.chaos.Faults.Fault;
+import io.kafkasas.ops.chaos.Faults.Kind;
+import io.kafkasas.ops.local.LocalApps;
+import io.kafkasas.ops.local.LocalStack;
+import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.supervisor.SupervisorConfig;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigDef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * A scripted chaos run on a local stack of its own: mixed sleep tasks, faults injected in turn while they run,
+ * then the guarantees checked; exit 1 if one is broken.
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+    description = "Runs N tasks on a local stack of its own while agents are killed (kill -9) and stopped (SIGSTOP),"
+        + " and the supervisor, the scheduler and the broker are restarted; then checks that every task ended"
+        + " SUCCEEDED exactly once in the supervisor's view. Exit 0 if every guarantee held, 1 if not.",
+    footer = {"", "Examples:", "  chaos                                   # 100,000 tasks, a fault every 10 s",
+        "  chaos --tasks 2000 --fault-every 5 --faults KILL,STOP,BROKER"})
+public final class ChaosCommand implements Callable<Integer> {
+
+    @Option(names = "--dir", description = "Data directory of the chaos stack (default ${DEFAULT-VALUE}).")
+    Path dir = Path.of(".sas-chaos");
+
+    @Option(names = "--tasks", description = "Tasks (default ${DEFAULT-VALUE}).")
+    int tasks = 100_000;
+
+    @Option(names = "--agents", description = "Agents on the host (default ${DEFAULT-VALUE}).")
+    int agents = 3;
+
+    @Option(names = "--concurrency", description = "Tasks each agent runs at once (default ${DEFAULT-VALUE}).")
+    int concurrency = 32;
+
+    @Option(names = "--fault-every", description = "Seconds between faults (default ${DEFAULT-VALUE}).")
+    int faultEvery = 10;
+
+    @Option(names = "--faults", split = ",", description = "Faults, injected in this order, round and round"
+        + " (default ${DEFAULT-VALUE}).")
+    List<Kind> faults = List.of(Kind.KILL, Kind.STOP, Kind.SUPERVISOR, Kind.KILL, Kind.SCHEDULER, Kind.STOP,
+        Kind.BROKER);
+
+    @Option(names = "--max-faults", description = "Stop injecting after this many (default: until the tasks end).")
+    int maxFaults = Integer.MAX_VALUE;
+
+    @Option(names = "--timeout-minutes", description = "Give up after (default ${DEFAULT-VALUE}).")
+    int timeoutMinutes = 60;
+
+    @Option(names = "--seed", description = "Seed of the random choices (default ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Starting the chaos stack under %s (%d agents x %d slots) ...%n", dir, agents, concurrency);
+        out.flush();
+        try (LocalStack stack = LocalStack.start(dir, 0, 0);
+             LocalApps apps = LocalApps.start(dir, stack.settingsFile(), agents,
+                 Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(concurrency)))) {
+            SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
+            String supervisor = SupervisorConfig.load(stack.settingsFile(), Map.of()).applicationId();
+            try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(config.kafkaProperties());
+                 StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics().taskStatus())) {
+                List<String> ids = submit(client);
+                out.printf("Submitted %,d tasks; injecting a fault every %d s: %s%n", ids.size(), faultEvery, faults);
+                out.flush();
+                List<Fault> injected = injectUntilDone(out, new Faults(stack, apps, seed), times, ids.size());
+                SupervisorProgress.awaitCaughtUp(admin, supervisor, config.topicNames().taskStatus(),
+                    Duration.ofMinutes(timeoutMinutes));
+                SupervisorVerdict verdict = SupervisorVerdict.of(apps.supervisorUrl(), ids);
+                StatusLog log = StatusLog.read(config.kafkaProperties(), config.topics().taskStatus(),
+                    new HashSet<>(ids));
+                return report(out, ids.size(), injected, verdict, log);
+            }
+        }
+    }
+
+    /** Sleeps of 20-200 ms, and one in ten of 1-3 s. */
+    private List<String> submit(TaskClient client) {
+        List<CompletableFuture<String>> acks = new ArrayList<>();
+        for (int i = 0; i < tasks; i++) {
+            int ms = i % 10 == 0 ? 1000 + (i * 37) % 2000 : 20 + (i * 53) % 180;
+            acks.add(client.submit(TaskClient.request("sleep")
+                .setPayload(ByteBuffer.wrap(("{\"ms\":" + ms + "}").getBytes(StandardCharsets.UTF_8))).build()));
+        }
+        return acks.stream().map(CompletableFuture::join).toList();
+    }
+
+    private List<Fault> injectUntilDone(PrintWriter out, Faults chaos, StatusTimes times, int total)
+        throws Exception {
+        List<Fault> injected = new ArrayList<>();
+        long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(timeoutMinutes);
+        // faults begin once the system is warm (a twentieth of the tasks done): a supervisor still reading its
+        // start-up backlog allows agents that much more silence, so an early stop could pass undetected
+        times.await(StatusTimes.SUCCEEDED, Math.max(1, total / 20), Duration.ofMinutes(timeoutMinutes));
+        while (!times.await(StatusTimes.SUCCEEDED, total, Duration.ofSeconds(faultEvery))) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException("Only " + times.count(StatusTimes.SUCCEEDED) + " of " + total
+                    + " tasks succeeded within " + timeoutMinutes + " minutes");
+            }
+            if (injected.size() < maxFaults) {
+                Fault fault = chaos.inject(faults.get(injected.size() % faults.size()));
+                out.printf("  +%5.1f s  %-10s %-22s (%,d of %,d tasks succeeded so far)%n", fault.atMs() / 1000.0,
+                    fault.kind(), fault.target(), times.count(StatusTimes.SUCCEEDED), total);
+                out.flush();
+                injected.add(fault);
+            }
+        }
+        return injected;
+    }
+
+    private static int report(PrintWriter out, int total, List<Fault> injected, SupervisorVerdict verdict,
+                              StatusLog log) {
+        out.printf("%nFaults (detection: until the supervisor stopped counting on the agent; restarts: until"
+            + " ready again):%n");
+        for (Fault fault : injected) {
+            long ms = fault.detectedAfterMs().join();
+            out.printf("  +%5.1f s  %-10s %-22s %s%n", fault.atMs() / 1000.0, fault.kind(), fault.target(),
+                ms < 0 ? "not detected" : String.format("%,d ms", ms));
+        }
+        out.printf("%nTasks                          %,d%n", total);
+        out.printf("SUCCEEDED once (supervisor)    %,d%n", verdict.succeededOnce());
+        out.printf("not SUCCEEDED                  %,d%n", verdict.notSucceeded().size());
+        out.printf("unknown to the supervisor      %,d   (lost)%n", verdict.unknown().size());
+        out.printf("success counted twice          %,d%n", verdict.countedTwice().size());
+        out.printf("handler executions (STARTED)   %,d   (%,d tasks ran more than once)%n", log.executions(),
+            log.tasksRunMoreThanOnce());
+        out.printf("SUCCEEDED statuses             %,d   (%,d tasks succeeded more than once: at-least-once runs)%n",
+            log.successes(), log.tasksSucceededMoreThanOnce());
+        out.printf("late results recorded stale    %,d%n", verdict.staleResults());
+        boolean held = verdict.allSucceededOnce() && verdict.succeededOnce() == total;
+        out.printf("%nEvery task SUCCEEDED exactly once in the supervisor's view: %s%n", held ? "YES" : "NO");
+        out.flush();
+        return held ? 0 : 1;
+    }
+}

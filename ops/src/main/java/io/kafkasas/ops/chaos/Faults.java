@@ -1,0 +1,130 @@
+package io.kafkasas.ops.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.ops.local.LocalApps;
+import io.kafkasas.ops.local.LocalStack;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The faults of a chaos run, carried out on the local stack. An agent fault is timed until the supervisor stops
+ * counting on that incarnation: it shows it DEAD, or a newer incarnation (its host was faster).
+ */
+final class Faults {
+
+    /** What can go wrong. */
+    enum Kind { KILL, STOP, SUPERVISOR, SCHEDULER, BROKER }
+
+    /** One fault: what, on what, when (ms since the run began), and how long until it was detected or healed. */
+    record Fault(Kind kind, String target, long atMs, CompletableFuture<Long> detectedAfterMs) {
+    }
+
+    private static final Duration STOPPED_FOR = Duration.ofSeconds(20);
+    private static final Duration DETECTION_TIMEOUT = Duration.ofSeconds(90);
+
+    private final LocalStack stack;
+    private final LocalApps apps;
+    private final Random random;
+    private final long startedAt = System.currentTimeMillis();
+    /** Not the common pool: it has one thread on 2 cores, and a watcher blocks for up to a minute and a half. */
+    private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "chaos-watcher");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Faults(LocalStack stack, LocalApps apps, long seed) {
+        this.stack = stack;
+        this.apps = apps;
+        this.random = new Random(seed);
+    }
+
+    Fault inject(Kind kind) throws IOException {
+        long at = System.currentTimeMillis() - startedAt;
+        return switch (kind) {
+            case KILL, STOP -> agentFault(kind, at);
+            case SUPERVISOR -> timed(kind, "supervisor", at, apps::restartSupervisor);
+            case SCHEDULER -> timed(kind, "scheduler", at, apps::restartScheduler);
+            case BROKER -> timed(kind, "broker", at, stack::restartBroker);
+        };
+    }
+
+    private interface Restart {
+        void run() throws IOException;
+    }
+
+    /** A restart, timed until the restarted process is ready again. */
+    private static Fault timed(Kind kind, String target, long at, Restart restart) throws IOException {
+        long begin = System.nanoTime();
+        restart.run();
+        return new Fault(kind, target, at,
+            CompletableFuture.completedFuture(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)));
+    }
+
+    private Fault agentFault(Kind kind, long at) throws IOException {
+        List<JsonNode> running = stream(apps.slots()).filter(s -> "RUNNING".equals(s.get("state").asText())).toList();
+        if (running.isEmpty()) {
+            return new Fault(kind, "no running agent", at, CompletableFuture.completedFuture(-1L));
+        }
+        JsonNode victim = running.get(random.nextInt(running.size()));
+        String agent = victim.get("agentId").asText();
+        long pid = victim.get("pid").asLong();
+        long incarnation = victim.get("incarnation").asLong();
+        long begin = System.nanoTime();
+        ProcessHandle.of(pid).ifPresent(p -> signal(kind == Kind.KILL ? "KILL" : "STOP", pid));
+        if (kind == Kind.STOP) { // resumed later, if its host has not killed it by then: a zombie's late results
+            CompletableFuture.delayedExecutor(STOPPED_FOR.toMillis(), TimeUnit.MILLISECONDS, watchers)
+                .execute(() -> signal("CONT", pid));
+        }
+        CompletableFuture<Long> detected = CompletableFuture.supplyAsync(() -> awaitGone(agent, incarnation, begin),
+            watchers);
+        return new Fault(kind, agent + " (pid " + pid + ")", at, detected);
+    }
+
+    private long awaitGone(String agent, long incarnation, long begin) {
+        long deadline = begin + DETECTION_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                for (JsonNode a : SupervisorVerdict.get(apps.supervisorUrl() + "/agents").get("agents")) {
+                    if (a.get("agentId").asText().equals(agent) && (a.get("incarnation").asLong() > incarnation
+                        || "DEAD".equals(a.get("state").asText()))) {
+                        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+                    }
+                }
+            } catch (IOException e) {
+                // the supervisor may be restarting: ask again
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static Stream<JsonNode> stream(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false);
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
