@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The chaos command, short: kill -9 and SIGSTOP of agents, restarts of the supervisor and the scheduler, while
- * tasks run, and the guarantees still hold. The long run is {@code ops chaos} itself. A broker restart is left
+ * The chaos command, short: kill -9 and SIGSTOP of agents and a restart of the supervisor while tasks run, and the
+ * guarantees still hold (the scheduler's restart is left to the long run, to keep {@code mvn verify} short). The long run is {@code ops chaos} itself. A broker restart is left
  * out here: under load the stack did not recover from it (see docs/benchmarks.md, "Chaos runs").
  */
 class ChaosSmokeIT {
@@ -21,19 +21,19 @@ class ChaosSmokeIT {
     Path dir;
 
     @Test
-    void shouldEndEveryTaskSucceededOnceThroughAgentAndAppFaults() {
+    void shouldEndEveryTaskSucceededOnceThroughAgentFaultsAndASupervisorRestart() {
         StringWriter output = new StringWriter();
         CommandLine command = OpsMain.commandLine().setOut(new PrintWriter(output, true));
 
-        int exit = command.execute("chaos", "--dir", dir.toString(), "--tasks", "1000", "--agents", "2",
-            "--concurrency", "4", "--fault-every", "3", "--max-faults", "4", "--timeout-minutes", "5",
-            "--faults", "KILL,STOP,SUPERVISOR,SCHEDULER");
+        int exit = command.execute("chaos", "--dir", dir.toString(), "--tasks", "800", "--agents", "2",
+            "--concurrency", "4", "--fault-every", "3", "--max-faults", "3", "--timeout-minutes", "5",
+            "--faults", "KILL,STOP,SUPERVISOR");
 
         String printed = output.toString();
         assertThat(exit).as(printed).isZero();
         assertThat(printed).contains("Every task SUCCEEDED exactly once in the supervisor's view: YES",
             "unknown to the supervisor      0");
-        for (String kind : new String[] {"KILL", "STOP", "SUPERVISOR", "SCHEDULER"}) {
+        for (String kind : new String[] {"KILL", "STOP", "SUPERVISOR"}) {
             assertThat(printed).as("a %s fault was injected", kind).containsPattern("\\+\\s*[0-9.]+ s  " + kind);
         }
         assertThat(printed).doesNotContain("not detected");
