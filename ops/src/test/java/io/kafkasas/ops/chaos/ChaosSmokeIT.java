@@ -12,8 +12,8 @@ import picocli.CommandLine;
 
 /**
  * The chaos command, short: kill -9 and SIGSTOP of agents and a restart of the supervisor while tasks run, and the
- * guarantees still hold (the scheduler's restart is left to the long run, to keep {@code mvn verify} short). The long run is {@code ops chaos} itself. A broker restart is left
- * out here: under load the stack did not recover from it (see docs/benchmarks.md, "Chaos runs").
+ * guarantees still hold. The long run is {@code ops chaos} itself, with the scheduler's restart too. A broker
+ * restart is left out here: under load the stack did not recover from it (docs/benchmarks.md, "Chaos runs").
  */
 class ChaosSmokeIT {
 
