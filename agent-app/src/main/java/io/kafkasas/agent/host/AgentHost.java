@@ -262,11 +262,6 @@ public final class AgentHost {
         return new Health(!stopping, !stopped.isDone(), stopping ? "STOPPING" : "RUNNING");
     }
 
-    /** The slots as of the last heartbeat. */
-    public HostHeartbeat lastHeartbeat() {
-        return last;
-    }
-
     private long count(HostSlotState state) {
         HostHeartbeat now = last;
         return now == null ? 0 : now.getSlots().stream().filter(s -> s.getState() == state).count();
@@ -275,9 +270,5 @@ public final class AgentHost {
     private List<Map<String, Object>> slotViews() {
         HostHeartbeat now = last;
         return now == null ? List.of() : now.getSlots().stream().map(RecordViews::of).toList();
-    }
-
-    public String httpUrl() {
-        return http.url();
     }
 }
