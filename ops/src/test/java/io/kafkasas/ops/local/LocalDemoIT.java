@@ -34,7 +34,8 @@ class LocalDemoIT {
         assertThat(printed).containsPattern("invalid\\s+1\\s+0\\s+0\\s+1\\s+0\\s+0\\s");
         // failing tasks are retried by the supervisor (3 attempts), then dead-lettered
         assertThat(printed).containsPattern("failing\\s+2\\s+0\\s+2\\s+0\\s+0\\s+0\\s+2");
-        assertThat(printed).contains("local-1=", "local-2=", ">>> kill -9 local-2",
+        // which agent ran what depends on timing (the killed one may end with none): only the table is asserted
+        assertThat(printed).contains("Tasks run per agent: {", ">>> kill -9 local-2",
             "restarts 1 (the last process ended with exit code 137)");
     }
 }
