@@ -91,6 +91,22 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a POSIX signal ({@code KILL}, {@code STOP}, {@code CONT}...) to any process, as {@code kill -SIGNAL pid}
+     * does: Java itself can only terminate processes. Returns whether {@code kill} succeeded.
+     */
+    public static boolean signal(String signal, long pid) {
+        try {
+            return new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run kill -" + signal + " " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** SIGTERM, then SIGKILL after {@code timeout}; returns the exit code. */
     public int stop(Duration timeout) {
         process.destroy();

@@ -4,6 +4,7 @@ import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.StreamsLifecycle;
 import io.kafkasas.scheduler.http.TaskApi;
 import io.kafkasas.scheduler.intake.IntakeTopology;
 import io.kafkasas.scheduler.intake.RequestValidator;
@@ -17,7 +18,6 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -67,10 +67,7 @@ public final class SchedulerApp implements AutoCloseable {
     }
 
     public Health health() {
-        State state = streams.state();
-        boolean ready = state == State.RUNNING || state == State.REBALANCING;
-        boolean live = state != State.ERROR && state != State.PENDING_ERROR && state != State.NOT_RUNNING;
-        return new Health(ready, live, state.name());
+        return StreamsLifecycle.health(streams);
     }
 
     /**
@@ -110,7 +107,7 @@ public final class SchedulerApp implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        streams.close(Duration.ofSeconds(30));
+        StreamsLifecycle.close(streams, config.streamsProperties(), Duration.ofSeconds(30));
         client.close();
         metrics.close();
         LOG.info("Scheduler stopped");

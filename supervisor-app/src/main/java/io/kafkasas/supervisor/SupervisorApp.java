@@ -5,6 +5,7 @@ import io.kafkasas.app.AppMetrics;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpSettings;
+import io.kafkasas.app.StreamsLifecycle;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
@@ -86,10 +86,7 @@ public final class SupervisorApp implements AutoCloseable {
     }
 
     public Health health() {
-        State state = streams.state();
-        boolean ready = state == State.RUNNING || state == State.REBALANCING;
-        boolean live = state != State.ERROR && state != State.PENDING_ERROR && state != State.NOT_RUNNING;
-        return new Health(ready, live, state.name());
+        return StreamsLifecycle.health(streams);
     }
 
     public String httpUrl() {
@@ -103,7 +100,7 @@ public final class SupervisorApp implements AutoCloseable {
     @Override
     public void close() {
         http.close();
-        streams.close(Duration.ofSeconds(30));
+        StreamsLifecycle.close(streams, config.streamsProperties(), Duration.ofSeconds(30));
         metrics.close();
         LOG.info("Supervisor stopped");
     }

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.ToDoubleFunction;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.config.ConfigDef;
@@ -29,6 +28,7 @@ import picocli.CommandLine.Spec;
  * costs, and open-loop latency at fixed rates. Prints a table, writes {@code report.json} and SVG charts.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+    subcommands = {RecoveryCommand.class, FootprintCommand.class, ScaleCommand.class},
     description = "Benchmarks kafka-sas on a local stack of its own (broker, registry, scheduler, supervisor, an"
         + " agent host): throughput, the raw-Kafka ceiling on the same broker, and open-loop latency. Prints medians"
         + " of --runs runs, writes report.json and SVG charts.",
@@ -87,11 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
                                 double recordsPerTask, double bytesPerRecord, List<OpenLoopRun.Result> latency) {
 
         double tasksPerSecond() {
-            return median(throughput, ThroughputRun.Result::tasksPerSecond);
+            return Stats.median(throughput, ThroughputRun.Result::tasksPerSecond);
         }
 
         double ceilingTasksPerSecond() {
-            return median(rawRecordsPerSecond, d -> d) / recordsPerTask;
+            return Stats.median(rawRecordsPerSecond, d -> d) / recordsPerTask;
         }
     }
 
@@ -113,8 +113,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             throughput.add(result);
         }
-        double recordsPerTask = median(throughput, ThroughputRun.Result::recordsPerTask);
-        double bytesPerRecord = median(throughput, ThroughputRun.Result::bytesPerTask) / recordsPerTask;
+        double recordsPerTask = Stats.median(throughput, ThroughputRun.Result::recordsPerTask);
+        double bytesPerRecord = Stats.median(throughput, ThroughputRun.Result::bytesPerTask) / recordsPerTask;
         List<Double> raw = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
             double perSecond = RawKafkaRun.run(admin, kafka, Math.round(tasks * recordsPerTask),
@@ -142,17 +142,17 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("  end to end             %,10.0f tasks/s (SUCCEEDED in the supervisor's view)%n",
             m.tasksPerSecond());
         out.printf("  stage: submitted       %,10.0f tasks/s (client)%n",
-            median(m.throughput(), r -> r.tasks() / r.submitSeconds()));
+            Stats.median(m.throughput(), r -> r.tasks() / r.submitSeconds()));
         out.printf("  stage: queued          %,10.0f tasks/s (scheduler)%n",
-            median(m.throughput(), r -> r.tasks() / r.queuedSeconds()));
+            Stats.median(m.throughput(), r -> r.tasks() / r.queuedSeconds()));
         out.printf("  stage: started         %,10.0f tasks/s (agents)%n",
-            median(m.throughput(), r -> r.tasks() / r.startedSeconds()));
+            Stats.median(m.throughput(), r -> r.tasks() / r.startedSeconds()));
         out.printf("  stage: succeeded       %,10.0f tasks/s (agents' statuses)%n",
-            median(m.throughput(), r -> r.tasks() / r.succeededSeconds()));
+            Stats.median(m.throughput(), r -> r.tasks() / r.succeededSeconds()));
         out.printf("  one task costs         %10.1f log records (incl. transaction markers), %.0f bytes each%n",
             m.recordsPerTask(), m.bytesPerRecord());
         out.printf("  raw Kafka ceiling      %,10.0f records/s = %,.0f tasks/s; ours is %.0f%% of it%n",
-            median(m.rawRecordsPerSecond(), d -> d), m.ceilingTasksPerSecond(),
+            Stats.median(m.rawRecordsPerSecond(), d -> d), m.ceilingTasksPerSecond(),
             100 * m.tasksPerSecond() / m.ceilingTasksPerSecond());
         out.printf("  open-loop latency (ms, from the intended send time):%n");
         out.printf("    %8s %9s | %-26s | %-26s | %-26s%n", "rate/s", "achieved", "submit->queued p50/p99/p99.9",
@@ -213,11 +213,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double ms(Histogram h, double percentile) {
         return h.getValueAtPercentile(percentile) / 1000.0;
-    }
-
-    private static <T> double median(List<T> values, ToDoubleFunction<T> of) {
-        double[] sorted = values.stream().mapToDouble(of).sorted().toArray();
-        return sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }

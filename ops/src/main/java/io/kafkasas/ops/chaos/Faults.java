@@ -1,10 +1,10 @@
 package io.kafkasas.ops.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.LocalStack;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -80,10 +80,10 @@ final class Faults {
         long pid = victim.get("pid").asLong();
         long incarnation = victim.get("incarnation").asLong();
         long begin = System.nanoTime();
-        ProcessHandle.of(pid).ifPresent(p -> signal(kind == Kind.KILL ? "KILL" : "STOP", pid));
+        ProcessHandle.of(pid).ifPresent(p -> ChildJvm.signal(kind == Kind.KILL ? "KILL" : "STOP", pid));
         if (kind == Kind.STOP) { // resumed later, if its host has not killed it by then: a zombie's late results
             CompletableFuture.delayedExecutor(STOPPED_FOR.toMillis(), TimeUnit.MILLISECONDS, watchers)
-                .execute(() -> signal("CONT", pid));
+                .execute(() -> ChildJvm.signal("CONT", pid));
         }
         CompletableFuture<Long> detected = CompletableFuture.supplyAsync(() -> awaitGone(agent, incarnation, begin),
             watchers);
@@ -115,16 +115,5 @@ final class Faults {
 
     private static Stream<JsonNode> stream(JsonNode array) {
         return StreamSupport.stream(array.spliterator(), false);
-    }
-
-    private static void signal(String signal, long pid) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

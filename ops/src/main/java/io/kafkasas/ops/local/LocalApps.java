@@ -16,9 +16,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,14 +34,23 @@ public final class LocalApps implements AutoCloseable {
 
     /** Commands the demo's shell tasks may run. */
     public static final String SHELL_ALLOW_LIST = "echo,uname,date,hostname";
-    private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
+    /** How each app's JVM runs locally: small heaps, one GC thread, for a 2-core machine. */
+    public static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
         "-Dlogback.configurationFile=logback-app.xml");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Not the common pool: it has a single thread on 2 cores, and each wait blocks. */
+    private static final ExecutorService READY_WAITERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "local-apps-ready");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final App scheduler;
     private final App supervisor;
+    /** Null with no agents. */
     private final App host;
+    private final List<App> all;
 
     /** One app: how to start its process (again), and where it answers. */
     private static final class App {
@@ -48,6 +61,8 @@ public final class LocalApps implements AutoCloseable {
         private final Path log;
         private final String url;
         private ChildJvm process;
+        private long startedAt;
+        private volatile long readyAfterMs = -1;
 
         App(String name, String mainClass, List<String> args, Map<String, String> env, Path log, int port) {
             this.name = name;
@@ -59,7 +74,14 @@ public final class LocalApps implements AutoCloseable {
         }
 
         void start() throws IOException {
+            startedAt = System.nanoTime();
+            readyAfterMs = -1;
             process = ChildJvm.start(mainClass, JVM_OPTIONS, args, env, log);
+        }
+
+        void awaitReady() {
+            LocalApps.awaitReady(process, url, name);
+            readyAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
         }
 
         void stop() {
@@ -72,7 +94,7 @@ public final class LocalApps implements AutoCloseable {
         void restart() throws IOException {
             stop();
             start();
-            awaitReady(process, url, name);
+            awaitReady();
         }
     }
 
@@ -80,12 +102,16 @@ public final class LocalApps implements AutoCloseable {
         this.scheduler = scheduler;
         this.supervisor = supervisor;
         this.host = host;
+        this.all = host == null ? List.of(scheduler, supervisor) : List.of(scheduler, supervisor, host);
     }
 
     /** The id of the local agent host; its agents are {@code local-1} ... */
     public static final String HOST_ID = "local";
 
-    /** Starts the scheduler, the supervisor and a host of {@code agentCount} agents; waits until all are ready. */
+    /**
+     * Starts the scheduler, the supervisor and a host of {@code agentCount} agents (none for 0: benchmarks that
+     * simulate agents); waits until all are ready.
+     */
     public static LocalApps start(Path dir, Path settings, int agentCount) throws IOException {
         return start(dir, settings, agentCount, Map.of());
     }
@@ -111,17 +137,21 @@ public final class LocalApps implements AutoCloseable {
             "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
             "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST));
         hostEnv.putAll(agentEnv);
-        App host = new App("agent host", AgentMain.class.getName(), List.of("host", args.get(0)), hostEnv,
-            dir.resolve("logs/agent-host.log"), hostPort);
+        App host = agentCount == 0 ? null : new App("agent host", AgentMain.class.getName(),
+            List.of("host", args.get(0)), hostEnv, dir.resolve("logs/agent-host.log"), hostPort);
         LocalApps apps = new LocalApps(scheduler, supervisor, host);
         try {
-            for (App app : List.of(scheduler, supervisor, host)) {
+            for (App app : apps.all) {
                 app.start();
             }
-            for (App app : List.of(scheduler, supervisor, host)) {
-                awaitReady(app.process, app.url, app.name);
-            }
+            // in parallel, so that each app's start-up time is its own
+            CompletableFuture.allOf(apps.all.stream()
+                .map(app -> CompletableFuture.runAsync(app::awaitReady, READY_WAITERS))
+                .toArray(CompletableFuture[]::new)).join();
             return apps;
+        } catch (CompletionException e) {
+            apps.close();
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
         } catch (IOException | RuntimeException e) {
             apps.close();
             throw e;
@@ -162,6 +192,15 @@ public final class LocalApps implements AutoCloseable {
         }
     }
 
+    /** Milliseconds from each app's process start until its health check first answered 200 (-1 if not yet). */
+    public Map<String, Long> readyAfterMs() {
+        Map<String, Long> ready = new LinkedHashMap<>();
+        for (App app : all) {
+            ready.put(app.name, app.readyAfterMs);
+        }
+        return ready;
+    }
+
     public String schedulerUrl() {
         return scheduler.url;
     }
@@ -197,6 +236,9 @@ public final class LocalApps implements AutoCloseable {
 
     /** The host's agent slots ({@code GET /slots}): agent id, state, incarnation, pid, restarts, last exit code. */
     public JsonNode slots() throws IOException {
+        if (host == null) {
+            return HttpApi.JSON.createArrayNode();
+        }
         try {
             HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create(host.url + "/slots")).timeout(Duration.ofSeconds(5)).build(),
@@ -211,7 +253,9 @@ public final class LocalApps implements AutoCloseable {
     /** Stops the agent host (its agents release their tasks), then the scheduler and the supervisor. */
     @Override
     public void close() {
-        host.stop();
+        if (host != null) {
+            host.stop();
+        }
         CompletableFuture.allOf(CompletableFuture.runAsync(scheduler::stop),
             CompletableFuture.runAsync(supervisor::stop)).join();
     }

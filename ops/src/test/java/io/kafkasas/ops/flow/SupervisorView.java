@@ -3,6 +3,7 @@ package io.kafkasas.ops.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.ops.chaos.SupervisorVerdict;
 import java.util.List;
 import org.slf4j.Logger;
@@ -51,7 +52,6 @@ final class SupervisorView {
 
     /** {@code kill -<signal> <pid>}. */
     static void signal(String signal, long pid) throws Exception {
-        int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
-        assertThat(exit).as("kill -%s %d", signal, pid).isZero();
+        assertThat(ChildJvm.signal(signal, pid)).as("kill -%s %d", signal, pid).isTrue();
     }
 }

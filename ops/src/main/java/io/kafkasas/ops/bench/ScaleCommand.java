@@ -1,0 +1,120 @@
+package io.kafkasas.ops.bench;
+
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.ops.local.LocalApps;
+import io.kafkasas.ops.local.LocalStack;
+import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.supervisor.SupervisorConfig;
+import io.kafkasas.supervisor.SupervisorTopology;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigDef;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Scale: the supervisor's state, memory and punctuation cost with many tasks in flight and many agents. */
+@Command(name = "scale", mixinStandardHelpOptions = true,
+    description = "Measures the supervisor with many tasks in flight on many simulated agents (records only: they"
+        + " heartbeat and have started tasks that never end). The counts double each step up to --tasks and"
+        + " --agents; each step reports state bytes per task and per agent, RocksDB on disk, heap after a full GC,"
+        + " resident memory and punctuation time, and how each grew.",
+    footer = {"", "Examples:", "  bench scale                             # up to 100,000 tasks on 1,000 agents",
+        "  bench scale --tasks 20000 --agents 200 --steps 2"})
+public final class ScaleCommand implements Callable<Integer> {
+
+    @Option(names = "--dir", description = "Data directory of the stack (default ${DEFAULT-VALUE}).")
+    Path dir = Path.of(".sas-scale");
+
+    @Option(names = "--tasks", description = "Tasks in flight at the last step (default ${DEFAULT-VALUE}).")
+    int tasks = 100_000;
+
+    @Option(names = "--agents", description = "Simulated agents at the last step (default ${DEFAULT-VALUE}).")
+    int agents = 1000;
+
+    @Option(names = "--steps", description = "Steps; the counts double from one to the next (default"
+        + " ${DEFAULT-VALUE}).")
+    int steps = 3;
+
+    @Option(names = "--settle-seconds", description = "Time at each step, after the supervisor caught up, before"
+        + " measuring: punctuations and heartbeats go on (default ${DEFAULT-VALUE}).")
+    int settleSeconds = 30;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Starting the scale stack under %s (broker, scheduler, supervisor; agents simulated) ...%n", dir);
+        out.flush();
+        try (LocalStack stack = LocalStack.start(dir, 0, 0);
+             LocalApps apps = LocalApps.start(dir, stack.settingsFile(), 0)) {
+            SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
+            SupervisorConfig supervisor = SupervisorConfig.load(stack.settingsFile(), Map.of());
+            List<SupervisorState.Sample> samples = new ArrayList<>();
+            try (Admin admin = Admin.create(config.kafkaProperties());
+                 SimulatedAgents sim = new SimulatedAgents(config.kafkaProperties(), config.topics(),
+                     Duration.ofSeconds(1))) {
+                SupervisorState state = new SupervisorState(config.kafkaProperties(), admin,
+                    supervisor.applicationId(), dir.resolve("supervisor-state"), apps);
+                int started = 0;
+                for (int step = steps - 1; step >= 0; step--) {
+                    int agentCount = Math.max(1, agents >> step);
+                    int taskCount = Math.max(1, tasks >> step);
+                    sim.growTo(agentCount);
+                    sim.startTasks(taskCount - started);
+                    started = taskCount;
+                    long caughtUp = System.nanoTime();
+                    SupervisorProgress.awaitCaughtUp(admin, supervisor.applicationId(),
+                        config.topicNames().taskStatus(), Duration.ofMinutes(15));
+                    out.printf("%,d tasks on %,d agents: the supervisor caught up in %.1f s; settling %d s ...%n",
+                        taskCount, agentCount, (System.nanoTime() - caughtUp) / 1e9, settleSeconds);
+                    out.flush();
+                    TimeUnit.SECONDS.sleep(settleSeconds);
+                    samples.add(state.sample(taskCount, agentCount));
+                }
+            }
+            print(out, samples);
+            Files.createDirectories(dir.resolve("report"));
+            HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("report/scale.json").toFile(),
+                Map.of("settleSeconds", settleSeconds, "jvmOptions", LocalApps.JVM_OPTIONS, "steps", samples));
+            out.printf("%nReport: %s%n", dir.resolve("report/scale.json").toAbsolutePath());
+            return 0;
+        }
+    }
+
+    private static void print(PrintWriter out, List<SupervisorState.Sample> samples) {
+        out.printf("%nThe supervisor at scale (state: the live bytes of its stores' changelogs, keys and values;"
+            + " heap: used after a full GC)%n");
+        out.printf("  %9s %7s | %10s %11s | %9s %9s %9s | %15s%n", "tasks", "agents", "B per task", "B per agent",
+            "RocksDB", "heap", "RSS", "punctuate ms");
+        out.printf("  %9s %7s | %10s %11s | %9s %9s %9s | %7s %7s%n", "", "", SupervisorTopology.TASKS_STORE
+            .replace("supervisor-", ""), SupervisorTopology.AGENTS_STORE.replace("supervisor-", ""), "MiB", "MiB",
+            "MiB", "avg", "max");
+        SupervisorState.Sample previous = null;
+        for (SupervisorState.Sample s : samples) {
+            out.printf("  %,9d %,7d | %,10.0f %,11.0f | %,9.1f %,9.1f %,9.1f | %7.2f %7.2f%n", s.tasks(), s.agents(),
+                s.taskStoreBytes() / (double) s.tasks(), s.agentStoreBytes() / (double) s.agents(), s.rocksDbMiB(),
+                s.heapMiB(), s.rssMiB(), s.punctuateAvgMs(), s.punctuateMaxMs());
+            if (previous != null) {
+                out.printf("  %9s %7s | growth x%.2f (state) x%.2f (RocksDB) x%.2f (heap) x%.2f (punctuate avg)%n",
+                    "", "", (double) s.taskStoreBytes() / previous.taskStoreBytes(),
+                    s.rocksDbMiB() / previous.rocksDbMiB(), s.heapMiB() / previous.heapMiB(),
+                    s.punctuateAvgMs() / previous.punctuateAvgMs());
+            }
+            previous = s;
+        }
+        out.printf("  target: supervisor state under 1 KB (1,024 B) per in-flight task%n");
+        out.flush();
+    }
+}

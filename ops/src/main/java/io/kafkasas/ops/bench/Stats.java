@@ -1,0 +1,27 @@
+package io.kafkasas.ops.bench;
+
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/** Medians and percentiles of the few figures a benchmark collects (nearest rank; no interpolation). */
+final class Stats {
+
+    private Stats() {
+    }
+
+    static <T> double median(List<T> values, ToDoubleFunction<T> of) {
+        double[] sorted = values.stream().mapToDouble(of).sorted().toArray();
+        return sorted.length == 0 ? Double.NaN : sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+            : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /** The smallest value at or above which {@code percent} % of the values lie; NaN for none. */
+    static double percentile(List<Long> values, double percent) {
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(percent / 100 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}
