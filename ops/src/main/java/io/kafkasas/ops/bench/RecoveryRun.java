@@ -11,12 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -46,36 +47,54 @@ final class RecoveryRun {
     static Result round(TaskClient client, LocalApps apps, TaskTrail trail, Fault fault, int tasks,
                         Duration taskLength, Duration timeout) throws Exception {
         List<String> ids = submit(client, tasks, taskLength);
-        await(() -> ids.stream().allMatch(id -> !trail.of(id).starts.isEmpty()), Duration.ofSeconds(30),
-            "the round's tasks to start");
-        Map<Incarnation, List<String>> byIncarnation = ids.stream().collect(Collectors.groupingBy(
-            id -> Incarnation.of(trail.of(id).starts.get(0))));
-        Map.Entry<Incarnation, List<String>> victim = byIncarnation.entrySet().stream()
-            .max(Comparator.comparingInt(e -> e.getValue().size())).orElseThrow();
-        String agentId = victim.getKey().agentId();
-        long incarnation = victim.getKey().incarnation();
-        long pid = pidOf(apps, agentId, incarnation);
+        awaitStarts(trail, ids);
+        Incarnation victim = ids.stream().filter(id -> !trail.of(id).starts.isEmpty())
+            .collect(Collectors.groupingBy(id -> Incarnation.of(trail.of(id).starts.get(0)), Collectors.counting()))
+            .entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        List<String> hit = ids.stream().filter(id -> !trail.of(id).starts.isEmpty()
+            && Incarnation.of(trail.of(id).starts.get(0)).equals(victim) && trail.of(id).succeeded.isEmpty()).toList();
+        long pid = pidOf(apps, victim.agentId(), victim.incarnation());
         long faultAt = System.currentTimeMillis();
         if (!ChildJvm.signal(fault == Fault.KILL ? "KILL" : "STOP", pid)) {
-            throw new IllegalStateException("Could not signal " + agentId + " (pid " + pid + ")");
+            throw new IllegalStateException("Could not signal " + victim.agentId() + " (pid " + pid + ")");
         }
-        List<String> hit = victim.getValue();
-        await(() -> ids.stream().allMatch(id -> succeededAfter(trail.of(id), faultAt) >= 0
-            || !hit.contains(id) && !trail.of(id).succeeded.isEmpty()), timeout, "every task to succeed");
-        await(() -> back(apps, agentId, incarnation), timeout, agentId + " to run again");
-        List<Long> reEmitted = new ArrayList<>();
-        List<Long> restarted = new ArrayList<>();
-        List<Long> succeeded = new ArrayList<>();
-        for (String id : hit) {
-            Trail t = trail.of(id);
-            reEmitted.add(t.reEmittedForDeadAgent.stream().filter(at -> at >= faultAt).findFirst()
-                .map(at -> at - faultAt).orElse(-1L));
-            restarted.add(t.starts.stream().filter(s -> s.at() >= faultAt).findFirst()
-                .map(s -> s.at() - faultAt).orElse(-1L));
-            long success = succeededAfter(t, faultAt);
-            succeeded.add(success < 0 ? -1 : success - faultAt);
+        await(() -> ids.stream().noneMatch(id -> trail.of(id).succeeded.isEmpty()), timeout,
+            () -> "every task to succeed; not yet: " + ids.stream().filter(id -> trail.of(id).succeeded.isEmpty())
+                .map(id -> id + " " + trail.of(id)).toList() + " (fault at " + faultAt + ")");
+        await(() -> back(apps, victim.agentId(), victim.incarnation()), timeout,
+            () -> victim.agentId() + " to run again");
+        // a task whose success was already on its way when the fault came is not the victim's to recover
+        List<Trail> recovered = hit.stream().map(trail::of).filter(t -> t.succeeded.get(0) >= faultAt).toList();
+        return new Result(fault, victim.agentId() + " (" + recovered.size() + " tasks)",
+            after(recovered, t -> t.reEmittedForDeadAgent, faultAt),
+            after(recovered, t -> t.starts.stream().map(Start::at).toList(), faultAt),
+            after(recovered, t -> t.succeeded, faultAt));
+    }
+
+    /** Until every task has started, or none has for a second (the rest wait for a free slot). */
+    private static void awaitStarts(TaskTrail trail, List<String> ids) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long started = 0;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now = ids.stream().filter(id -> !trail.of(id).starts.isEmpty()).count();
+            if (now == ids.size() || now > 0 && now == started
+                && System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(1)) {
+                return;
+            }
+            if (now != started) {
+                started = now;
+                lastChange = System.nanoTime();
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
         }
-        return new Result(fault, agentId + " (" + hit.size() + " tasks)", reEmitted, restarted, succeeded);
+        throw new IllegalStateException("None of " + ids.size() + " tasks started within 30 s");
+    }
+
+    /** For each trail, ms from {@code faultAt} to the first of its times at or after it; -1 if none. */
+    private static List<Long> after(List<Trail> trails, Function<Trail, List<Long>> times, long faultAt) {
+        return trails.stream().map(t -> times.apply(t).stream().filter(at -> at >= faultAt).findFirst()
+            .map(at -> at - faultAt).orElse(-1L)).toList();
     }
 
     private static List<String> submit(TaskClient client, int tasks, Duration length) {
@@ -85,10 +104,6 @@ final class RecoveryRun {
             acks.add(client.submit(TaskClient.request("sleep").setPayload(ByteBuffer.wrap(payload)).build()));
         }
         return acks.stream().map(CompletableFuture::join).toList();
-    }
-
-    private static long succeededAfter(Trail trail, long at) {
-        return trail.succeeded.stream().filter(s -> s >= at).findFirst().orElse(-1L);
     }
 
     private static long pidOf(LocalApps apps, String agentId, long incarnation) throws IOException {
@@ -115,12 +130,12 @@ final class RecoveryRun {
         }
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what)
+    private static void await(BooleanSupplier condition, Duration timeout, Supplier<String> what)
         throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Gave up waiting for " + what + " after " + timeout);
+                throw new IllegalStateException("Gave up waiting for " + what.get() + " after " + timeout);
             }
             TimeUnit.MILLISECONDS.sleep(20);
         }

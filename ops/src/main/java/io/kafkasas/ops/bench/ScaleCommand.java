@@ -5,7 +5,6 @@ import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.LocalStack;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.supervisor.SupervisorConfig;
-import io.kafkasas.supervisor.SupervisorTopology;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,20 +95,21 @@ public final class ScaleCommand implements Callable<Integer> {
     private static void print(PrintWriter out, List<SupervisorState.Sample> samples) {
         out.printf("%nThe supervisor at scale (state: the live bytes of its stores' changelogs, keys and values;"
             + " heap: used after a full GC)%n");
-        out.printf("  %9s %7s | %10s %11s | %9s %9s %9s | %15s%n", "tasks", "agents", "B per task", "B per agent",
-            "RocksDB", "heap", "RSS", "punctuate ms");
-        out.printf("  %9s %7s | %10s %11s | %9s %9s %9s | %7s %7s%n", "", "", SupervisorTopology.TASKS_STORE
-            .replace("supervisor-", ""), SupervisorTopology.AGENTS_STORE.replace("supervisor-", ""), "MiB", "MiB",
-            "MiB", "avg", "max");
+        out.printf("  %9s %7s | %10s %11s | %9s %9s %9s | %-22s%n", "tasks", "agents", "B per task",
+            "B per agent", "RocksDB", "heap", "RSS", "punctuate");
+        out.printf("  %9s %7s | %10s %11s | %9s %9s %9s | %6s %6s %8s%n", "", "", "(tasks)", "(agents)", "files MiB",
+            "MiB", "MiB", "avg ms", "max ms", "% of time");
         SupervisorState.Sample previous = null;
         for (SupervisorState.Sample s : samples) {
-            out.printf("  %,9d %,7d | %,10.0f %,11.0f | %,9.1f %,9.1f %,9.1f | %7.2f %7.2f%n", s.tasks(), s.agents(),
-                s.taskStoreBytes() / (double) s.tasks(), s.agentStoreBytes() / (double) s.agents(), s.rocksDbMiB(),
-                s.heapMiB(), s.rssMiB(), s.punctuateAvgMs(), s.punctuateMaxMs());
+            out.printf("  %,9d %,7d | %,10.0f %,11.0f | %,9.1f %,9.1f %,9.1f | %6.2f %6.2f %8.2f%n", s.tasks(),
+                s.agents(), s.taskStoreBytes() / (double) s.tasks(), s.agentStoreBytes() / (double) s.agents(),
+                s.rocksDbMiB(), s.heapMiB(), s.rssMiB(), s.punctuateAvgMs(), s.punctuateMaxMs(),
+                100 * s.punctuateRatio());
             if (previous != null) {
-                out.printf("  %9s %7s | growth x%.2f (state) x%.2f (RocksDB) x%.2f (heap) x%.2f (punctuate avg)%n",
-                    "", "", (double) s.taskStoreBytes() / previous.taskStoreBytes(),
-                    s.rocksDbMiB() / previous.rocksDbMiB(), s.heapMiB() / previous.heapMiB(),
+                out.printf("  %9s %7s | growth: state x%.2f, heap x%.2f, RSS +%,.0f B per added task, punctuate avg"
+                    + " x%.2f%n", "", "", (double) s.taskStoreBytes() / previous.taskStoreBytes(),
+                    s.heapMiB() / previous.heapMiB(),
+                    (s.rssMiB() - previous.rssMiB()) * 1024 * 1024 / (s.tasks() - previous.tasks()),
                     s.punctuateAvgMs() / previous.punctuateAvgMs());
             }
             previous = s;

@@ -86,11 +86,12 @@ final class SimulatedAgents implements AutoCloseable {
     void startTasks(int count) {
         List<String> ids = new ArrayList<>(count);
         Instant now = Instant.now();
+        RetryPolicy retries = RetryPolicy.newBuilder().build();
         for (int i = 0; i < count; i++) {
             String id = UUID.randomUUID().toString();
             ids.add(id);
             producer.send(new ProducerRecord<>(topics.tasks(queue).name(), id, TaskEvent.newBuilder()
-                .setTaskId(id).setAttempt(1).setQueue(queue).setType("noop").setRetryPolicy(new RetryPolicy())
+                .setTaskId(id).setAttempt(1).setQueue(queue).setType("noop").setRetryPolicy(retries)
                 .setSubmittedAt(now).setEmittedAt(now).build()));
         }
         producer.flush();

@@ -28,7 +28,8 @@ final class SupervisorState {
 
     /** One measurement. */
     record Sample(int tasks, int agents, long taskStoreBytes, long agentStoreBytes, double rocksDbMiB,
-                  double heapMiB, double rssMiB, double punctuateAvgMs, double punctuateMaxMs) {
+                  double heapMiB, double rssMiB, double punctuateAvgMs, double punctuateMaxMs,
+                  double punctuateRatio) {
     }
 
     private final Map<String, Object> kafka;
@@ -55,9 +56,10 @@ final class SupervisorState {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         String metrics = get(apps.supervisorUrl() + "/metrics");
         return new Sample(tasks, agents, taskBytes, agentBytes, diskMiB(stateDir),
-            metric(metrics, "jvm_memory_used_bytes{area=\"heap\"", Double::sum) / (1024 * 1024),
-            FootprintCommand.rssMiB(pid), metric(metrics, "kafka_stream_thread_punctuate_latency_avg", Math::max),
-            metric(metrics, "kafka_stream_thread_punctuate_latency_max", Math::max));
+            metric(metrics, "jvm_memory_used_bytes", "area=\"heap\"", Double::sum) / (1024 * 1024),
+            FootprintCommand.rssMiB(pid), metric(metrics, "kafka_stream_thread_punctuate_latency_avg", "", Math::max),
+            metric(metrics, "kafka_stream_thread_punctuate_latency_max", "", Math::max),
+            metric(metrics, "kafka_stream_thread_punctuate_ratio", "", Math::max));
     }
 
     /** The bytes (key + value) of the latest record of every live key in a store's changelog. */
@@ -93,9 +95,9 @@ final class SupervisorState {
         }
     }
 
-    /** Combines the values of every Prometheus sample whose line starts with {@code prefix}; NaN if none. */
-    static double metric(String exposition, String prefix, DoubleBinaryOperator combine) {
-        return exposition.lines().filter(l -> l.startsWith(prefix))
+    /** Combines the values of every Prometheus sample of {@code name} with {@code label} in it; NaN if none. */
+    static double metric(String exposition, String name, String label, DoubleBinaryOperator combine) {
+        return exposition.lines().filter(l -> l.startsWith(name + "{") && l.contains(label))
             .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
             .filter(v -> !Double.isNaN(v)).reduce(combine).orElse(Double.NaN);
     }

@@ -35,6 +35,12 @@ final class TaskTrail implements AutoCloseable {
         final List<Start> starts = new CopyOnWriteArrayList<>();
         final List<Long> reEmittedForDeadAgent = new CopyOnWriteArrayList<>();
         final List<Long> succeeded = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String toString() {
+            return "started " + starts + ", re-emitted for a dead agent at " + reEmittedForDeadAgent + ", succeeded at "
+                + succeeded;
+        }
     }
 
     private final Map<String, Trail> trails = new ConcurrentHashMap<>();
