@@ -66,6 +66,10 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--timeout-minutes", description = "Give up after (default ${DEFAULT-VALUE}).")
     int timeoutMinutes = 60;
 
+    @Option(names = "--stop-seconds", description = "How long a STOPped agent stays stopped before SIGCONT, unless its"
+        + " host has killed it by then (default ${DEFAULT-VALUE}).")
+    int stopSeconds = 20;
+
     @Option(names = "--seed", description = "Seed of the random choices (default ${DEFAULT-VALUE}).")
     long seed = 42;
 
@@ -87,10 +91,9 @@ public final class ChaosCommand implements Callable<Integer> {
                 List<String> ids = submit(client);
                 out.printf("Submitted %,d tasks; injecting a fault every %d s: %s%n", ids.size(), faultEvery, faults);
                 out.flush();
-                List<Fault> injected = injectUntilDone(out, new Faults(stack, apps, seed), times, ids.size());
-                SupervisorProgress.awaitCaughtUp(admin, supervisor, config.topicNames().taskStatus(),
-                    Duration.ofMinutes(timeoutMinutes));
-                SupervisorVerdict verdict = SupervisorVerdict.of(apps.supervisorUrl(), ids);
+                Faults chaos = new Faults(stack, apps, seed, Duration.ofSeconds(stopSeconds));
+                List<Fault> injected = injectUntilDone(out, chaos, times, ids.size());
+                SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, apps, ids);
                 StatusLog log = StatusLog.read(config.kafkaProperties(), config.topics().taskStatus(),
                     new HashSet<>(ids));
                 return report(out, ids.size(), injected, verdict, log);
@@ -107,6 +110,29 @@ public final class ChaosCommand implements Callable<Integer> {
                 .setPayload(ByteBuffer.wrap(("{\"ms\":" + ms + "}").getBytes(StandardCharsets.UTF_8))).build()));
         }
         return acks.stream().map(CompletableFuture::join).toList();
+    }
+
+    /**
+     * The supervisor's verdict once it has read every status and no retry is still under way. Every task having a
+     * SUCCEEDED status is not enough: a zombie's late success is stale, and the attempt that replaced it may still
+     * be queued or running.
+     */
+    private SupervisorVerdict awaitVerdict(PrintWriter out, Admin admin, String supervisor, SasConfig config,
+                                           LocalApps apps, List<String> ids) throws Exception {
+        long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(Math.min(5, timeoutMinutes));
+        while (true) {
+            SupervisorProgress.awaitCaughtUp(admin, supervisor, config.topicNames().taskStatus(),
+                Duration.ofMinutes(timeoutMinutes));
+            SupervisorVerdict verdict = SupervisorVerdict.of(apps.supervisorUrl(), ids);
+            if (verdict.notSucceeded().isEmpty() || System.nanoTime() > giveUp) {
+                return verdict;
+            }
+            out.printf("  waiting for %,d task(s) not SUCCEEDED yet in the supervisor's view, e.g. %s%n",
+                verdict.notSucceeded().size(), SupervisorVerdict.get(apps.supervisorUrl() + "/tasks/"
+                    + verdict.notSucceeded().iterator().next()));
+            out.flush();
+            TimeUnit.SECONDS.sleep(2);
+        }
     }
 
     private List<Fault> injectUntilDone(PrintWriter out, Faults chaos, StatusTimes times, int total)

@@ -28,12 +28,12 @@ final class Faults {
     record Fault(Kind kind, String target, long atMs, CompletableFuture<Long> detectedAfterMs) {
     }
 
-    private static final Duration STOPPED_FOR = Duration.ofSeconds(20);
     private static final Duration DETECTION_TIMEOUT = Duration.ofSeconds(90);
 
     private final LocalStack stack;
     private final LocalApps apps;
     private final Random random;
+    private final Duration stoppedFor;
     private final long startedAt = System.currentTimeMillis();
     /** Not the common pool: it has one thread on 2 cores, and a watcher blocks for up to a minute and a half. */
     private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
@@ -42,10 +42,11 @@ final class Faults {
         return t;
     });
 
-    Faults(LocalStack stack, LocalApps apps, long seed) {
+    Faults(LocalStack stack, LocalApps apps, long seed, Duration stoppedFor) {
         this.stack = stack;
         this.apps = apps;
         this.random = new Random(seed);
+        this.stoppedFor = stoppedFor;
     }
 
     Fault inject(Kind kind) throws IOException {
@@ -82,7 +83,7 @@ final class Faults {
         long begin = System.nanoTime();
         ProcessHandle.of(pid).ifPresent(p -> ChildJvm.signal(kind == Kind.KILL ? "KILL" : "STOP", pid));
         if (kind == Kind.STOP) { // resumed later, if its host has not killed it by then: a zombie's late results
-            CompletableFuture.delayedExecutor(STOPPED_FOR.toMillis(), TimeUnit.MILLISECONDS, watchers)
+            CompletableFuture.delayedExecutor(stoppedFor.toMillis(), TimeUnit.MILLISECONDS, watchers)
                 .execute(() -> ChildJvm.signal("CONT", pid));
         }
         CompletableFuture<Long> detected = CompletableFuture.supplyAsync(() -> awaitGone(agent, incarnation, begin),
