@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +20,12 @@ import java.util.concurrent.TimeUnit;
 public final class ChildJvm implements AutoCloseable {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Children still running, newest first: stopped in that order if this JVM is stopped (Ctrl-C, SIGTERM). */
+    private static final Deque<ChildJvm> RUNNING = new ConcurrentLinkedDeque<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ChildJvm::close), "child-jvms-stop"));
+    }
 
     private final Process process;
     private final Path log;
@@ -48,7 +56,10 @@ public final class ChildJvm implements AutoCloseable {
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         }
         builder.environment().putAll(env);
-        return new ChildJvm(builder.start(), log);
+        ChildJvm child = new ChildJvm(builder.start(), log);
+        RUNNING.push(child);
+        child.process.onExit().thenRun(() -> RUNNING.remove(child));
+        return child;
     }
 
     public long pid() {

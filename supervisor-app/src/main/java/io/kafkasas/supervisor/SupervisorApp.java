@@ -2,13 +2,17 @@ package io.kafkasas.supervisor;
 
 import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
+import io.kafkasas.app.DeadLetterDeserializationHandler;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.app.StreamsLifecycle;
+import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
+import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.http.QueryApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,8 +49,7 @@ public final class SupervisorApp implements AutoCloseable {
         HostInfo self = new HostInfo(advertisedHost(settings.host()), port);
         SchemaRegistryConfig registry = config.shared().schemaRegistry();
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(registry), registry.autoRegister());
-        Properties props = new Properties();
-        props.putAll(config.streamsProperties());
+        Properties props = streamsProperties(config, serdes);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         this.streams = new KafkaStreams(SupervisorTopology.build(config, config.shared().topicNames(), serdes,
             new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble()), props);
@@ -57,6 +60,16 @@ public final class SupervisorApp implements AutoCloseable {
         metrics.bind(streams);
         this.http = AppEndpoints.start(new HttpSettings(settings.host(), port), this::health, metrics,
             new QueryApi(streams, self, config.heartbeatTimeout(), Clock.systemUTC()).routes());
+    }
+
+    /** The Streams settings: the configured ones, and undecodable input dead-lettered instead of failing. */
+    static Properties streamsProperties(SupervisorConfig config, AvroSerdes serdes) {
+        Properties props = new Properties();
+        props.putAll(config.streamsProperties());
+        Topic<byte[], DeadLetter> deadLetters = new Topics(config.shared().topicNames(), serdes).deadLetters();
+        DeadLetterDeserializationHandler.install(props, deadLetters.name(), deadLetters.valueSerde().serializer(),
+            "supervisor " + config.applicationId());
+        return props;
     }
 
     public static SupervisorApp start(SupervisorConfig config) {

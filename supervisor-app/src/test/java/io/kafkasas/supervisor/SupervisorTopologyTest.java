@@ -7,6 +7,7 @@ import io.kafkasas.avro.AgentCommandType;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
+import io.kafkasas.avro.InFlightTask;
 import io.kafkasas.avro.EmitReason;
 import io.kafkasas.avro.Liveness;
 import io.kafkasas.avro.RetryPolicy;
@@ -26,12 +27,14 @@ import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.UniqueNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -74,8 +77,7 @@ class SupervisorTopologyTest {
         TopicNames names = TopicNames.defaults();
         topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(new SimpleMeterRegistry()),
             () -> 0.5);
-        Properties props = new Properties();
-        props.putAll(config.streamsProperties());
+        Properties props = SupervisorApp.streamsProperties(config, serdes);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, START);
@@ -482,6 +484,24 @@ class SupervisorTopologyTest {
         assertThat(state("t-12").getState()).isEqualTo(SupervisedTaskState.CANCELLED);
         advance(Duration.ofSeconds(6));
         assertThat(tasksOut.isEmpty()).as("the dead agent's cancelled task is not re-emitted").isTrue();
+    }
+
+    @Test
+    void shouldGoOnWithTheRecordsAfterUndecodableOnes() {
+        TopicNames names = TopicNames.defaults();
+        for (String topic : List.of(names.heartbeats(), names.taskStatus(), names.tasks("default"))) {
+            driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput("k".getBytes(StandardCharsets.UTF_8), "not avro".getBytes(StandardCharsets.UTF_8), now);
+        }
+        task("t-after", null);
+        heartbeat("agent-a", 1);
+        status("t-after", 1, TaskStatusType.STARTED, null);
+
+        // the dead letters themselves: SupervisionIT, on a broker (this driver does not capture what a
+        // deserialization handler sends)
+        assertThat(state("t-after").getState()).as("the records after the poison ones").isEqualTo(
+            SupervisedTaskState.RUNNING);
+        assertThat(agent("agent-a").getInFlight()).extracting(InFlightTask::getTaskId).containsExactly("t-after");
     }
 
     @Test

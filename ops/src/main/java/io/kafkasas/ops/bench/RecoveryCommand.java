@@ -60,11 +60,14 @@ public final class RecoveryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path report = dir.resolve("report");
         Files.createDirectories(report);
-        out.printf("Starting the recovery stack under %s (%d agents x %d slots) ...%n", dir, agents, tasksPerAgent);
+        // twice the slots the tasks fill, so that the survivors have room for the victim's tasks: the figures are
+        // then about detection and recovery, not about waiting for a free slot
+        int slots = 2 * tasksPerAgent;
+        out.printf("Starting the recovery stack under %s (%d agents x %d slots) ...%n", dir, agents, slots);
         out.flush();
         try (LocalStack stack = LocalStack.start(dir, 0, 0);
              LocalApps apps = LocalApps.start(dir, stack.settingsFile(), agents,
-                 Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(tasksPerAgent)))) {
+                 Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(slots)))) {
             SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
             Duration timeout = SupervisorConfig.load(stack.settingsFile(), Map.of()).heartbeatTimeout();
             List<Result> results = new ArrayList<>();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The bench command end to end, small: it runs, prints its table and writes a report with sane figures. */
+/** The bench commands end to end, small: each runs, prints its table and writes a report with sane figures. */
 class BenchSmokeIT {
 
     @TempDir
@@ -37,5 +37,55 @@ class BenchSmokeIT {
         assertThat(report.at("/latency/0/tasks").asLong()).isEqualTo(600);
         assertThat(report.at("/latency/0/startedMs/p50").asDouble()).isNotNegative();
         assertThat(Files.readString(dir.resolve("report/throughput.svg"))).startsWith("<svg").contains("raw Kafka");
+    }
+
+    @Test
+    void shouldRecoverEveryTaskOfAKilledAgentAndTimeIt() throws Exception {
+        StringWriter output = new StringWriter();
+        int exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "recovery", "--dir",
+            dir.toString(), "--rounds", "1", "--faults", "KILL", "--tasks-per-agent", "3", "--task-seconds", "4");
+
+        assertThat(exit).as(output.toString()).isZero();
+        JsonNode round = HttpApi.JSON.readTree(dir.resolve("report/recovery.json").toFile()).at("/rounds/0");
+        assertThat(round.get("reEmittedMs")).as("the killed agent's running tasks").isNotEmpty();
+        for (String step : new String[] {"reEmittedMs", "restartedMs", "succeededMs"}) {
+            for (JsonNode ms : round.get(step)) {
+                assertThat(ms.asLong()).as("%s of every task of the killed agent: %s", step, round).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void shouldMeasureTheSupervisorsStatePerTaskAndPerAgent() throws Exception {
+        StringWriter output = new StringWriter();
+        int exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "scale", "--dir",
+            dir.toString(), "--tasks", "400", "--agents", "8", "--steps", "2", "--settle-seconds", "1");
+
+        assertThat(exit).as(output.toString()).isZero();
+        JsonNode steps = HttpApi.JSON.readTree(dir.resolve("report/scale.json").toFile()).get("steps");
+        assertThat(steps).hasSize(2);
+        JsonNode last = steps.get(1);
+        assertThat(last.get("tasks").asInt()).isEqualTo(400);
+        // every task is in the store (a task record is well over 100 bytes), and the 1 KB target holds
+        assertThat(last.get("taskStoreBytes").asLong() / 400).isBetween(100L, 1024L);
+        assertThat(last.get("agentStoreBytes").asLong()).as("8 agents with 50 attempts each")
+            .isGreaterThan(8 * 50 * 20);
+        assertThat(last.get("heapMiB").asDouble()).isPositive();
+    }
+
+    @Test
+    void shouldMeasureStartUpAndIdleMemory() throws Exception {
+        StringWriter output = new StringWriter();
+        int exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "footprint",
+            "--dir", dir.toString(), "--runs", "1", "--agents", "1", "--idle-seconds", "1");
+
+        assertThat(exit).as(output.toString()).isZero();
+        JsonNode run = HttpApi.JSON.readTree(dir.resolve("report/footprint.json").toFile()).at("/runs/0");
+        assertThat(run.get("firstTaskMs").asLong()).isPositive();
+        for (String app : new String[] {"scheduler", "supervisor", "agent host"}) {
+            assertThat(run.at("/readyMs").get(app).asLong()).as(app).isPositive();
+            assertThat(run.at("/rssMiB").get(app).asDouble()).as(app).isGreaterThan(10);
+        }
+        assertThat(run.at("/rssMiB").get("agent local-1").asDouble()).isGreaterThan(10);
     }
 }

@@ -38,6 +38,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,11 +114,17 @@ class SupervisionIT {
             .map(TaskStatus::getStatus).toList();
     }
 
+    /** And a poison heartbeat on the way: dead-lettered by the supervisor, which goes on with the task. */
     @Test
     void shouldRetryAFailingTaskThenDeadLetterItWithEveryAttempt(TestKafka kafka) throws Exception {
         try (RecordCollector<byte[], DeadLetter> letters = new RecordCollector<>(kafka,
             List.of(topics.names().deadLetters()), topics.deadLetters().keySerde().deserializer(),
-            topics.deadLetters().valueSerde().deserializer())) {
+            topics.deadLetters().valueSerde().deserializer());
+             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                 kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            byte[] poison = "not a heartbeat".getBytes(StandardCharsets.UTF_8);
+            raw.send(new ProducerRecord<>(topics.names().heartbeats(), "agent-1".getBytes(StandardCharsets.UTF_8),
+                poison)).get();
             String id = submit("{\"ms\":10,\"fail\":\"broken\"}", 3);
 
             await().atMost(WAIT).until(() -> history(id).contains(TaskStatusType.DEAD_LETTERED));
@@ -123,10 +133,13 @@ class SupervisionIT {
                 TaskStatusType.FAILED, TaskStatusType.DEAD_LETTERED);
             assertThat(events.values(e -> e.getTaskId().equals(id))).extracting(TaskEvent::getAttempt)
                 .containsExactly(1, 2, 3);
-            await().atMost(WAIT).until(() -> !letters.values().isEmpty());
-            DeadLetter letter = letters.values().get(0);
-            assertThat(letter.getReason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
+            await().atMost(WAIT).until(() -> letters.values().size() == 2);
+            DeadLetter letter = letters.values(l -> l.getReason() == DeadLetterReason.RETRIES_EXHAUSTED).get(0);
             assertThat(letter.getAttempts()).hasSize(3);
+            DeadLetter undecodable = letters.values(l -> l.getReason() == DeadLetterReason.UNDECODABLE).get(0);
+            assertThat(undecodable.getSourceTopic()).isEqualTo(topics.names().heartbeats());
+            assertThat(undecodable.getOriginalValue()).isEqualTo(ByteBuffer.wrap(poison));
+            assertThat(undecodable.getProducedBy()).startsWith("supervisor");
         }
     }
 
