@@ -1,8 +1,7 @@
 package io.kafkasas.ops.bench;
 
 import io.kafkasas.app.HttpApi;
-import io.kafkasas.ops.local.LocalApps;
-import io.kafkasas.ops.local.LocalStack;
+import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.supervisor.SupervisorConfig;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -66,12 +64,8 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path report = dir.resolve("report");
         Files.createDirectories(report);
-        out.printf("Starting the bench stack under %s (%d agents x %d slots) ...%n", dir, agents, concurrency);
-        out.flush();
-        try (LocalStack stack = LocalStack.start(dir, 0, 0);
-             LocalApps apps = LocalApps.start(dir, stack.settingsFile(), agents,
-                 Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(concurrency)))) {
-            SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
+        try (OwnStack own = OwnStack.start(out, "bench", dir, agents, concurrency)) {
+            SasConfig config = own.config();
             Map<String, Object> kafka = config.kafkaProperties();
             try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(kafka)) {
                 Measurements m = measure(out, client, admin, config);

@@ -3,11 +3,9 @@ package io.kafkasas.ops.bench;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.ops.bench.RecoveryRun.Fault;
 import io.kafkasas.ops.bench.RecoveryRun.Result;
-import io.kafkasas.ops.local.LocalApps;
-import io.kafkasas.ops.local.LocalStack;
+import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.supervisor.SupervisorConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,19 +60,15 @@ public final class RecoveryCommand implements Callable<Integer> {
         // twice the slots the tasks fill, so that the survivors have room for the victim's tasks: the figures are
         // then about detection and recovery, not about waiting for a free slot
         int slots = 2 * tasksPerAgent;
-        out.printf("Starting the recovery stack under %s (%d agents x %d slots) ...%n", dir, agents, slots);
-        out.flush();
-        try (LocalStack stack = LocalStack.start(dir, 0, 0);
-             LocalApps apps = LocalApps.start(dir, stack.settingsFile(), agents,
-                 Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(slots)))) {
-            SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
-            Duration timeout = SupervisorConfig.load(stack.settingsFile(), Map.of()).heartbeatTimeout();
+        try (OwnStack own = OwnStack.start(out, "recovery", dir, agents, slots)) {
+            SasConfig config = own.config();
+            Duration timeout = own.supervisor().heartbeatTimeout();
             List<Result> results = new ArrayList<>();
             try (TaskClient client = TaskClient.create(config);
                  TaskTrail trail = new TaskTrail(config.kafkaProperties(), config.topics())) {
                 for (Fault fault : faults) {
                     for (int round = 1; round <= rounds; round++) {
-                        Result r = RecoveryRun.round(client, apps, trail, fault, agents * tasksPerAgent,
+                        Result r = RecoveryRun.round(client, own.apps(), trail, fault, agents * tasksPerAgent,
                             Duration.ofSeconds(taskSeconds), Duration.ofMinutes(3));
                         out.printf("%s round %d: %s, re-emitted after %s ms%n", fault, round, r.victim(),
                             r.reEmittedMs());

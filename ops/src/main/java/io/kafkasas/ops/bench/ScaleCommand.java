@@ -2,7 +2,7 @@ package io.kafkasas.ops.bench;
 
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.ops.local.LocalApps;
-import io.kafkasas.ops.local.LocalStack;
+import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.supervisor.SupervisorConfig;
 import java.io.PrintWriter;
@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,18 +53,15 @@ public final class ScaleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Starting the scale stack under %s (broker, scheduler, supervisor; agents simulated) ...%n", dir);
-        out.flush();
-        try (LocalStack stack = LocalStack.start(dir, 0, 0);
-             LocalApps apps = LocalApps.start(dir, stack.settingsFile(), 0)) {
-            SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
-            SupervisorConfig supervisor = SupervisorConfig.load(stack.settingsFile(), Map.of());
+        try (OwnStack own = OwnStack.start(out, "scale", dir, 0, 0)) { // the agents are simulated
+            SasConfig config = own.config();
+            SupervisorConfig supervisor = own.supervisor();
             List<SupervisorState.Sample> samples = new ArrayList<>();
             try (Admin admin = Admin.create(config.kafkaProperties());
                  SimulatedAgents sim = new SimulatedAgents(config.kafkaProperties(), config.topics(),
                      Duration.ofSeconds(1))) {
                 SupervisorState state = new SupervisorState(config.kafkaProperties(), admin,
-                    supervisor.applicationId(), dir.resolve("supervisor-state"), apps);
+                    supervisor.applicationId(), dir.resolve("supervisor-state"), own.apps());
                 int started = 0;
                 for (int step = steps - 1; step >= 0; step--) {
                     int agentCount = Math.max(1, agents >> step);

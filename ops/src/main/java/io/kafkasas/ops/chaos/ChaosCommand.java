@@ -5,10 +5,9 @@ import io.kafkasas.ops.bench.SupervisorProgress;
 import io.kafkasas.ops.chaos.Faults.Fault;
 import io.kafkasas.ops.chaos.Faults.Kind;
 import io.kafkasas.ops.local.LocalApps;
-import io.kafkasas.ops.local.LocalStack;
+import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.supervisor.SupervisorConfig;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.ConfigDef;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -79,21 +76,17 @@ public final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("Starting the chaos stack under %s (%d agents x %d slots) ...%n", dir, agents, concurrency);
-        out.flush();
-        try (LocalStack stack = LocalStack.start(dir, 0, 0);
-             LocalApps apps = LocalApps.start(dir, stack.settingsFile(), agents,
-                 Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(concurrency)))) {
-            SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
-            String supervisor = SupervisorConfig.load(stack.settingsFile(), Map.of()).applicationId();
+        try (OwnStack own = OwnStack.start(out, "chaos", dir, agents, concurrency)) {
+            SasConfig config = own.config();
+            String supervisor = own.supervisor().applicationId();
             try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(config.kafkaProperties());
                  StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics().taskStatus())) {
                 List<String> ids = submit(client);
                 out.printf("Submitted %,d tasks; injecting a fault every %d s: %s%n", ids.size(), faultEvery, faults);
                 out.flush();
-                Faults chaos = new Faults(stack, apps, seed, Duration.ofSeconds(stopSeconds));
+                Faults chaos = new Faults(own.stack(), own.apps(), seed, Duration.ofSeconds(stopSeconds));
                 List<Fault> injected = injectUntilDone(out, chaos, times, ids.size());
-                SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, apps, ids);
+                SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, own.apps(), ids);
                 StatusLog log = StatusLog.read(config.kafkaProperties(), config.topics().taskStatus(),
                     new HashSet<>(ids));
                 return report(out, ids.size(), injected, verdict, log);
