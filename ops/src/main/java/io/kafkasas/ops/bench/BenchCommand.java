@@ -1,10 +1,10 @@
 package io.kafkasas.ops.bench;
 
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.supervisor.SupervisorConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,6 +57,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", description = "Length of each open-loop run (default ${DEFAULT-VALUE}).")
     int seconds = 20;
 
+    @Mixin
+    ClusterOption cluster;
+
     @Spec
     CommandSpec spec;
 
@@ -64,11 +68,11 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path report = dir.resolve("report");
         Files.createDirectories(report);
-        try (OwnStack own = OwnStack.start(out, "bench", dir, agents, concurrency)) {
+        try (OwnStack own = OwnStack.start(out, "bench", dir, cluster.file(), agents, concurrency)) {
             SasConfig config = own.config();
             Map<String, Object> kafka = config.kafkaProperties();
             try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(kafka)) {
-                Measurements m = measure(out, client, admin, config);
+                Measurements m = measure(out, client, admin, config, own.supervisor().applicationId());
                 print(out, m);
                 write(report, m);
                 out.printf("%nReport: %s (report.json, throughput.svg, latency.svg)%n", report.toAbsolutePath());
@@ -89,18 +93,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Measurements measure(PrintWriter out, TaskClient client, Admin admin, SasConfig config)
-        throws Exception {
+    private Measurements measure(PrintWriter out, TaskClient client, Admin admin, SasConfig config,
+                                 String supervisor) throws Exception {
         Map<String, Object> kafka = config.kafkaProperties();
         var statuses = config.topics().taskStatus();
         Duration timeout = Duration.ofMinutes(10);
+        String prefix = config.topicNames().prefix();
         out.printf("Warming up (2,000 tasks) ...%n");
         out.flush();
-        String supervisor = SupervisorConfig.load(dir.resolve("local.properties"), Map.of()).applicationId();
-        ThroughputRun.run(client, kafka, statuses, admin, supervisor, 2000, timeout);
+        ThroughputRun.run(client, kafka, statuses, admin, prefix, supervisor, 2000, timeout);
         List<ThroughputRun.Result> throughput = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            ThroughputRun.Result result = ThroughputRun.run(client, kafka, statuses, admin, supervisor, tasks,
+            ThroughputRun.Result result = ThroughputRun.run(client, kafka, statuses, admin, prefix, supervisor, tasks,
                 timeout);
             out.printf("throughput run %d: %,.0f tasks/s end to end (%,d tasks SUCCEEDED in the supervisor's view in"
                 + " %.1f s)%n", run, result.tasksPerSecond(), result.tasks(), result.supervisedSeconds());

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.bench;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -13,30 +14,31 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * What the broker's logs hold, to count what one task costs: the sum of the end offsets (records and transaction
- * markers) and of the log sizes, over every topic of the cluster but Kafka's own ({@code __consumer_offsets},
- * {@code __transaction_state}).
+ * markers) and of the log sizes (of one replica), over the stack's topics: those named with its prefix, its apps'
+ * internal topics included. Kafka's own ({@code __consumer_offsets}, {@code __transaction_state}) are not.
  */
 record LogGrowth(long offsets, long bytes) {
 
-    static LogGrowth of(Admin admin) throws ExecutionException, InterruptedException {
-        Set<String> topics = admin.listTopics().names().get();
+    static LogGrowth of(Admin admin, String prefix) throws ExecutionException, InterruptedException {
+        Set<String> topics = admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix))
+            .collect(Collectors.toSet());
         Map<TopicPartition, OffsetSpec> ends = admin.describeTopics(topics).allTopicNames().get().values().stream()
             .flatMap(t -> t.partitions().stream().map(p -> new TopicPartition(t.name(), p.partition())))
             .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
         long offsets = admin.listOffsets(ends).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-        long bytes = 0;
+        Map<TopicPartition, Long> sizes = new HashMap<>(); // the largest replica: a log counted once, not per replica
         Set<Integer> brokers = admin.describeCluster().nodes().get().stream().map(n -> n.id())
             .collect(Collectors.toSet());
         for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
             for (LogDirDescription dir : dirs.values()) {
                 for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
                     if (topics.contains(replica.getKey().topic())) {
-                        bytes += replica.getValue().size();
+                        sizes.merge(replica.getKey(), replica.getValue().size(), Math::max);
                     }
                 }
             }
         }
-        return new LogGrowth(offsets, bytes);
+        return new LogGrowth(offsets, sizes.values().stream().mapToLong(Long::longValue).sum());
     }
 
     LogGrowth minus(LogGrowth before) {

@@ -3,6 +3,7 @@ package io.kafkasas.ops.bench;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.ops.bench.RecoveryRun.Fault;
 import io.kafkasas.ops.bench.RecoveryRun.Result;
+import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,6 +51,9 @@ public final class RecoveryCommand implements Callable<Integer> {
     @Option(names = "--faults", split = ",", description = "Faults, each --rounds times (default ${DEFAULT-VALUE}).")
     List<Fault> faults = List.of(Fault.KILL, Fault.STOP);
 
+    @Mixin
+    ClusterOption cluster;
+
     @Spec
     CommandSpec spec;
 
@@ -60,7 +65,7 @@ public final class RecoveryCommand implements Callable<Integer> {
         // twice the slots the tasks fill, so that the survivors have room for the victim's tasks: the figures are
         // then about detection and recovery, not about waiting for a free slot
         int slots = 2 * tasksPerAgent;
-        try (OwnStack own = OwnStack.start(out, "recovery", dir, agents, slots)) {
+        try (OwnStack own = OwnStack.start(out, "recovery", dir, cluster.file(), agents, slots)) {
             SasConfig config = own.config();
             Duration timeout = own.supervisor().heartbeatTimeout();
             List<Result> results = new ArrayList<>();

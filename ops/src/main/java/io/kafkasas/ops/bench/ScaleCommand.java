@@ -1,6 +1,7 @@
 package io.kafkasas.ops.bench;
 
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.config.SasConfig;
@@ -16,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,13 +49,16 @@ public final class ScaleCommand implements Callable<Integer> {
         + " measuring: punctuations and heartbeats go on (default ${DEFAULT-VALUE}).")
     int settleSeconds = 30;
 
+    @Mixin
+    ClusterOption cluster;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (OwnStack own = OwnStack.start(out, "scale", dir, 0, 0)) { // the agents are simulated
+        try (OwnStack own = OwnStack.start(out, "scale", dir, cluster.file(), 0, 0)) { // the agents are simulated
             SasConfig config = own.config();
             SupervisorConfig supervisor = own.supervisor();
             List<SupervisorState.Sample> samples = new ArrayList<>();

@@ -32,9 +32,11 @@ final class ThroughputRun {
     private ThroughputRun() {
     }
 
+    /** {@code prefix}: the stack's topic prefix, whose topics' growth is what the tasks cost. */
     static Result run(TaskClient client, Map<String, Object> kafka, Topic<String, TaskStatus> statuses, Admin admin,
-                      String supervisor, long tasks, Duration timeout) throws ExecutionException, InterruptedException {
-        LogGrowth before = LogGrowth.of(admin);
+                      String prefix, String supervisor, long tasks, Duration timeout)
+        throws ExecutionException, InterruptedException {
+        LogGrowth before = LogGrowth.of(admin, prefix);
         try (StatusTimes times = new StatusTimes(kafka, statuses)) {
             long start = System.currentTimeMillis();
             for (long i = 0; i < tasks; i++) {
@@ -49,7 +51,7 @@ final class ThroughputRun {
             long supervised = SupervisorProgress.awaitCaughtUp(admin, supervisor, statuses.name(), timeout);
             // the supervisor's changelog and repartition writes of the last statuses land within a commit or two
             TimeUnit.SECONDS.sleep(2);
-            LogGrowth growth = LogGrowth.of(admin).minus(before);
+            LogGrowth growth = LogGrowth.of(admin, prefix).minus(before);
             return new Result(tasks, submitted, seconds(times.last(StatusTimes.QUEUED), start),
                 seconds(times.last(StatusTimes.STARTED), start), seconds(times.last(StatusTimes.SUCCEEDED), start),
                 seconds(supervised, start), (double) growth.offsets() / tasks, (double) growth.bytes() / tasks);

@@ -4,6 +4,7 @@ import io.kafkasas.ops.bench.StatusTimes;
 import io.kafkasas.ops.bench.SupervisorProgress;
 import io.kafkasas.ops.chaos.Faults.Fault;
 import io.kafkasas.ops.chaos.Faults.Kind;
+import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
@@ -21,8 +22,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -70,13 +73,20 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the random choices (default ${DEFAULT-VALUE}).")
     long seed = 42;
 
+    @Mixin
+    ClusterOption cluster;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (OwnStack own = OwnStack.start(out, "chaos", dir, agents, concurrency)) {
+        if (cluster.file() != null && faults.contains(Kind.BROKER)) {
+            throw new ParameterException(spec.commandLine(), "The BROKER fault restarts the local broker; with"
+                + " --cluster, leave it out: --faults KILL,STOP,SUPERVISOR,SCHEDULER");
+        }
+        try (OwnStack own = OwnStack.start(out, "chaos", dir, cluster.file(), agents, concurrency)) {
             SasConfig config = own.config();
             String supervisor = own.supervisor().applicationId();
             try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(config.kafkaProperties());
@@ -84,7 +94,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 List<String> ids = submit(client);
                 out.printf("Submitted %,d tasks; injecting a fault every %d s: %s%n", ids.size(), faultEvery, faults);
                 out.flush();
-                Faults chaos = new Faults(own.stack(), own.apps(), seed, Duration.ofSeconds(stopSeconds));
+                Faults chaos = new Faults(own.local(), own.apps(), seed, Duration.ofSeconds(stopSeconds));
                 List<Fault> injected = injectUntilDone(out, chaos, times, ids.size());
                 SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, own.apps(), ids);
                 StatusLog log = StatusLog.read(config.kafkaProperties(), config.topics().taskStatus(),

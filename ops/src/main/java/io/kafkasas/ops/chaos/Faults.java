@@ -7,6 +7,7 @@ import io.kafkasas.ops.local.LocalStack;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +31,7 @@ final class Faults {
 
     private static final Duration DETECTION_TIMEOUT = Duration.ofSeconds(90);
 
-    private final LocalStack stack;
+    private final Optional<LocalStack> stack;
     private final LocalApps apps;
     private final Random random;
     private final Duration stoppedFor;
@@ -42,7 +43,7 @@ final class Faults {
         return t;
     });
 
-    Faults(LocalStack stack, LocalApps apps, long seed, Duration stoppedFor) {
+    Faults(Optional<LocalStack> stack, LocalApps apps, long seed, Duration stoppedFor) {
         this.stack = stack;
         this.apps = apps;
         this.random = new Random(seed);
@@ -55,7 +56,9 @@ final class Faults {
             case KILL, STOP -> agentFault(kind, at);
             case SUPERVISOR -> timed(kind, "supervisor", at, apps::restartSupervisor);
             case SCHEDULER -> timed(kind, "scheduler", at, apps::restartScheduler);
-            case BROKER -> timed(kind, "broker", at, stack::restartBroker);
+            case BROKER -> timed(kind, "broker", at, () -> stack.orElseThrow(() -> new IllegalArgumentException(
+                "The BROKER fault restarts the local broker; on a cluster of your own, leave it out of --faults"))
+                .restartBroker());
         };
     }
 

@@ -37,6 +37,8 @@ public final class LocalStack implements AutoCloseable {
 
     public static final int PREFERRED_KAFKA_PORT = 19092;
     public static final int PREFERRED_REGISTRY_PORT = 18081;
+    /** The settings file in the stack's directory, which every app of the stack reads. */
+    public static final String SETTINGS_FILE = "local.properties";
 
     private final Path dir;
     private ChildBroker broker;
@@ -65,12 +67,8 @@ public final class LocalStack implements AutoCloseable {
                 broker.bootstrapServers());
             settings.put(SchemaRegistryConfig.URL, registry.url());
             settings.put(ProvisioningConfig.REPLICATION_FACTOR, "1");
-            ProvisioningConfig config = new ProvisioningConfig(settings);
-            List<TopicProvisioner.Result> topics;
-            try (Admin admin = Admin.create(config.kafkaProperties())) {
-                topics = new TopicProvisioner(admin).provision(config.plan(), false);
-            }
-            writeSettings(dir.resolve("local.properties"), settings);
+            List<TopicProvisioner.Result> topics = provision(settings);
+            writeSettings(dir.resolve(SETTINGS_FILE), settings);
             return new LocalStack(dir, broker, registry, topics);
         } catch (IOException | RuntimeException e) {
             closeQuietly(registry, broker);
@@ -82,6 +80,15 @@ public final class LocalStack implements AutoCloseable {
             Thread.currentThread().interrupt();
             closeQuietly(registry, broker);
             throw new IllegalStateException("Interrupted while starting the local stack", e);
+        }
+    }
+
+    /** Creates (or checks) every topic the settings name, as {@code ops topics create} does. */
+    public static List<TopicProvisioner.Result> provision(Map<String, String> settings)
+        throws ExecutionException, InterruptedException {
+        ProvisioningConfig config = new ProvisioningConfig(settings);
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            return new TopicProvisioner(admin).provision(config.plan(), false);
         }
     }
 
@@ -111,7 +118,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void writeSettings(Path file, Map<String, String> settings) {
+    static void writeSettings(Path file, Map<String, String> settings) {
         Properties properties = new Properties();
         properties.putAll(settings);
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -153,7 +160,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public Path settingsFile() {
-        return dir.resolve("local.properties");
+        return dir.resolve(SETTINGS_FILE);
     }
 
     public List<TopicProvisioner.Result> topics() {

@@ -1,48 +1,82 @@
 package io.kafkasas.ops.local;
 
+import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.supervisor.SupervisorConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.config.ConfigDef;
 
 /**
- * A local stack of a command's own (bench, chaos): broker, registry, scheduler, supervisor and an agent host in
- * {@code dir}, on free ports, with the settings they all read.
+ * A stack of a command's own (bench, chaos): broker, registry, scheduler, supervisor and an agent host in
+ * {@code dir}, on free ports, with the settings they all read; or the apps alone, on a cluster of one's own.
  */
 public final class OwnStack implements AutoCloseable {
 
+    /** Null on a cluster of one's own. */
     private final LocalStack stack;
     private final LocalApps apps;
+    private final Path settings;
     private final SasConfig config;
 
-    private OwnStack(LocalStack stack, LocalApps apps, SasConfig config) {
+    private OwnStack(LocalStack stack, LocalApps apps, Path settings, SasConfig config) {
         this.stack = stack;
         this.apps = apps;
+        this.settings = settings;
         this.config = config;
     }
 
-    /** Starts it, saying so on {@code out}; {@code agents} 0 starts no host (for simulated agents). */
-    public static OwnStack start(PrintWriter out, String name, Path dir, int agents, int slots) throws IOException {
-        out.printf(agents == 0 ? "Starting the %s stack under %s (no agents) ...%n"
-            : "Starting the %s stack under %s (%d agents x %d slots) ...%n", name, dir, agents, slots);
+    /**
+     * Starts it, saying so on {@code out}; {@code agents} 0 starts no host (for simulated agents). With a
+     * {@code cluster} settings file, no broker or registry starts: the apps run against that cluster.
+     */
+    public static OwnStack start(PrintWriter out, String name, Path dir, Path cluster, int agents, int slots)
+        throws IOException {
+        out.printf("Starting the %s stack under %s (%s; %s) ...%n", name, dir,
+            cluster == null ? "local broker" : "cluster " + cluster, agents == 0 ? "no agents"
+                : agents + " agents x " + slots + " slots");
         out.flush();
-        LocalStack stack = LocalStack.start(dir, 0, 0);
+        LocalStack stack = cluster == null ? LocalStack.start(dir, 0, 0) : null;
         try {
-            LocalApps apps = LocalApps.start(dir, stack.settingsFile(), agents,
+            Path settings = stack != null ? stack.settingsFile() : onCluster(dir, cluster);
+            LocalApps apps = LocalApps.start(dir, settings, agents,
                 Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(slots)));
-            return new OwnStack(stack, apps,
-                SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of()));
+            return new OwnStack(stack, apps, settings,
+                SasConfig.load(SasConfig.define(new ConfigDef()), settings, Map.of()));
         } catch (IOException | RuntimeException e) {
-            stack.close();
+            if (stack != null) {
+                stack.close();
+            }
             throw e;
         }
     }
 
-    public LocalStack stack() {
-        return stack;
+    /** The cluster's settings as this stack's settings file, its topics provisioned. */
+    private static Path onCluster(Path dir, Path cluster) throws IOException {
+        Map<String, String> settings = ConfigSource.load(cluster, Map.of());
+        try {
+            LocalStack.provision(settings);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot create the topics on the cluster of " + cluster + ": "
+                + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the topics", e);
+        }
+        Files.createDirectories(dir);
+        Path file = dir.resolve(LocalStack.SETTINGS_FILE);
+        LocalStack.writeSettings(file, settings);
+        return file;
+    }
+
+    /** The local broker and registry; absent on a cluster of one's own. */
+    public Optional<LocalStack> local() {
+        return Optional.ofNullable(stack);
     }
 
     public LocalApps apps() {
@@ -56,16 +90,18 @@ public final class OwnStack implements AutoCloseable {
 
     /** The supervisor's settings: its application id, its heartbeat timeout. */
     public SupervisorConfig supervisor() {
-        return SupervisorConfig.load(stack.settingsFile(), Map.of());
+        return SupervisorConfig.load(settings, Map.of());
     }
 
     public Path settingsFile() {
-        return stack.settingsFile();
+        return settings;
     }
 
     @Override
     public void close() {
         apps.close();
-        stack.close();
+        if (stack != null) {
+            stack.close();
+        }
     }
 }

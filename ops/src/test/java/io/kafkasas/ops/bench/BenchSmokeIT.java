@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.ops.OpsMain;
+import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
+import io.kafkasas.ops.topics.ProvisioningConfig;
+import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.testkit.RealKafka;
+import io.kafkasas.testkit.TestKafka;
+import io.kafkasas.testkit.UniqueNames;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -14,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The bench commands end to end, small: each runs, prints its table and writes a report with sane figures. */
+@RealKafka
 class BenchSmokeIT {
 
     @TempDir
@@ -39,14 +47,24 @@ class BenchSmokeIT {
         assertThat(Files.readString(dir.resolve("report/throughput.svg"))).startsWith("<svg").contains("raw Kafka");
     }
 
+    /** On a cluster of one's own too: the test's broker and a registry, given by {@code --cluster}. */
     @Test
-    void shouldRecoverEveryTaskOfAKilledAgentAndTimeIt() throws Exception {
+    void shouldRecoverEveryTaskOfAKilledAgentAndTimeIt(TestKafka kafka) throws Exception {
         StringWriter output = new StringWriter();
-        int exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "recovery", "--dir",
-            dir.toString(), "--rounds", "1", "--faults", "KILL", "--tasks-per-agent", "3", "--task-seconds", "4");
+        int exit;
+        try (LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), 0)) {
+            Path cluster = dir.resolve("cluster.properties");
+            Files.writeString(cluster, String.join("\n", "kafka.bootstrap.servers=" + kafka.bootstrapServers(),
+                SchemaRegistryConfig.URL + "=" + registry.url(), SasConfig.TOPIC_PREFIX + "="
+                    + UniqueNames.topicPrefix(), ProvisioningConfig.REPLICATION_FACTOR + "=1"));
+            exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "recovery", "--dir",
+                dir.resolve("stack").toString(), "--cluster", cluster.toString(), "--rounds", "1", "--faults", "KILL",
+                "--tasks-per-agent", "3", "--task-seconds", "4");
+        }
 
         assertThat(exit).as(output.toString()).isZero();
-        JsonNode round = HttpApi.JSON.readTree(dir.resolve("report/recovery.json").toFile()).at("/rounds/0");
+        assertThat(output.toString()).contains("cluster " + dir.resolve("cluster.properties"));
+        JsonNode round = HttpApi.JSON.readTree(dir.resolve("stack/report/recovery.json").toFile()).at("/rounds/0");
         assertThat(round.get("reEmittedMs")).as("the killed agent's running tasks").isNotEmpty();
         for (String step : new String[] {"reEmittedMs", "restartedMs", "succeededMs"}) {
             for (JsonNode ms : round.get(step)) {
