@@ -65,6 +65,7 @@ class SupervisorTopologyTest {
     private TestOutputTopic<String, TaskStatus> statusOut;
     private TestOutputTopic<String, AgentCommand> commandsOut;
     private TestOutputTopic<byte[], DeadLetter> deadLettersOut;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() {
@@ -75,7 +76,7 @@ class SupervisorTopologyTest {
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(Map.of(SchemaRegistryConfig.URL, registry)),
             true);
         TopicNames names = TopicNames.defaults();
-        topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(new SimpleMeterRegistry()),
+        topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(registry),
             () -> 0.5);
         Properties props = SupervisorApp.streamsProperties(config, serdes);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -502,6 +503,33 @@ class SupervisorTopologyTest {
         assertThat(state("t-after").getState()).as("the records after the poison ones").isEqualTo(
             SupervisedTaskState.RUNNING);
         assertThat(agent("agent-a").getInFlight()).extracting(InFlightTask::getTaskId).containsExactly("t-after");
+    }
+
+    @Test
+    void shouldCountTasksByStateAndAgentsByLivenessAsTheyChange() {
+        task("t-queued", null);
+        task("t-running", null);
+        task("t-done", null);
+        heartbeat("agent-a", 1);
+        status("t-running", 1, TaskStatusType.STARTED, null);
+        status("t-done", 1, TaskStatusType.STARTED, null);
+        status("t-done", 1, TaskStatusType.SUCCEEDED, null);
+        advanceAlive("agent-a", Duration.ofSeconds(5));
+
+        assertThat(gauge("sas.supervisor.tasks", "state", "QUEUED")).isEqualTo(1);
+        assertThat(gauge("sas.supervisor.tasks", "state", "RUNNING")).isEqualTo(1);
+        assertThat(gauge("sas.supervisor.tasks", "state", "SUCCEEDED")).isEqualTo(1);
+        assertThat(gauge("sas.supervisor.agents", "state", "ALIVE")).isEqualTo(1);
+
+        advance(Duration.ofSeconds(6)); // agent-a falls silent: declared dead, t-running re-emitted
+        assertThat(gauge("sas.supervisor.agents", "state", "DEAD")).isEqualTo(1);
+        assertThat(gauge("sas.supervisor.agents", "state", "ALIVE")).isZero();
+        assertThat(gauge("sas.supervisor.tasks", "state", "RUNNING")).isZero();
+        assertThat(gauge("sas.supervisor.tasks", "state", "QUEUED")).isEqualTo(2);
+    }
+
+    private double gauge(String name, String tag, String value) {
+        return registry.get(name).tag(tag, value).gauge().value();
     }
 
     @Test
