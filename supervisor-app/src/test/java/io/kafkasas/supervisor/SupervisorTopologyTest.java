@@ -65,7 +65,7 @@ class SupervisorTopologyTest {
     private TestOutputTopic<String, TaskStatus> statusOut;
     private TestOutputTopic<String, AgentCommand> commandsOut;
     private TestOutputTopic<byte[], DeadLetter> deadLettersOut;
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() {
@@ -76,7 +76,7 @@ class SupervisorTopologyTest {
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(Map.of(SchemaRegistryConfig.URL, registry)),
             true);
         TopicNames names = TopicNames.defaults();
-        topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(registry),
+        topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(meters),
             () -> 0.5);
         Properties props = SupervisorApp.streamsProperties(config, serdes);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -521,7 +521,7 @@ class SupervisorTopologyTest {
         assertThat(gauge("sas.supervisor.tasks", "state", "SUCCEEDED")).isEqualTo(1);
         assertThat(gauge("sas.supervisor.agents", "state", "ALIVE")).isEqualTo(1);
 
-        advance(Duration.ofSeconds(6)); // agent-a falls silent: declared dead, t-running re-emitted
+        advance(Duration.ofSeconds(11)); // silent: declared dead, t-running re-emitted; the counts published
         assertThat(gauge("sas.supervisor.agents", "state", "DEAD")).isEqualTo(1);
         assertThat(gauge("sas.supervisor.agents", "state", "ALIVE")).isZero();
         assertThat(gauge("sas.supervisor.tasks", "state", "RUNNING")).isZero();
@@ -529,7 +529,7 @@ class SupervisorTopologyTest {
     }
 
     private double gauge(String name, String tag, String value) {
-        return registry.get(name).tag(tag, value).gauge().value();
+        return meters.get(name).tag(tag, value).gauge().value();
     }
 
     @Test
