@@ -533,6 +533,27 @@ class SupervisorTopologyTest {
     }
 
     @Test
+    void shouldNotDeclareAnAgentDeadWhileItsHeartbeatsWaitBehindABurstOfStatuses() {
+        task("t-1", null);
+        task("t-2", null);
+        heartbeat("agent-a", 1);
+        heartbeat("agent-b", 1);
+        Instant burst = now;
+        advance(Duration.ofMillis(4500)); // the stream thread reads nothing meanwhile: busy elsewhere
+        // agent-b's statuses are read 4.5 s after they were written; agent-a's heartbeats wait behind them
+        for (String id : List.of("t-1", "t-2")) {
+            statusIn.pipeInput(id, TaskStatus.newBuilder().setTaskId(id).setAttempt(1)
+                .setStatus(TaskStatusType.STARTED).setTimestamp(burst).setAgentId("agent-b").setIncarnation(1L)
+                .build(), burst);
+        }
+        advance(Duration.ofMillis(1500));
+
+        assertThat(agent("agent-a").getLiveness()).as("6 s silent, but the input was 4.5 s late")
+            .isNotEqualTo(Liveness.DEAD);
+        assertThat(commandsOut.isEmpty()).as("no RESTART").isTrue();
+    }
+
+    @Test
     void shouldNameEveryNodeStoreAndInternalTopic() {
         String description = topology.describe().toString();
 

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * statuses re-keyed by agent id. ALIVE → SUSPECT → DEAD by silence on the supervisor's wall clock (so an agent's
  * clock skew does not matter). What an agent runs is known from its STARTED and outcome statuses, so a task that
  * started after its last heartbeat is covered too. A status is a sign of life like a heartbeat, and the allowed
- * silence grows by how late heartbeats reach the supervisor ({@link #heartbeatDelay}), so a supervisor that falls
+ * silence grows by how late its input reaches the supervisor ({@link #inputDelay}), so a supervisor that falls
  * behind its input does not declare live agents dead.
  *
  * <p>On DEAD: a FAILED status ({@code agent.dead}, retryable) for every attempt the agent still ran, which the
@@ -56,7 +56,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, SupervisedAgent> agents;
     private Instant startedAt;
-    private long heartbeatDelayMs;
+    private long inputDelayMs;
     private boolean delayed;
     /** Every agent in this partition's store, by id: what the check needs, without decoding the store. */
     private final Map<String, Watch> watched = new HashMap<>();
@@ -87,6 +87,9 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     @Override
     public void process(Record<String, SpecificRecord> record) {
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        // every input counts, not only heartbeats: Streams reads a task's inputs in timestamp order, so heartbeats
+        // wait behind a burst of statuses, and the statuses' lateness is what tells that they are waiting
+        inputDelayMs = Math.max(0, now.toEpochMilli() - record.timestamp());
         if (record.value() instanceof AgentHeartbeat heartbeat) {
             onHeartbeat(heartbeat, now);
         } else if (record.value() instanceof TaskStatus status && status.getAgentId() != null) {
@@ -95,7 +98,6 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     }
 
     private void onHeartbeat(AgentHeartbeat heartbeat, Instant now) {
-        heartbeatDelayMs = Math.max(0, now.toEpochMilli() - heartbeat.getTimestamp().toEpochMilli());
         SupervisedAgent agent = agents.get(heartbeat.getAgentId());
         if (agent != null && heartbeat.getIncarnation() < agent.getIncarnation()) {
             return; // a former incarnation
@@ -179,7 +181,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
      */
     void check(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        Duration delay = heartbeatDelay();
+        Duration delay = inputDelay();
         Map<Liveness, Long> counts = new EnumMap<>(Liveness.class);
         for (Map.Entry<String, Watch> entry : List.copyOf(watched.entrySet())) {
             Watch watch = entry.getValue();
@@ -213,22 +215,22 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     }
 
     /**
-     * How late heartbeats reach this task: the gap between the last one's sending and its reading. A loaded
+     * How late input reaches this task: the gap between the last record's writing and its reading. A loaded
      * supervisor reads everything late, and a gap in its reading is no silence of the agents': it allows that much
      * more before it declares an agent dead. When it keeps up the delay is milliseconds and the bound holds.
      */
-    private Duration heartbeatDelay() {
-        boolean late = heartbeatDelayMs > suspectAfter.toMillis();
+    private Duration inputDelay() {
+        boolean late = inputDelayMs > suspectAfter.toMillis();
         if (late != delayed) {
             delayed = late;
             if (late) {
-                LOG.warn("Heartbeats reach supervisor task {} {} ms after they are sent: allowing that much more"
-                    + " silence before declaring an agent dead", context.taskId(), heartbeatDelayMs);
+                LOG.warn("Input reaches supervisor task {} {} ms after it was written: allowing that much more"
+                    + " silence before declaring an agent dead", context.taskId(), inputDelayMs);
             } else {
-                LOG.info("Heartbeats reach supervisor task {} on time again", context.taskId());
+                LOG.info("Input reaches supervisor task {} on time again", context.taskId());
             }
         }
-        return Duration.ofMillis(heartbeatDelayMs);
+        return Duration.ofMillis(inputDelayMs);
     }
 
     @Override
