@@ -45,6 +45,10 @@ public final class ScaleCommand implements Callable<Integer> {
         + " ${DEFAULT-VALUE}).")
     int steps = 3;
 
+    @Option(names = "--start-rate", description = "Tasks the simulated agents start per second (default"
+        + " ${DEFAULT-VALUE}).")
+    int startRate = 1000;
+
     @Option(names = "--settle-seconds", description = "Time at each step, after the supervisor caught up, before"
         + " measuring: punctuations and heartbeats go on (default ${DEFAULT-VALUE}).")
     int settleSeconds = 30;
@@ -72,13 +76,14 @@ public final class ScaleCommand implements Callable<Integer> {
                     int agentCount = Math.max(1, agents >> step);
                     int taskCount = Math.max(1, tasks >> step);
                     sim.growTo(agentCount);
-                    sim.startTasks(taskCount - started);
+                    sim.startTasks(taskCount - started, startRate);
                     started = taskCount;
                     long caughtUp = System.nanoTime();
                     SupervisorProgress.awaitCaughtUp(admin, supervisor.applicationId(),
                         config.topicNames().taskStatus(), Duration.ofMinutes(15));
-                    out.printf("%,d tasks on %,d agents: the supervisor caught up in %.1f s; settling %d s ...%n",
-                        taskCount, agentCount, (System.nanoTime() - caughtUp) / 1e9, settleSeconds);
+                    out.printf("%,d tasks on %,d agents: the supervisor caught up %.1f s after the last was started;"
+                        + " settling %d s ...%n", taskCount, agentCount, (System.nanoTime() - caughtUp) / 1e9,
+                        settleSeconds);
                     out.flush();
                     TimeUnit.SECONDS.sleep(settleSeconds);
                     samples.add(state.sample(taskCount, agentCount));

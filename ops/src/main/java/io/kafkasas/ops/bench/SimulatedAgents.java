@@ -82,12 +82,18 @@ final class SimulatedAgents implements AutoCloseable {
         }
     }
 
-    /** Starts {@code count} new tasks, spread over the agents in turn: task events first, then their STARTED. */
-    void startTasks(int count) {
+    /**
+     * Starts {@code count} new tasks at {@code perSecond}, spread over the agents in turn: task events first, then
+     * their STARTED. Paced, as real agents start tasks: a burst of tens of thousands at one instant is a load test
+     * of its own (docs/benchmarks.md, "Scale").
+     */
+    void startTasks(int count, int perSecond) throws InterruptedException {
         List<String> ids = new ArrayList<>(count);
         Instant now = Instant.now();
         RetryPolicy retries = RetryPolicy.newBuilder().build();
+        long begin = System.nanoTime();
         for (int i = 0; i < count; i++) {
+            pace(i, perSecond, begin);
             String id = UUID.randomUUID().toString();
             ids.add(id);
             producer.send(new ProducerRecord<>(topics.tasks(queue).name(), id, TaskEvent.newBuilder()
@@ -99,8 +105,10 @@ final class SimulatedAgents implements AutoCloseable {
         synchronized (this) {
             agentIds = new ArrayList<>(agents.keySet());
         }
-        Instant started = Instant.now();
+        begin = System.nanoTime();
         for (int i = 0; i < count; i++) {
+            pace(i, perSecond, begin);
+            Instant started = Instant.now();
             String id = ids.get(i);
             String agent = agentIds.get(i % agentIds.size());
             synchronized (this) {
@@ -112,6 +120,17 @@ final class SimulatedAgents implements AutoCloseable {
                 .setAgentId(agent).setIncarnation(incarnation).setQueue(queue).setType("noop").build()));
         }
         producer.flush();
+    }
+
+    /** Waits until the {@code i}-th record's turn at {@code perSecond}, checking every tenth of a second's worth. */
+    private static void pace(int i, int perSecond, long begin) throws InterruptedException {
+        if (i % Math.max(1, perSecond / 10) == 0) {
+            long due = begin + (long) i * 1_000_000_000L / perSecond;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+        }
     }
 
     private void beat() {
