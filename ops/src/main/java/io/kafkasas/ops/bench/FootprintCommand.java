@@ -75,7 +75,7 @@ public final class FootprintCommand implements Callable<Integer> {
 
     private Run measure(Path runDir) throws Exception {
         long begin = System.nanoTime();
-        try (LocalStack stack = LocalStack.start(runDir, 0, 0)) {
+        try (LocalStack stack = LocalStack.start(runDir, LocalStack.ANY_FREE_PORT, LocalStack.ANY_FREE_PORT)) {
             Map<String, Long> ready = new LinkedHashMap<>();
             ready.put("broker (with topics)", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
             SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());

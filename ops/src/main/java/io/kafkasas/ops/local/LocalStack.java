@@ -9,6 +9,7 @@ import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,8 @@ public final class LocalStack implements AutoCloseable {
 
     public static final int PREFERRED_KAFKA_PORT = 19092;
     public static final int PREFERRED_REGISTRY_PORT = 18081;
+    /** For {@link #start}: any free port, not the preferred one (the stacks of benchmarks, chaos runs, tests). */
+    public static final int ANY_FREE_PORT = -1;
     /** The settings file in the stack's directory, which every app of the stack reads. */
     public static final String SETTINGS_FILE = "local.properties";
 
@@ -53,15 +56,18 @@ public final class LocalStack implements AutoCloseable {
         this.topics = topics;
     }
 
-    /** Starts the stack under {@code dir}; port 0 takes the preferred port if free, else any free one. */
+    /**
+     * Starts the stack under {@code dir}; port 0 takes the preferred port if free, else any free one, and
+     * {@link #ANY_FREE_PORT} never tries the preferred one.
+     */
     public static LocalStack start(Path dir, int kafkaPort, int registryPort) throws IOException {
         Files.createDirectories(dir);
-        int kafka = kafkaPort != 0 ? kafkaPort : choosePort(PREFERRED_KAFKA_PORT, 2);
-        int schemaRegistry = registryPort != 0 ? registryPort : choosePort(PREFERRED_REGISTRY_PORT, 1);
+        int kafka = kafkaPort > 0 ? kafkaPort
+            : kafkaPort == ANY_FREE_PORT ? freePair() : choosePort(PREFERRED_KAFKA_PORT, 2);
         ChildBroker broker = ChildBroker.start(dir.resolve("kafka"), kafka);
         LocalSchemaRegistryServer registry = null;
         try {
-            registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), schemaRegistry);
+            registry = startRegistry(dir.resolve("registry.jsonl"), registryPort);
             Map<String, String> settings = new TreeMap<>();
             settings.put(SasConfig.KAFKA_PREFIX + AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrapServers());
@@ -80,6 +86,18 @@ public final class LocalStack implements AutoCloseable {
             Thread.currentThread().interrupt();
             closeQuietly(registry, broker);
             throw new IllegalStateException("Interrupted while starting the local stack", e);
+        }
+    }
+
+    /** The preferred port may be taken between the look and the bind (another stack starting): then any port. */
+    private static LocalSchemaRegistryServer startRegistry(Path journal, int port) throws IOException {
+        if (port != 0) {
+            return LocalSchemaRegistryServer.start(journal, Math.max(0, port)); // ANY_FREE_PORT: the OS picks
+        }
+        try {
+            return LocalSchemaRegistryServer.start(journal, choosePort(PREFERRED_REGISTRY_PORT, 1));
+        } catch (BindException e) {
+            return LocalSchemaRegistryServer.start(journal, 0);
         }
     }
 

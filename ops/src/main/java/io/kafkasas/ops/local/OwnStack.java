@@ -41,7 +41,8 @@ public final class OwnStack implements AutoCloseable {
             cluster == null ? "local broker" : "cluster " + cluster, agents == 0 ? "no agents"
                 : agents + " agents x " + slots + " slots");
         out.flush();
-        LocalStack stack = cluster == null ? LocalStack.start(dir, 0, 0) : null;
+        LocalStack stack = cluster == null
+            ? LocalStack.start(dir, LocalStack.ANY_FREE_PORT, LocalStack.ANY_FREE_PORT) : null;
         try {
             Path settings = stack != null ? stack.settingsFile() : onCluster(dir, cluster);
             LocalApps apps = LocalApps.start(dir, settings, agents,
