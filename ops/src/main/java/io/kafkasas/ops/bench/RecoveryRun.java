@@ -115,7 +115,7 @@ final class RecoveryRun {
         throw new IllegalStateException(agentId + " incarnation " + incarnation + " is not on the host any more");
     }
 
-    /** The host runs the agent again, as a newer incarnation, and that one has joined in (it heartbeats). */
+    /** The host runs the agent again, as a newer incarnation. */
     private static boolean back(LocalApps apps, String agentId, long incarnation) {
         try {
             for (JsonNode slot : apps.slots()) {

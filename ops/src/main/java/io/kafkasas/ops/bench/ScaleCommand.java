@@ -70,7 +70,7 @@ public final class ScaleCommand implements Callable<Integer> {
                  SimulatedAgents sim = new SimulatedAgents(config.kafkaProperties(), config.topics(),
                      Duration.ofSeconds(1))) {
                 SupervisorState state = new SupervisorState(config.kafkaProperties(), admin,
-                    supervisor.applicationId(), dir.resolve("supervisor-state"), own.apps());
+                    supervisor.applicationId(), LocalApps.supervisorStateDir(dir), own.apps());
                 int started = 0;
                 for (int step = steps - 1; step >= 0; step--) {
                     int agentCount = Math.max(1, agents >> step);

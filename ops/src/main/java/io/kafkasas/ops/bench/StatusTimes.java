@@ -3,17 +3,11 @@ package io.kafkasas.ops.bench;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.schemas.topics.Topic;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Follows the status topic from its end (read_committed, as the supervisor reads it) and keeps, per task, when it
@@ -27,48 +21,26 @@ public final class StatusTimes implements AutoCloseable {
 
     private final Map<String, long[]> times = new ConcurrentHashMap<>();
     private final AtomicLongArray counts = new AtomicLongArray(3);
-    private final KafkaConsumer<String, TaskStatus> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower<TaskStatus> follower;
 
     public StatusTimes(Map<String, Object> kafka, Topic<String, TaskStatus> topic) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-        List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-            .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // fixed now: only what comes after counts
-        thread = new Thread(this::run, "bench-statuses");
-        thread.setDaemon(true);
-        thread.start();
+        follower = new TopicFollower<>("bench-statuses", kafka, List.of(topic.name()), topic.keySerde().deserializer(),
+            topic.valueSerde().deserializer(), record -> add(record.value()));
     }
 
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, TaskStatus> record : consumer.poll(Duration.ofMillis(100))) {
-                    int stage = switch (record.value().getStatus()) {
-                        case QUEUED -> QUEUED;
-                        case STARTED -> STARTED;
-                        case SUCCEEDED -> SUCCEEDED;
-                        default -> -1;
-                    };
-                    if (stage >= 0) {
-                        long[] at = times.computeIfAbsent(record.value().getTaskId(), k -> new long[] {-1, -1, -1});
-                        if (at[stage] < 0) {
-                            at[stage] = record.value().getTimestamp().toEpochMilli();
-                            counts.incrementAndGet(stage);
-                        }
-                    }
-                }
+    private void add(TaskStatus status) {
+        int stage = switch (status.getStatus()) {
+            case QUEUED -> QUEUED;
+            case STARTED -> STARTED;
+            case SUCCEEDED -> SUCCEEDED;
+            default -> -1;
+        };
+        if (stage >= 0) {
+            long[] at = times.computeIfAbsent(status.getTaskId(), k -> new long[] {-1, -1, -1});
+            if (at[stage] < 0) {
+                at[stage] = status.getTimestamp().toEpochMilli();
+                counts.incrementAndGet(stage);
             }
-        } catch (WakeupException e) {
-            // close()
-        } finally {
-            consumer.close();
         }
     }
 
@@ -100,8 +72,6 @@ public final class StatusTimes implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(5000);
+        follower.close();
     }
 }

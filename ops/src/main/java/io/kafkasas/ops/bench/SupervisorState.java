@@ -52,7 +52,8 @@ final class SupervisorState {
         long agentBytes = liveBytes(SupervisorTopology.AGENTS_STORE);
         long pid = apps.supervisor().pid();
         // a full GC first, so that the heap figure is what is live, not what is not yet collected
-        new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
+            "GC.run").redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
         String metrics = get(apps.supervisorUrl() + "/metrics");
         return new Sample(tasks, agents, taskBytes, agentBytes, diskMiB(stateDir),

@@ -6,18 +6,10 @@ import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -44,48 +36,24 @@ final class TaskTrail implements AutoCloseable {
     }
 
     private final Map<String, Trail> trails = new ConcurrentHashMap<>();
-    private final KafkaConsumer<String, Object> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final TopicFollower<Object> follower;
 
     TaskTrail(Map<String, Object> kafka, Topics topics) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         String statusTopic = topics.taskStatus().name();
         Deserializer<TaskStatus> statuses = topics.taskStatus().valueSerde().deserializer();
         Deserializer<TaskEvent> events = topics.tasks(TopicNames.DEFAULT_QUEUE).valueSerde().deserializer();
         Deserializer<Object> either = (topic, data) -> statusTopic.equals(topic)
             ? statuses.deserialize(topic, data) : events.deserialize(topic, data);
-        consumer = new KafkaConsumer<>(props, topics.taskStatus().keySerde().deserializer(), either);
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(statusTopic, topics.tasks(TopicNames.DEFAULT_QUEUE).name())) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // fixed now: only what comes after counts
-        thread = new Thread(this::run, "bench-trail");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void run() {
-        try {
-            while (running) {
-                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (record.value() instanceof TaskStatus status) {
-                        add(status);
-                    } else if (record.value() instanceof TaskEvent event
-                        && event.getEmitReason() == EmitReason.AGENT_DEAD) {
-                        of(event.getTaskId()).reEmittedForDeadAgent.add(event.getEmittedAt().toEpochMilli());
-                    }
+        follower = new TopicFollower<>("bench-trail", kafka, List.of(statusTopic,
+            topics.tasks(TopicNames.DEFAULT_QUEUE).name()), topics.taskStatus().keySerde().deserializer(), either,
+            record -> {
+                if (record.value() instanceof TaskStatus status) {
+                    add(status);
+                } else if (record.value() instanceof TaskEvent event
+                    && event.getEmitReason() == EmitReason.AGENT_DEAD) {
+                    of(event.getTaskId()).reEmittedForDeadAgent.add(event.getEmittedAt().toEpochMilli());
                 }
-            }
-        } catch (WakeupException e) {
-            // close()
-        } finally {
-            consumer.close();
-        }
+            });
     }
 
     private void add(TaskStatus status) {
@@ -103,8 +71,6 @@ final class TaskTrail implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(5000);
+        follower.close();
     }
 }

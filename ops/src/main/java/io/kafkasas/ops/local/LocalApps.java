@@ -128,7 +128,7 @@ public final class LocalApps implements AutoCloseable {
         int supervisorPort = KafkaCluster.freePort();
         App supervisor = new App("supervisor", SupervisorMain.class.getName(), args,
             Map.of("SAS_HTTP_PORT", Integer.toString(supervisorPort),
-                "SAS_STREAMS_STATE_DIR", dir.resolve("supervisor-state").toAbsolutePath().toString()),
+                "SAS_STREAMS_STATE_DIR", supervisorStateDir(dir).toAbsolutePath().toString()),
             dir.resolve("logs/supervisor.log"), supervisorPort);
         int hostPort = KafkaCluster.freePort();
         Map<String, String> hostEnv = new HashMap<>(Map.of("SAS_AGENT_HOST_ID", HOST_ID,
@@ -190,6 +190,11 @@ public final class LocalApps implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Where the supervisor of the stack in {@code dir} keeps its Kafka Streams state. */
+    public static Path supervisorStateDir(Path dir) {
+        return dir.resolve("supervisor-state");
     }
 
     /** Milliseconds from each app's process start until its health check first answered 200 (-1 if not yet). */

@@ -63,10 +63,11 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
      * state in {@code journalFile}.
      */
     public static LocalSchemaRegistryServer start(Path journalFile, int port) throws IOException {
+        // the port first: a port that is taken (BindException) leaves no journal open
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         RegistryJournal journal = new RegistryJournal(journalFile);
         InMemorySchemaRegistry registry = new InMemorySchemaRegistry(journal);
         int restored = journal.replayInto(registry);
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
         LocalSchemaRegistryServer registryServer = new LocalSchemaRegistryServer(registry, journal, server);
         server.createContext("/", registryServer::handle);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
