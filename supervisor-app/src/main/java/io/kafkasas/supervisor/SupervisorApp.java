@@ -7,12 +7,14 @@ import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.app.StreamsLifecycle;
+import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
+import io.kafkasas.supervisor.agents.RecentHeartbeats;
 import io.kafkasas.supervisor.http.QueryApi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +41,7 @@ public final class SupervisorApp implements AutoCloseable {
 
     private final SupervisorConfig config;
     private final AppMetrics metrics = new AppMetrics("supervisor");
+    private final RecentHeartbeats recentHeartbeats;
     private final KafkaStreams streams;
     private final HttpApi http;
 
@@ -51,8 +54,12 @@ public final class SupervisorApp implements AutoCloseable {
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(registry), registry.autoRegister());
         Properties props = streamsProperties(config, serdes);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        Topic<String, AgentHeartbeat> heartbeats = new Topics(config.shared().topicNames(), serdes).heartbeats();
+        this.recentHeartbeats = new RecentHeartbeats(config.shared().kafkaProperties(), heartbeats.name(),
+            heartbeats.valueSerde().deserializer(), Clock.systemUTC());
         this.streams = new KafkaStreams(SupervisorTopology.build(config, config.shared().topicNames(), serdes,
-            new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble()), props);
+            new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble(),
+            recentHeartbeats), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A supervisor stream thread failed; replacing it (it resumes from the last commit)", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -114,6 +121,11 @@ public final class SupervisorApp implements AutoCloseable {
     public void close() {
         http.close();
         StreamsLifecycle.close(streams, config.streamsProperties(), Duration.ofSeconds(30));
+        try {
+            recentHeartbeats.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         metrics.close();
         LOG.info("Supervisor stopped");
     }

@@ -13,6 +13,7 @@ import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.agents.AgentLiveness;
+import io.kafkasas.supervisor.agents.HeardFrom;
 import io.kafkasas.supervisor.tasks.Backoff;
 import io.kafkasas.supervisor.tasks.TaskSupervisor;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ public final class SupervisorTopology {
     }
 
     public static Topology build(SupervisorConfig config, TopicNames names, AvroSerdes serdes,
-                                 SupervisorMetrics metrics, DoubleSupplier random) {
+                                 SupervisorMetrics metrics, DoubleSupplier random, HeardFrom heardFrom) {
         Topics topics = new Topics(names, serdes);
         Serde<String> keys = Serdes.String();
         Serde<TaskEvent> events = topics.tasks(names.queues().get(0)).valueSerde();
@@ -107,7 +108,7 @@ public final class SupervisorTopology {
                 .withNumberOfPartitions(config.agentPartitions()))
             .mapValues(v -> (SpecificRecord) v, Named.as("agent-statuses-as-records"));
         route(beats.merge(agentStatuses, Named.as("agent-input")).process(() -> new AgentLiveness(AGENTS_STORE,
-            config.checkInterval(), config.suspectAfter(), config.heartbeatTimeout(), metrics),
+            config.checkInterval(), config.suspectAfter(), config.heartbeatTimeout(), metrics, heardFrom),
             Named.as(AGENT_LIVENESS), AGENTS_STORE), AGENT_LIVENESS, topics, keys);
         builder.globalTable(names.hostHeartbeats(), Consumed.with(keys, topics.hostHeartbeats().valueSerde())
                 .withName("host-heartbeats-source"),

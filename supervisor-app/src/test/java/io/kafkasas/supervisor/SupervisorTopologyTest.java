@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -66,6 +67,8 @@ class SupervisorTopologyTest {
     private TestOutputTopic<String, AgentCommand> commandsOut;
     private TestOutputTopic<byte[], DeadLetter> deadLettersOut;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    /** What the heartbeat reader beside the stream thread heard: "agent#incarnation" to when. */
+    private final Map<String, Instant> heardOutside = new HashMap<>();
 
     @BeforeEach
     void start() {
@@ -77,7 +80,7 @@ class SupervisorTopologyTest {
             true);
         TopicNames names = TopicNames.defaults();
         topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(meters),
-            () -> 0.5);
+            () -> 0.5, (agent, incarnation) -> heardOutside.get(agent + "#" + incarnation));
         Properties props = SupervisorApp.streamsProperties(config, serdes);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -551,6 +554,26 @@ class SupervisorTopologyTest {
         assertThat(agent("agent-a").getLiveness()).as("6 s silent, but the input was 4.5 s late")
             .isNotEqualTo(Liveness.DEAD);
         assertThat(commandsOut.isEmpty()).as("no RESTART").isTrue();
+    }
+
+    @Test
+    void shouldAskTheHeartbeatReaderBeforeAVerdictAndDeclareDeadWithinTheTimeoutOnceItHearsNothing() {
+        heartbeat("agent-a", 1);
+        task("t-1", null);
+        status("t-1", 1, TaskStatusType.STARTED, null);
+        for (int s = 0; s < 8; s++) { // heartbeats reach the reader, not yet the busy stream thread
+            advance(Duration.ofSeconds(1));
+            heardOutside.put("agent-a#1", now);
+            heardOutside.put("agent-a#0", now.plusSeconds(60)); // another incarnation's say does not count
+        }
+        assertThat(agent("agent-a").getLiveness()).as("8 s silent in the store, heard 0 s ago")
+            .isEqualTo(Liveness.ALIVE);
+        assertThat(tasksOut.isEmpty()).isTrue();
+
+        advance(Duration.ofMillis(5_250)); // now the reader hears nothing either
+
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.DEAD);
+        assertThat(tasksOut.readValue().getEmitReason()).isEqualTo(EmitReason.AGENT_DEAD);
     }
 
     @Test

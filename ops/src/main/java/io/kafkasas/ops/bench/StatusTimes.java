@@ -1,5 +1,6 @@
 package io.kafkasas.ops.bench;
 
+import io.kafkasas.app.TopicFollower;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.schemas.topics.Topic;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.bench;
 
+import io.kafkasas.app.TopicFollower;
 import io.kafkasas.avro.EmitReason;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;

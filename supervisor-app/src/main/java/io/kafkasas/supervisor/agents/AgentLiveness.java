@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * clock skew does not matter). What an agent runs is known from its STARTED and outcome statuses, so a task that
  * started after its last heartbeat is covered too. A status is a sign of life like a heartbeat, and the allowed
  * silence grows by how late its input reaches the supervisor ({@link #inputDelay}), so a supervisor that falls
- * behind its input does not declare live agents dead.
+ * behind its input does not declare live agents dead. Before a verdict it also asks {@link HeardFrom}: heartbeats
+ * read on a thread of their own, which a burst of statuses on the stream thread does not hold back.
  *
  * <p>On DEAD: a FAILED status ({@code agent.dead}, retryable) for every attempt the agent still ran, which the
  * task state machine re-emits at once, and a RESTART command for that incarnation. A heartbeat (or status) of a
@@ -53,6 +54,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     private final Duration suspectAfter;
     private final Duration timeout;
     private final SupervisorMetrics metrics;
+    private final HeardFrom heardFrom;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, SupervisedAgent> agents;
     private Instant startedAt;
@@ -62,12 +64,13 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
     private final Map<String, Watch> watched = new HashMap<>();
 
     public AgentLiveness(String agentsStore, Duration checkInterval, Duration suspectAfter, Duration timeout,
-                         SupervisorMetrics metrics) {
+                         SupervisorMetrics metrics, HeardFrom heardFrom) {
         this.agentsStore = agentsStore;
         this.checkInterval = checkInterval;
         this.suspectAfter = suspectAfter;
         this.timeout = timeout;
         this.metrics = metrics;
+        this.heardFrom = heardFrom;
     }
 
     @Override
@@ -189,7 +192,8 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             if (watch.liveness() == Liveness.DEAD || watch.lastHeartbeatAt() == null) {
                 continue;
             }
-            Instant lastSeen = watch.lastHeartbeatAt().isAfter(startedAt) ? watch.lastHeartbeatAt() : startedAt;
+            Instant lastSeen = latest(latest(watch.lastHeartbeatAt(), startedAt),
+                heardFrom.lastHeard(entry.getKey(), watch.incarnation()));
             Duration silence = Duration.between(lastSeen, now);
             if (silence.compareTo(timeout.plus(delay)) >= 0) {
                 declareDead(agents.get(entry.getKey()), silence, now);
@@ -202,10 +206,14 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         metrics.agentsByState(this, counts);
     }
 
+    private static Instant latest(Instant a, Instant b) {
+        return b != null && b.isAfter(a) ? b : a;
+    }
+
     /** What {@link #check} needs of an agent, kept in step with the store by {@link #save}. */
-    private record Watch(Liveness liveness, Instant lastHeartbeatAt) {
+    private record Watch(Liveness liveness, long incarnation, Instant lastHeartbeatAt) {
         static Watch of(SupervisedAgent agent) {
-            return new Watch(agent.getLiveness(), agent.getLastHeartbeatAt());
+            return new Watch(agent.getLiveness(), agent.getIncarnation(), agent.getLastHeartbeatAt());
         }
     }
 

@@ -1,4 +1,4 @@
-package io.kafkasas.ops.bench;
+package io.kafkasas.app;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,17 +14,18 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads topics from their end, read_committed as the supervisor reads them, on a daemon thread of its own, and
- * hands every record to {@code onRecord}: what a benchmark sees happen from now on.
+ * Reads topics from their end, read_committed, on a daemon thread of its own, and hands every record to
+ * {@code onRecord}: what happens from now on, without a consumer group. A value deserializer that can fail stops
+ * the thread at that record, so pass bytes and decode in {@code onRecord} where input may be bad.
  */
-final class TopicFollower<V> implements AutoCloseable {
+public final class TopicFollower<V> implements AutoCloseable {
 
     private final KafkaConsumer<String, V> consumer;
     private final Consumer<ConsumerRecord<String, V>> onRecord;
     private final Thread thread;
     private volatile boolean running = true;
 
-    TopicFollower(String name, Map<String, Object> kafka, List<String> topics, Deserializer<String> keys,
+    public TopicFollower(String name, Map<String, Object> kafka, List<String> topics, Deserializer<String> keys,
                   Deserializer<V> values, Consumer<ConsumerRecord<String, V>> onRecord) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

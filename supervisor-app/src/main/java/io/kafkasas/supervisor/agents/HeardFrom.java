@@ -1,0 +1,14 @@
+package io.kafkasas.supervisor.agents;
+
+import java.time.Instant;
+
+/** When an agent incarnation was last heard from outside the stream thread ({@link RecentHeartbeats}). */
+@FunctionalInterface
+public interface HeardFrom {
+
+    /** Nobody heard from outside the stream thread: liveness judges by its store alone. */
+    HeardFrom NOBODY = (agentId, incarnation) -> null;
+
+    /** The last time, by the wall clock, or null if that incarnation has not been heard from. */
+    Instant lastHeard(String agentId, long incarnation);
+}
