@@ -150,11 +150,13 @@ public final class AgentHost {
         int code = child.process().exitValue();
         if (stopping) {
             slot.retired(code, clock.instant());
-        } else if (code == AgentExit.FENCED.code()) {
-            LOG.error("Agent {} was fenced: another process runs this agent id (two hosts with host id {}?)."
-                + " Not restarting it; give every host its own agent.host.id", slot.agentId(), config.hostId());
-            slot.retired(code, clock.instant());
         } else {
+            if (code == AgentExit.FENCED.code()) {
+                // restarted all the same: a coordinator that aborts a transaction on its own can fence it too, and an
+                // agent left down stalls its share of the work; a real clash shows as fencing over and over
+                LOG.error("Agent {} was fenced: if this repeats, another process runs this agent id (two hosts with"
+                    + " host id {}?); give every host its own agent.host.id", slot.agentId(), config.hostId());
+            }
             restartLater(slot, code);
         }
         beat();

@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -89,7 +88,7 @@ public final class TaskLoop implements Runnable {
                     // a slot freed (or stop): go round again
                 }
             }
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        } catch (ProducerFencedException e) {
             LOG.error("Another process took over this agent's transactional id ({}); this one stops", e.toString());
             end = End.FENCED;
         } catch (RuntimeException e) {
@@ -158,11 +157,14 @@ public final class TaskLoop implements Runnable {
             firstTaken.forEach(consumer::seek);
             awaitStop(REGISTRY_BACKOFF);
             return;
-        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+        } catch (ProducerFencedException e) {
             throw e;
         } catch (KafkaException e) {
+            // InvalidProducerEpochException too: the coordinator aborted the transaction itself (it outlived
+            // transaction.timeout.ms, as across a broker restart) and bumped the epoch; aborting re-initializes.
+            // A producer that cannot even abort is unusable: that ends the loop, and the agent is started again.
             LOG.warn("Could not record the start of {} task(s) ({}); reading them again", taken.size(), e.toString());
-            abortQuietly();
+            transactions.abortTransaction();
             firstTaken.forEach(consumer::seek);
             return;
         }
@@ -210,14 +212,6 @@ public final class TaskLoop implements Runnable {
         transactions.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         transactions.commitTransaction();
         return toRun;
-    }
-
-    private void abortQuietly() {
-        try {
-            transactions.abortTransaction();
-        } catch (KafkaException | IllegalStateException e) {
-            LOG.debug("No transaction to abort: {}", e.toString());
-        }
     }
 
     /** Stops taking tasks; running ones go on. */

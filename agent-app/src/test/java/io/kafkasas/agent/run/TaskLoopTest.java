@@ -1,0 +1,102 @@
+package io.kafkasas.agent.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.kafkasas.agent.handler.Handlers;
+import io.kafkasas.avro.RetryPolicy;
+import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.Contracts;
+import io.kafkasas.schemas.topics.TopicNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** The intake loop when its transaction fails under it. */
+class TaskLoopTest {
+
+    private static final TopicPartition TASKS = new TopicPartition("sas.tasks.default", 0);
+
+    /** A producer whose first commit finds the transaction aborted by the coordinator, as after a broker restart. */
+    private static final class AbortedOnceProducer extends MockProducer<byte[], IndexedRecord> {
+        final AtomicInteger commits = new AtomicInteger();
+        final AtomicInteger aborts = new AtomicInteger();
+
+        AbortedOnceProducer() {
+            super(true, null, new ByteArraySerializer(), (topic, value) -> new byte[0]);
+        }
+
+        @Override
+        public void commitTransaction() {
+            if (commits.incrementAndGet() == 1) {
+                throw new InvalidProducerEpochException("Producer attempted to produce with an old epoch.");
+            }
+            super.commitTransaction();
+        }
+
+        @Override
+        public void abortTransaction() {
+            aborts.incrementAndGet();
+            super.abortTransaction();
+        }
+    }
+
+    @Test
+    void shouldAbortAndReadTheTasksAgainWhenTheCoordinatorAbortedItsTransaction() throws InterruptedException {
+        Contracts.trust();
+        AbortedOnceProducer producer = new AbortedOnceProducer();
+        MockProducer<byte[], IndexedRecord> outcomes = new MockProducer<>(true, null, new ByteArraySerializer(),
+            (topic, value) -> new byte[0]);
+        Reporter reporter = new Reporter(outcomes, TopicNames.defaults(),
+            new AgentIdentity("agent-1", "host", 7, List.of("default"), 2), Clock.systemUTC());
+        Handlers handlers = Handlers.load(List.of("noop"), name -> Map.of(), Map.of(), getClass().getClassLoader());
+        TaskEvent task = TaskEvent.newBuilder().setTaskId("t-1").setAttempt(1).setQueue("default").setType("noop")
+            .setRetryPolicy(RetryPolicy.newBuilder().build()).setSubmittedAt(Instant.now())
+            .setEmittedAt(Instant.now()).build();
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        consumer.updateBeginningOffsets(Map.of(TASKS, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(TASKS));
+            consumer.addRecord(new ConsumerRecord<>(TASKS.topic(), 0, 0, new byte[0], new byte[0]));
+        });
+        try (Runner runner = new Runner(2, handlers, reporter, Duration.ofMillis(300), 1024,
+            new SimpleMeterRegistry(), () -> { })) {
+            TaskLoop loop = new TaskLoop(consumer, producer, (topic, bytes) -> task, runner, reporter,
+                List.of(TASKS.topic()));
+            Thread thread = new Thread(loop);
+            thread.start();
+            // the broker hands out the record again from the position the loop sought back to
+            await().until(() -> producer.commits.get() == 1 && consumer.position(TASKS) == 0);
+            consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TASKS.topic(), 0, 0,
+                new byte[0], new byte[0])));
+
+            await().until(() -> statuses(outcomes, TaskStatusType.SUCCEEDED) == 1);
+            loop.stop();
+            assertThat(loop.awaitEnd()).as("not taken for fenced").isEqualTo(TaskLoop.End.STOPPED);
+            assertThat(producer.aborts).as("the failed transaction was aborted").hasValue(1);
+            assertThat(statuses(producer, TaskStatusType.STARTED)).as("STARTED committed once").isEqualTo(1);
+            assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1).allSatisfy(offsets -> assertThat(
+                offsets.values().iterator().next().get(TASKS).offset()).isEqualTo(1));
+        }
+    }
+
+    private static long statuses(MockProducer<byte[], IndexedRecord> producer, TaskStatusType type) {
+        return producer.history().stream().map(ProducerRecord::value).filter(TaskStatus.class::isInstance)
+            .map(TaskStatus.class::cast).filter(s -> s.getStatus() == type).count();
+    }
+}
