@@ -29,12 +29,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-/** The supervisor's heartbeat reader against a real broker: what it heard, and how current it knows itself to be. */
+/** The supervisor's heartbeat reader against a real broker: each incarnation heard, bad records skipped. */
 @RealKafka
 class HeartbeatReaderIT {
 
     @Test
-    void shouldHearEachIncarnationSkipWhatItCannotDecodeAndKnowWhenItWasCaughtUp(TestKafka kafka) throws Exception {
+    void shouldHearEachIncarnationAndSkipWhatItCannotDecode(TestKafka kafka) throws Exception {
         Contracts.trust();
         String registry = "mock://" + UniqueNames.of("heartbeat-reader");
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(Map.of(SchemaRegistryConfig.URL, registry)),
@@ -47,7 +47,6 @@ class HeartbeatReaderIT {
                 heartbeats.valueSerde().deserializer(), Clock.systemUTC());
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client, new ByteArraySerializer(),
                  new ByteArraySerializer())) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> reader.caughtUpAt() != null);
             Instant sent = Instant.now();
             producer.send(new ProducerRecord<>(heartbeats.name(), bytes("agent-x"), bytes("not a heartbeat")));
             producer.send(new ProducerRecord<>(heartbeats.name(), bytes("agent-x"), heartbeats.valueSerde()
@@ -56,11 +55,9 @@ class HeartbeatReaderIT {
                     .setFreeSlots(1).build())));
             producer.flush();
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> reader.lastHeard("agent-x", 3) != null
-                && reader.caughtUpAt().isAfter(reader.lastHeard("agent-x", 3)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> reader.lastHeard("agent-x", 3) != null);
             assertThat(reader.lastHeard("agent-x", 3)).isAfter(sent.minusMillis(1));
             assertThat(reader.lastHeard("agent-x", 2)).as("another incarnation was not heard").isNull();
-            assertThat(reader.listeningSince()).isBefore(sent);
         } finally {
             InMemorySchemaRegistry.dropScope(registry);
         }

@@ -35,9 +35,8 @@ import org.slf4j.LoggerFactory;
  * clock skew does not matter). What an agent runs is known from its STARTED and outcome statuses, so a task that
  * started after its last heartbeat is covered too. A status is a sign of life like a heartbeat, and the allowed
  * silence grows by how late its input reaches the supervisor ({@link #inputDelay}), so a supervisor that falls
- * behind its input does not declare live agents dead. Before a verdict it asks {@link HeardFrom} first:
- * heartbeats read on a thread of their own, which a burst of statuses on the stream thread does not hold back, and
- * which need no allowance while that reader is caught up ({@link #silence}).
+ * behind its input does not declare live agents dead. Before a verdict it also asks {@link HeardFrom}: heartbeats
+ * read on a thread of their own, which a burst of statuses on the stream thread does not hold back.
  *
  * <p>On DEAD: a FAILED status ({@code agent.dead}, retryable) for every attempt the agent still ran, which the
  * task state machine re-emits at once, and a RESTART command for that incarnation. A heartbeat (or status) of a
@@ -48,8 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class AgentLiveness implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
     static final String PRODUCED_BY = "supervisor";
-    /** The heartbeat reader counts only if it was caught up this recently (it checks every 250 ms). */
-    private static final Duration READER_CURRENT = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(AgentLiveness.class);
 
     private final String agentsStore;
@@ -195,11 +192,12 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             if (watch.liveness() == Liveness.DEAD || watch.lastHeartbeatAt() == null) {
                 continue;
             }
-            Silence silence = silence(entry.getKey(), watch, now, delay);
-            if (silence.length().compareTo(timeout.plus(silence.allowance())) >= 0) {
-                declareDead(agents.get(entry.getKey()), silence.length(), now);
-            } else if (silence.length().compareTo(suspectAfter.plus(silence.allowance())) >= 0
-                && watch.liveness() == Liveness.ALIVE) {
+            Instant lastSeen = latest(latest(watch.lastHeartbeatAt(), startedAt),
+                heardFrom.lastHeard(entry.getKey(), watch.incarnation()));
+            Duration silence = Duration.between(lastSeen, now);
+            if (silence.compareTo(timeout.plus(delay)) >= 0) {
+                declareDead(agents.get(entry.getKey()), silence, now);
+            } else if (silence.compareTo(suspectAfter.plus(delay)) >= 0 && watch.liveness() == Liveness.ALIVE) {
                 SupervisedAgent agent = agents.get(entry.getKey());
                 agent.setLiveness(Liveness.SUSPECT);
                 save(agent);
@@ -208,28 +206,8 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
         metrics.agentsByState(this, counts);
     }
 
-    /** How long an agent has been silent, and how much more silence to allow for input that reaches us late. */
-    private record Silence(Duration length, Duration allowance) {
-    }
-
-    /**
-     * By the store: since the last heartbeat or status the stream thread read (or since this task started), with
-     * the input's lateness allowed. But while the heartbeat reader is caught up with its topic it knows better, and
-     * no lateness needs allowing: for an incarnation it heard, silence is since that heartbeat; for one it never
-     * heard, since it began to listen, bounded by when the store learnt of the incarnation (a new one may not have
-     * sent its first heartbeat yet).
-     */
-    private Silence silence(String agentId, Watch watch, Instant now, Duration delay) {
-        Instant lastSeen = watch.lastHeartbeatAt().isAfter(startedAt) ? watch.lastHeartbeatAt() : startedAt;
-        Duration byStore = Duration.between(lastSeen, now);
-        Instant caughtUp = heardFrom.caughtUpAt();
-        if (caughtUp == null || caughtUp.isBefore(now.minus(READER_CURRENT))) {
-            return new Silence(byStore, delay);
-        }
-        Instant heard = heardFrom.lastHeard(agentId, watch.incarnation());
-        Instant since = heard != null ? heard : heardFrom.listeningSince();
-        Duration byReader = since.isAfter(caughtUp) ? Duration.ZERO : Duration.between(since, caughtUp);
-        return new Silence(heard != null || byReader.compareTo(byStore) < 0 ? byReader : byStore, Duration.ZERO);
+    private static Instant latest(Instant a, Instant b) {
+        return b != null && b.isAfter(a) ? b : a;
     }
 
     /** What {@link #check} needs of an agent, kept in step with the store by {@link #save}. */

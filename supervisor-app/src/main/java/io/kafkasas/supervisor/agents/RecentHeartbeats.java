@@ -16,8 +16,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Heartbeats as they arrive, read from the heartbeat topic on a thread of their own beside the stream thread: when
  * each agent incarnation was last heard from, by this JVM's clock. The stream thread can fall seconds behind a burst
  * of statuses, and Streams reads a task's inputs in timestamp order, so heartbeats wait behind the burst; this thread
- * reads only heartbeats and keeps up, and knows how current it is. Liveness asks it before a verdict
- * ({@link HeardFrom}).
+ * reads only heartbeats and keeps up. Liveness asks it before a verdict ({@link HeardFrom}).
  *
  * <p>Every instance reads every heartbeat: a few hundred bytes per agent per second. An undecodable heartbeat is
  * skipped here; the stream thread dead-letters it.
@@ -31,13 +30,11 @@ public final class RecentHeartbeats implements HeardFrom, AutoCloseable {
     private final Deserializer<AgentHeartbeat> heartbeats;
     private final Clock clock;
     private final TopicFollower<byte[]> follower;
-    private final Instant listeningSince;
 
     public RecentHeartbeats(Map<String, Object> kafka, String topic, Deserializer<AgentHeartbeat> heartbeats,
                             Clock clock) {
         this.heartbeats = heartbeats;
         this.clock = clock;
-        this.listeningSince = clock.instant();
         this.follower = new TopicFollower<>("supervisor-heartbeats", kafka, List.of(topic), new StringDeserializer(),
             new ByteArrayDeserializer(), this::onRecord);
     }
@@ -60,16 +57,6 @@ public final class RecentHeartbeats implements HeardFrom, AutoCloseable {
     public Instant lastHeard(String agentId, long incarnation) {
         Heard last = heard.get(agentId);
         return last != null && last.incarnation() == incarnation ? last.at() : null;
-    }
-
-    @Override
-    public Instant caughtUpAt() {
-        return follower.caughtUpAt();
-    }
-
-    @Override
-    public Instant listeningSince() {
-        return listeningSince;
     }
 
     @Override
