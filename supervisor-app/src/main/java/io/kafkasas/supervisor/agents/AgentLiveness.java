@@ -251,7 +251,7 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             + " RESTART", agent.getAgentId(), agent.getIncarnation(), silence.toMillis(), agent.getInFlight().size());
         metrics.agentDead(silence);
         orphan(agent, agent.getInFlight(), now, "stopped sending heartbeats");
-        decide(new Record<>(agent.getAgentId(), AgentCommand.newBuilder()
+        context.forward(new Record<>(agent.getAgentId(), AgentCommand.newBuilder()
             .setCommandId(UUID.randomUUID().toString()).setAgentId(agent.getAgentId())
             .setType(AgentCommandType.RESTART).setTargetIncarnation(agent.getIncarnation())
             .setReason("no heartbeat for " + silence.toMillis() + " ms").setIssuedAt(now).setIssuedBy(PRODUCED_BY)
@@ -269,19 +269,9 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             TaskError error = TaskError.newBuilder().setType(TaskSupervisor.AGENT_DEAD_ERROR).setRetryable(true)
                 .setMessage("Agent " + agent.getAgentId() + " (incarnation " + agent.getIncarnation() + ") " + why
                     + " while running this attempt").build();
-            decide(new Record<>(task.getTaskId(), TaskStatus.newBuilder().setTaskId(task.getTaskId())
+            context.forward(new Record<>(task.getTaskId(), TaskStatus.newBuilder().setTaskId(task.getTaskId())
                 .setAttempt(task.getAttempt()).setStatus(TaskStatusType.FAILED).setTimestamp(now).setError(error)
                 .setMessage(error.getMessage()).build(), now.toEpochMilli()));
         }
-    }
-
-    /**
-     * Forwards a decision and asks Streams to commit after this batch, not at the next commit interval: decisions
-     * are rare and someone waits for each (a re-emitted attempt, a command), while the bookkeeping of every status
-     * is batched by {@code commit.interval.ms}.
-     */
-    private void decide(Record<String, ? extends SpecificRecord> decision) {
-        context.forward(decision);
-        context.commit();
     }
 }

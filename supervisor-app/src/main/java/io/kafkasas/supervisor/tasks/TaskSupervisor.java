@@ -231,13 +231,13 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
                 ? Statuses.of(task.getEvent(), TaskStatusType.CANCELLED, now)
                 : TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAttempt(task.getAttempt())
                     .setStatus(TaskStatusType.CANCELLED).setTimestamp(now);
-            decide(new Record<>(task.getTaskId(), cancelled.setMessage(reason).build(), now.toEpochMilli()));
+            context.forward(new Record<>(task.getTaskId(), cancelled.setMessage(reason).build(), now.toEpochMilli()));
         }
         save(task, now);
     }
 
     private void cancelOnAgent(SupervisedTask task, String agentId, Long incarnation, String reason, Instant now) {
-        decide(new Record<>(agentId, AgentCommand.newBuilder().setCommandId(UUID.randomUUID().toString())
+        context.forward(new Record<>(agentId, AgentCommand.newBuilder().setCommandId(UUID.randomUUID().toString())
             .setAgentId(agentId).setType(AgentCommandType.CANCEL_TASK).setTargetIncarnation(incarnation)
             .setTaskId(task.getTaskId()).setAttempt(task.getAttempt()).setReason(reason).setIssuedAt(now)
             .setIssuedBy(PRODUCED_BY).build(), now.toEpochMilli()));
@@ -279,7 +279,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         task.setLastError(error);
         if (task.getCancelRequested()) {
             task.setState(SupervisedTaskState.CANCELLED);
-            decide(new Record<>(task.getTaskId(), Statuses.of(task.getEvent(), TaskStatusType.CANCELLED,
+            context.forward(new Record<>(task.getTaskId(), Statuses.of(task.getEvent(), TaskStatusType.CANCELLED,
                 now).setMessage("cancelled; the attempt ended " + status.getStatus()).build(), now.toEpochMilli()));
             return;
         }
@@ -332,7 +332,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         task.setRetryAt(null);
         metrics.reemitted(reason);
         LOG.info("Task {}: emitting attempt {} ({})", task.getTaskId(), next.getAttempt(), reason);
-        decide(new Record<>(task.getTaskId(), next, now.toEpochMilli()));
+        context.forward(new Record<>(task.getTaskId(), next, now.toEpochMilli()));
     }
 
     private void deadLetter(SupervisedTask task, DeadLetterReason reason, String message, Instant now) {
@@ -340,14 +340,14 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         metrics.deadLettered();
         LOG.warn("Task {} dead-lettered: {}", task.getTaskId(), message);
         TaskEvent event = task.getEvent();
-        decide(new Record<>(task.getTaskId(), DeadLetter.newBuilder().setReason(reason).setMessage(message)
+        context.forward(new Record<>(task.getTaskId(), DeadLetter.newBuilder().setReason(reason).setMessage(message)
             .setSourceTopic(event == null ? "" : event.getQueue()).setTaskId(task.getTaskId())
             .setAttempts(new ArrayList<>(task.getAttempts())).setProducedBy(PRODUCED_BY).setTimestamp(now).build(),
             now.toEpochMilli()));
         TaskStatus.Builder status = event != null ? Statuses.of(event, TaskStatusType.DEAD_LETTERED, now)
             : TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAttempt(task.getAttempt())
                 .setStatus(TaskStatusType.DEAD_LETTERED).setTimestamp(now);
-        decide(new Record<>(task.getTaskId(), status.setMessage(message).setError(task.getLastError())
+        context.forward(new Record<>(task.getTaskId(), status.setMessage(message).setError(task.getLastError())
             .build(), now.toEpochMilli()));
     }
 
@@ -427,15 +427,5 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
             counts.merge(task.getState(), 1L, Long::sum);
             loadedState = task.getState();
         }
-    }
-
-    /**
-     * Forwards a decision and asks Streams to commit after this batch, not at the next commit interval: decisions
-     * are rare and someone waits for each (a re-emitted attempt, a command), while the bookkeeping of every status
-     * is batched by {@code commit.interval.ms}.
-     */
-    private void decide(Record<String, ? extends SpecificRecord> decision) {
-        context.forward(decision);
-        context.commit();
     }
 }
