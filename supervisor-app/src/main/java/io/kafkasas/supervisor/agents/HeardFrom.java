@@ -6,9 +6,6 @@ import java.time.Instant;
 @FunctionalInterface
 public interface HeardFrom {
 
-    /** Nobody heard from outside the stream thread: liveness judges by its store alone. */
-    HeardFrom NOBODY = (agentId, incarnation) -> null;
-
     /** The last time, by the wall clock, or null if that incarnation has not been heard from. */
     Instant lastHeard(String agentId, long incarnation);
 }
