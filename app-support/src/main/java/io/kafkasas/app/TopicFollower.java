@@ -26,7 +26,7 @@ public final class TopicFollower<V> implements AutoCloseable {
     private volatile boolean running = true;
 
     public TopicFollower(String name, Map<String, Object> kafka, List<String> topics, Deserializer<String> keys,
-                  Deserializer<V> values, Consumer<ConsumerRecord<String, V>> onRecord) {
+                         Deserializer<V> values, Consumer<ConsumerRecord<String, V>> onRecord) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
