@@ -79,7 +79,7 @@ public final class ScaleCommand implements Callable<Integer> {
                     sim.startTasks(taskCount - started, startRate);
                     started = taskCount;
                     long caughtUp = System.nanoTime();
-                    SupervisorProgress.awaitCaughtUp(admin, supervisor.applicationId(),
+                    SupervisorProgress.awaitCaughtUp(admin, config.kafkaProperties(), supervisor.applicationId(),
                         config.topicNames().taskStatus(), Duration.ofMinutes(15));
                     out.printf("%,d tasks on %,d agents: the supervisor caught up %.1f s after the last was started;"
                         + " settling %d s ...%n", taskCount, agentCount, (System.nanoTime() - caughtUp) / 1e9,

@@ -48,7 +48,8 @@ final class ThroughputRun {
                 throw new IllegalStateException("Only " + times.count(StatusTimes.SUCCEEDED) + " of " + tasks
                     + " tasks succeeded within " + timeout + "; see the logs under the bench directory");
             }
-            long supervised = SupervisorProgress.awaitCaughtUp(admin, supervisor, statuses.name(), timeout);
+            long supervised = SupervisorProgress.awaitCaughtUp(admin, kafka, supervisor, statuses.name(),
+                timeout);
             // the supervisor's changelog and repartition writes of the last statuses land within a commit or two
             TimeUnit.SECONDS.sleep(2);
             LogGrowth growth = LogGrowth.of(admin, prefix).minus(before);

@@ -124,8 +124,8 @@ public final class ChaosCommand implements Callable<Integer> {
                                            LocalApps apps, List<String> ids) throws Exception {
         long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(Math.min(5, timeoutMinutes));
         while (true) {
-            SupervisorProgress.awaitCaughtUp(admin, supervisor, config.topicNames().taskStatus(),
-                Duration.ofMinutes(timeoutMinutes));
+            SupervisorProgress.awaitCaughtUp(admin, config.kafkaProperties(), supervisor,
+                config.topicNames().taskStatus(), Duration.ofMinutes(timeoutMinutes));
             SupervisorVerdict verdict = SupervisorVerdict.of(apps.supervisorUrl(), ids);
             if (verdict.notSucceeded().isEmpty() || System.nanoTime() > giveUp) {
                 return verdict;
