@@ -49,7 +49,8 @@ public final class SupervisorApp implements AutoCloseable {
         this.config = config;
         HttpSettings settings = config.http();
         int port = settings.port() != 0 ? settings.port() : freePort(settings.host());
-        HostInfo self = new HostInfo(advertisedHost(settings.host()), port);
+        String advertised = config.advertisedHost();
+        HostInfo self = new HostInfo(advertised.isEmpty() ? advertisedHost(settings.host()) : advertised, port);
         SchemaRegistryConfig registry = config.shared().schemaRegistry();
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(registry), registry.autoRegister());
         Properties props = streamsProperties(config, serdes);

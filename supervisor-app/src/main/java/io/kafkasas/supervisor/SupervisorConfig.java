@@ -22,6 +22,7 @@ public final class SupervisorConfig {
     public static final String DEADLINE_GRACE_MS = "supervisor.deadline.grace.ms";
     public static final String RETRY_JITTER = "supervisor.retry.jitter";
     public static final String AGENT_PARTITIONS = "supervisor.agent.partitions";
+    public static final String ADVERTISED_HOST = "supervisor.advertised.host";
     public static final String STREAMS_PREFIX = "streams.";
     public static final int DEFAULT_HTTP_PORT = 8082;
 
@@ -61,7 +62,15 @@ public final class SupervisorConfig {
             .define(RETRY_JITTER, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.LOW,
                 "Retry delays vary by up to this fraction either way, so failed tasks do not retry in lockstep.")
             .define(AGENT_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.LOW,
-                "Partitions of the supervisor's internal topics keyed by agent id.");
+                "Partitions of the supervisor's internal topics keyed by agent id.")
+            .define(ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
+                "Host name or IP at which the other supervisor instances reach this one's HTTP API (queries for"
+                    + " tasks it holds are forwarded there); empty means http.host, or the machine's host name when"
+                    + " that is 0.0.0.0. In Kubernetes, the pod IP.");
+    }
+
+    public String advertisedHost() {
+        return config.getString(ADVERTISED_HOST);
     }
 
     public SasConfig shared() {
