@@ -2,6 +2,7 @@ package io.kafkasas.ops;
 
 import io.kafkasas.ops.bench.BenchCommand;
 import io.kafkasas.ops.chaos.ChaosCommand;
+import io.kafkasas.ops.config.ConfigReferenceCommand;
 import io.kafkasas.ops.local.LocalCommand;
 import io.kafkasas.ops.registry.RegistryCommand;
 import io.kafkasas.ops.topics.TopicsCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kafka-sas-ops", mixinStandardHelpOptions = true, version = "kafka-sas 0.1.0",
     description = "Runs kafka-sas locally and operates it.",
     subcommands = {LocalCommand.class, TopicsCommand.class, RegistryCommand.class, TailCommand.class,
-        BenchCommand.class, ChaosCommand.class})
+        BenchCommand.class, ChaosCommand.class, ConfigReferenceCommand.class})
 public final class OpsMain {
 
     private OpsMain() {
