@@ -8,10 +8,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** What the supervisor counts: decisions, stale results, dead letters, dead agents and how fast it saw them. */
+/**
+ * What the supervisor counts: tasks ended by state and how long they took, decisions, stale results, dead letters,
+ * dead agents and how fast it saw them. Every meter exists from the start (at zero), so that dashboards and alert
+ * rules find them before the first event. Counts are not transactional: a batch processed again after a crash
+ * is counted again.
+ */
 public final class SupervisorMetrics {
 
     private final MeterRegistry registry;
@@ -19,6 +25,9 @@ public final class SupervisorMetrics {
     private final Counter deadLettered;
     private final Counter agentsDead;
     private final Timer detectionDelay;
+    private final Timer untilStarted;
+    private final Timer untilSucceeded;
+    private final Map<SupervisedTaskState, Counter> ended = new EnumMap<>(SupervisedTaskState.class);
     /** Counts per processor instance (one per partition), summed by the gauges. */
     private final Map<Object, Map<SupervisedTaskState, Long>> tasksByState = new ConcurrentHashMap<>();
     private final Map<Object, Map<Liveness, Long>> agentsByState = new ConcurrentHashMap<>();
@@ -34,7 +43,19 @@ public final class SupervisorMetrics {
         this.detectionDelay = Timer.builder("sas.supervisor.detection.delay")
             .description("From an agent's last heartbeat to its declaration as dead").publishPercentileHistogram()
             .register(registry);
+        this.untilStarted = Timer.builder("sas.supervisor.task.started.after")
+            .description("From a task's submission to an attempt's STARTED (the statuses' clocks)")
+            .publishPercentileHistogram().register(registry);
+        this.untilSucceeded = Timer.builder("sas.supervisor.task.succeeded.after")
+            .description("From a task's submission to its SUCCEEDED (the statuses' clocks)")
+            .publishPercentileHistogram().register(registry);
+        for (EmitReason reason : EmitReason.values()) {
+            reemittedCounter(reason);
+        }
         for (SupervisedTaskState state : SupervisedTaskState.values()) {
+            ended.put(state, Counter.builder("sas.supervisor.tasks.ended").tag("state", state.name())
+                .description("Tasks that reached an end state (SUCCEEDED, CANCELLED, DEAD_LETTERED, REJECTED)")
+                .register(registry));
             Gauge.builder("sas.supervisor.tasks", tasksByState, m -> sum(m, state)).tag("state", state.name())
                 .description("Tasks by state, as of the last count (every few seconds)").register(registry);
         }
@@ -68,7 +89,27 @@ public final class SupervisorMetrics {
 
     /** An attempt emitted by the supervisor, by reason (RETRY, AGENT_DEAD, RELEASED, ...). */
     public void reemitted(EmitReason reason) {
-        registry.counter("sas.supervisor.reemitted", "reason", reason.name()).increment();
+        reemittedCounter(reason).increment();
+    }
+
+    private Counter reemittedCounter(EmitReason reason) {
+        return Counter.builder("sas.supervisor.reemitted").tag("reason", reason.name())
+            .description("Attempts emitted by the supervisor, by reason").register(registry);
+    }
+
+    /** A task reached end state {@code state}. */
+    public void ended(SupervisedTaskState state) {
+        ended.get(state).increment();
+    }
+
+    /** An attempt started {@code sinceSubmission} after its task was submitted. */
+    public void started(Duration sinceSubmission) {
+        untilStarted.record(sinceSubmission);
+    }
+
+    /** A task succeeded {@code sinceSubmission} after it was submitted. */
+    public void succeeded(Duration sinceSubmission) {
+        untilSucceeded.record(sinceSubmission);
     }
 
     public void stale() {

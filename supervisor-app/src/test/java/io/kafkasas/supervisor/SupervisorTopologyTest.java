@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -529,6 +530,28 @@ class SupervisorTopologyTest {
         assertThat(gauge("sas.supervisor.agents", "state", "ALIVE")).isZero();
         assertThat(gauge("sas.supervisor.tasks", "state", "RUNNING")).isZero();
         assertThat(gauge("sas.supervisor.tasks", "state", "QUEUED")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldTimeTasksFromSubmissionAndCountThemOnceWhenTheyEnd() {
+        assertThat(meters.get("sas.supervisor.reemitted").tag("reason", "AGENT_DEAD").counter().count())
+            .as("there before anything happened, for dashboards").isZero();
+        heartbeat("agent-a", 1);
+        task("t-timed", null);
+        advanceAlive("agent-a", Duration.ofSeconds(2));
+        status("t-timed", 1, TaskStatusType.STARTED, null);
+        advanceAlive("agent-a", Duration.ofSeconds(3));
+        status("t-timed", 1, TaskStatusType.SUCCEEDED, null);
+        status("t-timed", 1, TaskStatusType.SUCCEEDED, null); // a duplicate outcome: not a second end
+
+        assertThat(meters.get("sas.supervisor.task.started.after").timer().totalTime(TimeUnit.MILLISECONDS))
+            .isEqualTo(2_000);
+        assertThat(meters.get("sas.supervisor.task.succeeded.after").timer().totalTime(TimeUnit.MILLISECONDS))
+            .isEqualTo(5_000);
+        assertThat(meters.get("sas.supervisor.tasks.ended").tag("state", "SUCCEEDED").counter().count())
+            .isEqualTo(1);
+        assertThat(meters.get("sas.supervisor.tasks.ended").tag("state", "DEAD_LETTERED").counter().count())
+            .isZero();
     }
 
     private double gauge(String name, String tag, String value) {

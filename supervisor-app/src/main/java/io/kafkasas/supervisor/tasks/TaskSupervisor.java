@@ -244,6 +244,9 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     }
 
     private void started(SupervisedTask task, TaskStatus status, Instant now) {
+        if (task.getEvent() != null) {
+            metrics.started(Duration.between(task.getEvent().getSubmittedAt(), status.getTimestamp()));
+        }
         task.setState(SupervisedTaskState.RUNNING);
         task.setAgentId(status.getAgentId());
         task.setIncarnation(status.getIncarnation());
@@ -270,6 +273,9 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
 
     private void end(SupervisedTask task, TaskStatus status, SupervisedTaskState state, Instant now) {
         record(task, status, now);
+        if (state == SupervisedTaskState.SUCCEEDED && task.getEvent() != null) {
+            metrics.succeeded(Duration.between(task.getEvent().getSubmittedAt(), status.getTimestamp()));
+        }
         task.setState(state);
     }
 
@@ -423,6 +429,9 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         if (loadedState != task.getState()) {
             if (loadedState != null) {
                 counts.merge(loadedState, -1L, Long::sum);
+            }
+            if (ENDED.contains(task.getState()) && !ENDED.contains(loadedState)) {
+                metrics.ended(task.getState());
             }
             counts.merge(task.getState(), 1L, Long::sum);
             loadedState = task.getState();
