@@ -98,6 +98,8 @@ public final class AgentHost {
             Gauge.builder("sas.host.agents", () -> count(state)).tag("state", state.name())
                 .description("Agent slots of this host by state").register(metrics.registry());
         }
+        // at zero from the start, so that dashboards and alerts see the series before the first restart
+        slots.forEach(slot -> restartCounter.tag("agent", slot.agentId()).register(metrics.registry()));
         this.http = AppEndpoints.start(config.http(), this::health, metrics, Map.of("/slots", exchange ->
             Response.json(200, Map.of("hostId", config.hostId(), "slots", slotViews()))));
     }
