@@ -25,6 +25,7 @@ import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
+import io.kafkasas.supervisor.agents.HeardFrom;
 import io.kafkasas.testkit.UniqueNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -81,7 +83,7 @@ class SupervisorTopologyTest {
             true);
         TopicNames names = TopicNames.defaults();
         topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(meters),
-            () -> 0.5, (agent, incarnation) -> heardOutside.get(agent + "#" + incarnation));
+            () -> 0.5, new HeardOutside());
         Properties props = SupervisorApp.streamsProperties(config, serdes);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -552,6 +554,46 @@ class SupervisorTopologyTest {
             .isEqualTo(1);
         assertThat(meters.get("sas.supervisor.tasks.ended").tag("state", "DEAD_LETTERED").counter().count())
             .isZero();
+    }
+
+    @Test
+    void shouldReemitAKilledAgentsTasksOnceTheReaderHearsItsNewProcessHoweverFarBehindTheStoreIs() {
+        heartbeat("agent-a", 1);
+        task("t-k", null);
+        status("t-k", 1, TaskStatusType.STARTED, null);
+        advance(Duration.ofMillis(500));
+        assertThat(tasksOut.isEmpty()).isTrue();
+        // kill -9: the host starts incarnation 2 at once, and the reader hears it while the stream thread is
+        // still behind, with nothing of incarnation 2 read into the store yet
+        heardOutside.put("agent-a#2", now);
+
+        advance(Duration.ofMillis(500)); // 1 s after its last heartbeat, far from the 5 s timeout
+
+        assertThat(tasksOut.readValuesToList()).extracting(TaskEvent::getTaskId, TaskEvent::getAttempt)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("t-k", 2));
+        assertThat(agent("agent-a").getIncarnation()).isEqualTo(2);
+        assertThat(agent("agent-a").getLiveness()).isEqualTo(Liveness.ALIVE);
+        assertThat(commandsOut.isEmpty()).as("no RESTART: it has been restarted").isTrue();
+
+        task("t-late", null);
+        status("t-late", 1, TaskStatusType.STARTED, null); // the old process's, read late: orphaned at once
+        assertThat(tasksOut.readValuesToList()).extracting(TaskEvent::getTaskId, TaskEvent::getAttempt)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("t-late", 2));
+    }
+
+    /** The heartbeat reader beside the stream thread, as the test sets it: {@link #heardOutside}. */
+    private final class HeardOutside implements HeardFrom {
+
+        @Override
+        public Instant lastHeard(String agentId, long incarnation) {
+            return heardOutside.get(agentId + "#" + incarnation);
+        }
+
+        @Override
+        public OptionalLong newestIncarnation(String agentId) {
+            return heardOutside.keySet().stream().filter(k -> k.startsWith(agentId + "#"))
+                .mapToLong(k -> Long.parseLong(k.substring(agentId.length() + 1))).max();
+        }
     }
 
     private double gauge(String name, String tag, String value) {

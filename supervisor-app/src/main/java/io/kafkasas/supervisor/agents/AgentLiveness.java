@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -190,6 +191,15 @@ public final class AgentLiveness implements Processor<String, SpecificRecord, St
             Watch watch = entry.getValue();
             counts.merge(watch.liveness(), 1L, Long::sum);
             if (watch.liveness() == Liveness.DEAD || watch.lastHeartbeatAt() == null) {
+                continue;
+            }
+            OptionalLong newer = heardFrom.newestIncarnation(entry.getKey());
+            if (newer.isPresent() && newer.getAsLong() > watch.incarnation()) {
+                // a new process of the agent speaks, so the old one has ended, however far behind this task reads:
+                // its attempts are orphaned now, and those it started that this task has yet to read on arrival
+                SupervisedAgent replacement = replaced(agents.get(entry.getKey()), newer.getAsLong(), now);
+                replacement.setLastHeartbeatAt(now);
+                save(replacement);
                 continue;
             }
             Instant lastSeen = latest(latest(watch.lastHeartbeatAt(), startedAt),

@@ -1,6 +1,7 @@
 package io.kafkasas.supervisor.agents;
 
 import java.time.Instant;
+import java.util.OptionalLong;
 
 /** When an agent incarnation was last heard from outside the stream thread ({@link RecentHeartbeats}). */
 @FunctionalInterface
@@ -8,4 +9,9 @@ public interface HeardFrom {
 
     /** The last time, by the wall clock, or null if that incarnation has not been heard from. */
     Instant lastHeard(String agentId, long incarnation);
+
+    /** The newest incarnation of the agent heard from, if any. */
+    default OptionalLong newestIncarnation(String agentId) {
+        return OptionalLong.empty();
+    }
 }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -57,6 +58,12 @@ public final class RecentHeartbeats implements HeardFrom, AutoCloseable {
     public Instant lastHeard(String agentId, long incarnation) {
         Heard last = heard.get(agentId);
         return last != null && last.incarnation() == incarnation ? last.at() : null;
+    }
+
+    @Override
+    public OptionalLong newestIncarnation(String agentId) {
+        Heard last = heard.get(agentId);
+        return last == null ? OptionalLong.empty() : OptionalLong.of(last.incarnation());
     }
 
     @Override
