@@ -99,8 +99,11 @@ final class Faults {
         while (System.nanoTime() < deadline) {
             try {
                 for (JsonNode a : SupervisorVerdict.get(apps.supervisorUrl() + "/agents").get("agents")) {
-                    if (a.get("agentId").asText().equals(agent) && (a.get("incarnation").asLong() > incarnation
-                        || "DEAD".equals(a.get("state").asText()))) {
+                    // DEAD counts only for this incarnation: a supervisor behind its input may still show an
+                    // earlier one DEAD, which says nothing of this fault (seen as "detected after 50 ms")
+                    long seen = a.get("incarnation").asLong();
+                    if (a.get("agentId").asText().equals(agent) && (seen > incarnation
+                        || seen == incarnation && "DEAD".equals(a.get("state").asText()))) {
                         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
                     }
                 }
