@@ -3,6 +3,7 @@ package io.kafkasas.ops.local;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.kafka.BrokerMain;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -28,10 +30,13 @@ final class ChildBroker implements AutoCloseable {
 
     private final ChildJvm process;
     private final int port;
+    /** Where the broker keeps its data: one directory per node, each with its meta.properties. */
+    private final Path dataDir;
 
-    private ChildBroker(ChildJvm process, int port) {
+    private ChildBroker(ChildJvm process, int port, Path dataDir) {
         this.process = process;
         this.port = port;
+        this.dataDir = dataDir;
     }
 
     static ChildBroker start(Path dataDir, int port) throws IOException {
@@ -40,7 +45,7 @@ final class ChildBroker implements AutoCloseable {
             List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=logback-broker.xml"),
             List.of(dataDir.resolve("data").toString(), Integer.toString(port)), Map.of(),
             dataDir.resolve("kafka.log"));
-        ChildBroker broker = new ChildBroker(process, port);
+        ChildBroker broker = new ChildBroker(process, port, dataDir.resolve("data"));
         broker.awaitReady();
         return broker;
     }
@@ -70,8 +75,18 @@ final class ChildBroker implements AutoCloseable {
                         + " ends with:\n" + process.tail(20));
                 }
                 try {
-                    admin.describeCluster().nodes().get(2, TimeUnit.SECONDS);
-                    return;
+                    String answering = admin.describeCluster().clusterId().get(2, TimeUnit.SECONDS);
+                    // another stack's broker may hold the port (it was free when we looked): ours fails to bind
+                    // and exits, and until then only our own cluster id counts as ready
+                    if (answering.equals(clusterId())) {
+                        return;
+                    }
+                    if (Instant.now().isAfter(deadline)) {
+                        close();
+                        throw new IllegalStateException("Another Kafka cluster (" + answering + ") answers on "
+                            + bootstrapServers() + ", and ours did not start; see " + process.log());
+                    }
+                    TimeUnit.MILLISECONDS.sleep(100);
                 } catch (ExecutionException | TimeoutException e) {
                     if (Instant.now().isAfter(deadline)) {
                         close();
@@ -84,6 +99,23 @@ final class ChildBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             close();
             throw new IllegalStateException("Interrupted while starting Kafka", e);
+        }
+    }
+
+    /** The cluster id our broker's storage was formatted with; null until it is. */
+    private String clusterId() {
+        try (Stream<Path> nodes = Files.list(dataDir)) {
+            Path meta = nodes.map(n -> n.resolve("meta.properties")).filter(Files::exists).findFirst().orElse(null);
+            if (meta == null) {
+                return null;
+            }
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(meta)) {
+                properties.load(reader);
+            }
+            return properties.getProperty("cluster.id");
+        } catch (IOException e) {
+            return null; // being written: asked again
         }
     }
 

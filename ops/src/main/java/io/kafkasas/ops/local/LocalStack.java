@@ -64,7 +64,16 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(dir);
         int kafka = kafkaPort > 0 ? kafkaPort
             : kafkaPort == ANY_FREE_PORT ? freePair() : choosePort(PREFERRED_KAFKA_PORT, 2);
-        ChildBroker broker = ChildBroker.start(dir.resolve("kafka"), kafka);
+        ChildBroker broker;
+        try {
+            broker = ChildBroker.start(dir.resolve("kafka"), kafka);
+        } catch (IllegalStateException e) {
+            if (kafkaPort != 0 || kafka != PREFERRED_KAFKA_PORT) {
+                throw e;
+            }
+            // the preferred port was taken between the look and the bind (another stack starting): any port
+            broker = ChildBroker.start(dir.resolve("kafka"), freePair());
+        }
         LocalSchemaRegistryServer registry = null;
         try {
             registry = startRegistry(dir.resolve("registry.jsonl"), registryPort);
@@ -118,7 +127,8 @@ public final class LocalStack implements AutoCloseable {
         return count == 1 ? KafkaCluster.freePort() : freePair();
     }
 
-    private static int freePair() {
+    /** Two consecutive free ports: Kafka's and its controller's. */
+    static int freePair() {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = KafkaCluster.freePort();
             if (port < 65535 && isFree(port + 1)) {

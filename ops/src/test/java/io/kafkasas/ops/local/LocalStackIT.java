@@ -1,6 +1,7 @@
 package io.kafkasas.ops.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.ops.OpsMain;
@@ -34,7 +35,9 @@ class LocalStackIT {
     @Test
     void shouldServeRecordsThatAnotherProcessDecodesAlsoAfterARestart() throws Exception {
         TaskRequest request = ContractSamples.taskRequest();
-        try (LocalStack stack = LocalStack.start(dir, 0, 0)) {
+        // not the preferred port: LocalDemoIT may take that one between our two starts
+        int port = LocalStack.freePair();
+        try (LocalStack stack = LocalStack.start(dir, port, 0)) {
             assertThat(stack.topics()).allMatch(t -> t.outcome() == TopicProvisioner.Outcome.CREATED);
             Topics topics = new Topics(TopicNames.defaults(), new AvroSerdes(SchemaRegistryClients.create(
                 Map.of(SchemaRegistryConfig.URL, stack.registryUrl())), true));
@@ -47,9 +50,20 @@ class LocalStackIT {
             assertThat(tailInAnotherProcess(stack.settingsFile())).contains("\"taskId\": \"t-1\"", "order-42");
         }
 
-        try (LocalStack restarted = LocalStack.start(dir, 0, 0)) {
+        try (LocalStack restarted = LocalStack.start(dir, port, 0)) {
             assertThat(restarted.topics()).allMatch(t -> t.outcome() == TopicProvisioner.Outcome.UNCHANGED);
             assertThat(tailInAnotherProcess(restarted.settingsFile())).contains("\"taskId\": \"t-1\"");
+        }
+    }
+
+    /** Two stacks looked at the same free port at once: the one that lost must not use the other's broker. */
+    @Test
+    void shouldNotTakeAnotherStacksBrokerForItsOwn(@TempDir Path other) throws Exception {
+        int port = LocalStack.freePair();
+        try (LocalStack first = LocalStack.start(dir, port, 0)) {
+            assertThatThrownBy(() -> LocalStack.start(other, port, 0).close())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Kafka");
+            assertThat(first.topics()).isNotEmpty();
         }
     }
 
