@@ -3,6 +3,7 @@ package io.kafkasas.supervisor;
 import io.kafkasas.avro.EmitReason;
 import io.kafkasas.avro.Liveness;
 import io.kafkasas.avro.SupervisedTaskState;
+import io.kafkasas.supervisor.tasks.TaskSupervisor;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,10 +53,11 @@ public final class SupervisorMetrics {
         for (EmitReason reason : EmitReason.values()) {
             reemittedCounter(reason);
         }
-        for (SupervisedTaskState state : SupervisedTaskState.values()) {
+        for (SupervisedTaskState state : TaskSupervisor.ENDED) {
             ended.put(state, Counter.builder("sas.supervisor.tasks.ended").tag("state", state.name())
-                .description("Tasks that reached an end state (SUCCEEDED, CANCELLED, DEAD_LETTERED, REJECTED)")
-                .register(registry));
+                .description("Tasks that reached an end state").register(registry));
+        }
+        for (SupervisedTaskState state : SupervisedTaskState.values()) {
             Gauge.builder("sas.supervisor.tasks", tasksByState, m -> sum(m, state)).tag("state", state.name())
                 .description("Tasks by state, as of the last count (every few seconds)").register(registry);
         }

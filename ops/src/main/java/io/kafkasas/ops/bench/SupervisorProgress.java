@@ -42,6 +42,8 @@ public final class SupervisorProgress {
         Map<TopicPartition, Long> ends = admin.listOffsets(partitions).all().get().entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         long deadline = System.nanoTime() + timeout.toNanos();
+        Map<TopicPartition, Long> lastBehind = Map.of();
+        long stillSince = System.nanoTime();
         try (TailReader tails = new TailReader(kafka)) {
             while (System.nanoTime() < deadline) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
@@ -53,7 +55,14 @@ public final class SupervisorProgress {
                         behind.put(partition, read);
                     }
                 });
-                if (behind.isEmpty() || tails.nothingCommittedBetween(behind, ends)) {
+                if (!behind.equals(lastBehind)) {
+                    lastBehind = behind;
+                    stillSince = System.nanoTime();
+                }
+                // the tails are read only once the group has stood still on them for a second: while the
+                // supervisor still makes progress, reading behind it would only load the broker being measured
+                boolean still = System.nanoTime() - stillSince > TimeUnit.SECONDS.toNanos(1);
+                if (behind.isEmpty() || still && tails.nothingCommittedBetween(behind, ends)) {
                     return System.currentTimeMillis();
                 }
                 TimeUnit.MILLISECONDS.sleep(50);

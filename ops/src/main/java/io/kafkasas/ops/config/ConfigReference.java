@@ -2,6 +2,7 @@ package io.kafkasas.ops.config;
 
 import io.kafkasas.schemas.config.ConfigSource;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
@@ -36,10 +37,10 @@ public final class ConfigReference {
             List<ConfigKey> keys = app.definition().configKeys().values().stream()
                 .sorted((a, b) -> a.name.compareTo(b.name)).toList();
             for (ConfigKey key : keys) {
-                out.append("| `").append(key.name).append("` | `").append(ConfigSource.envNameOf(key.name))
-                    .append("` | ").append(key.type.toString().toLowerCase()).append(" | ").append(defaultOf(key))
-                    .append(" | ").append(cell(key.validator == null ? "" : key.validator.toString()))
-                    .append(" | ").append(cell(key.documentation)).append(" |\n");
+                out.append("| ").append(String.join(" | ", "`" + key.name + "`",
+                    "`" + ConfigSource.envNameOf(key.name) + "`", key.type.toString().toLowerCase(Locale.ROOT),
+                    defaultOf(key), cell(key.validator == null ? "" : key.validator.toString()),
+                    cell(key.documentation))).append(" |\n");
             }
         }
         return out.toString();

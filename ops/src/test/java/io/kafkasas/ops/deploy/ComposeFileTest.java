@@ -10,6 +10,8 @@ import io.kafkasas.ops.config.AppSettings;
 import io.kafkasas.ops.config.EnvCheck;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,7 @@ class ComposeFileTest {
 
     @Test
     void shouldRunEveryAppWithTwoSupervisorsAndThreeBrokers() {
-        Map<AppSettings, Integer> count = new java.util.EnumMap<>(AppSettings.class);
+        Map<AppSettings, Integer> count = new EnumMap<>(AppSettings.class);
         services.values().forEach(s -> DeploymentFiles.app((String) map(s).get("image"))
             .ifPresent(app -> count.merge(app, 1, Integer::sum)));
         assertThat(count).containsEntry(AppSettings.SCHEDULER, 1).containsEntry(AppSettings.SUPERVISOR, 2)
@@ -102,7 +104,7 @@ class ComposeFileTest {
 
     @Test
     void addressesShouldLeadToServicesListeningThere() {
-        Map<String, Set<Integer>> listening = new java.util.HashMap<>();
+        Map<String, Set<Integer>> listening = new HashMap<>();
         services.forEach((name, s) -> listening.put(name, listensOn(name, map(s))));
         List<String> addresses = new ArrayList<>();
         forEachApp((name, app, service) -> {

@@ -28,7 +28,8 @@ final class DeploymentFiles {
     }
 
     static Map<String, Object> yaml(Path file) throws IOException {
-        return Optional.<Map<String, Object>>ofNullable(yamlDocuments(file).get(0)).orElse(Map.of());
+        Map<String, Object> first = yamlDocuments(file).get(0);
+        return first == null ? Map.of() : first;
     }
 
     @SuppressWarnings("unchecked")

@@ -57,7 +57,8 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     public static final String AGENT_DEAD_ERROR = "agent.dead";
     static final String PRODUCED_BY = "supervisor";
     private static final Logger LOG = LoggerFactory.getLogger(TaskSupervisor.class);
-    private static final Set<SupervisedTaskState> ENDED = EnumSet.of(SupervisedTaskState.SUCCEEDED,
+    /** The states a task never leaves. */
+    public static final Set<SupervisedTaskState> ENDED = EnumSet.of(SupervisedTaskState.SUCCEEDED,
         SupervisedTaskState.CANCELLED, SupervisedTaskState.DEAD_LETTERED, SupervisedTaskState.REJECTED);
     private static final Set<TaskStatusType> OUTCOMES = EnumSet.of(TaskStatusType.SUCCEEDED, TaskStatusType.FAILED,
         TaskStatusType.TIMED_OUT, TaskStatusType.CANCELLED, TaskStatusType.RELEASED);
