@@ -1,11 +1,14 @@
 package io.kafkasas.ops;
 
+import io.kafkasas.ctl.DurationConverter;
+import io.kafkasas.ctl.TailCommand;
+import io.kafkasas.ctl.topics.TopicsCommand;
 import io.kafkasas.ops.bench.BenchCommand;
 import io.kafkasas.ops.chaos.ChaosCommand;
 import io.kafkasas.ops.config.ConfigReferenceCommand;
 import io.kafkasas.ops.local.LocalCommand;
 import io.kafkasas.ops.registry.RegistryCommand;
-import io.kafkasas.ops.topics.TopicsCommand;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +28,6 @@ public final class OpsMain {
 
     /** The command tree, for tests to run in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new OpsMain());
+        return new CommandLine(new OpsMain()).registerConverter(Duration.class, new DurationConverter());
     }
 }

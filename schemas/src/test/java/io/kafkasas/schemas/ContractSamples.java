@@ -116,7 +116,7 @@ public final class ContractSamples {
             .setOriginalHeaders(Map.of("h", bytes("v"))).setTaskId("t-1")
             .setAttempts(List.of(AttemptRecord.newBuilder().setAttempt(1).setAgentId("host-a-1").setStartedAt(NOW)
                 .setEndedAt(NOW.plusSeconds(1)).setOutcome(TaskStatusType.FAILED).setError(error()).build()))
-            .setProducedBy("supervisor").setTimestamp(NOW)
+            .setTask(taskEvent()).setProducedBy("supervisor").setTimestamp(NOW)
             .build();
     }
 

@@ -390,6 +390,8 @@ class SupervisorTopologyTest {
         assertThat(letter.getReason()).isEqualTo(DeadLetterReason.RETRIES_EXHAUSTED);
         assertThat(letter.getTaskId()).isEqualTo("t-6");
         assertThat(letter.getAttempts()).extracting(a -> a.getAttempt()).containsExactly(1, 2, 3);
+        assertThat(letter.getTask()).as("what a replay re-submits").isNotNull();
+        assertThat(letter.getTask().getTaskId()).isEqualTo("t-6");
         assertThat(statusOut.readValuesToList()).extracting(TaskStatus::getStatus)
             .contains(TaskStatusType.DEAD_LETTERED);
         assertThat(state("t-6").getState()).isEqualTo(SupervisedTaskState.DEAD_LETTERED);

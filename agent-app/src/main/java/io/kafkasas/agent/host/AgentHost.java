@@ -12,7 +12,7 @@ import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpSettings;
-import io.kafkasas.app.RecordViews;
+import io.kafkasas.schemas.serde.RecordViews;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
 import io.kafkasas.avro.HostHeartbeat;

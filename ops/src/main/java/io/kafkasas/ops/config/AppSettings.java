@@ -3,7 +3,7 @@ package io.kafkasas.ops.config;
 import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.host.HostConfig;
 import io.kafkasas.app.HttpSettings;
-import io.kafkasas.ops.topics.ProvisioningConfig;
+import io.kafkasas.ctl.topics.ProvisioningConfig;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.supervisor.SupervisorConfig;
 import java.util.Arrays;

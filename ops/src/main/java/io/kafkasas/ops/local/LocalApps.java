@@ -2,10 +2,12 @@ package io.kafkasas.ops.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.ChildJvm;
+import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.agent.AgentMain;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;
+import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.supervisor.SupervisorMain;
 import java.io.IOException;
 import java.net.URI;
@@ -148,6 +150,9 @@ public final class LocalApps implements AutoCloseable {
             CompletableFuture.allOf(apps.all.stream()
                 .map(app -> CompletableFuture.runAsync(app::awaitReady, READY_WAITERS))
                 .toArray(CompletableFuture[]::new)).join();
+            // so that 'sasctl --config <settings>' finds the apps' free ports
+            addSettings(settings, Map.of(CtlConfig.SCHEDULER_URL, scheduler.url, CtlConfig.SUPERVISOR_URL,
+                supervisor.url));
             return apps;
         } catch (CompletionException e) {
             apps.close();
@@ -190,6 +195,12 @@ public final class LocalApps implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void addSettings(Path file, Map<String, String> added) throws IOException {
+        Map<String, String> settings = ConfigSource.load(file, Map.of());
+        settings.putAll(added);
+        LocalStack.writeSettings(file, settings);
     }
 
     /** Where the supervisor of the stack in {@code dir} keeps its Kafka Streams state. */

@@ -2,8 +2,8 @@ package io.kafkasas.ops.local;
 
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
-import io.kafkasas.ops.topics.ProvisioningConfig;
-import io.kafkasas.ops.topics.TopicProvisioner;
+import io.kafkasas.ctl.topics.ProvisioningConfig;
+import io.kafkasas.ctl.topics.TopicProvisioner;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import java.io.IOException;
@@ -110,7 +110,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Creates (or checks) every topic the settings name, as {@code ops topics create} does. */
+    /** Creates (or checks) every topic the settings name, as {@code sasctl topics create} does. */
     public static List<TopicProvisioner.Result> provision(Map<String, String> settings)
         throws ExecutionException, InterruptedException {
         ProvisioningConfig config = new ProvisioningConfig(settings);

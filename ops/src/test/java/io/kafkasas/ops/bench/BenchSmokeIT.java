@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.ops.OpsMain;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
-import io.kafkasas.ops.topics.ProvisioningConfig;
+import io.kafkasas.ctl.topics.ProvisioningConfig;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.testkit.RealKafka;

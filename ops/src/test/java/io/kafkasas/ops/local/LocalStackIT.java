@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.ops.OpsMain;
-import io.kafkasas.ops.topics.TopicProvisioner;
+import io.kafkasas.ctl.topics.TopicProvisioner;
 import io.kafkasas.schemas.ContractSamples;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;

@@ -51,7 +51,13 @@ public final class TaskClient implements AutoCloseable {
 
     /** A client with the Kafka properties and schema registry of {@code config}. */
     public static TaskClient create(SasConfig config) {
+        return create(config, Map.of());
+    }
+
+    /** As {@link #create(SasConfig)}, with {@code overrides} on top of the Kafka properties (e.g. time-outs). */
+    public static TaskClient create(SasConfig config, Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>(config.kafkaProperties());
+        properties.putAll(overrides);
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);

@@ -1,6 +1,6 @@
 package io.kafkasas.supervisor.http;
 
-import io.kafkasas.app.RecordViews;
+import io.kafkasas.schemas.serde.RecordViews;
 import io.kafkasas.avro.AttemptRecord;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.HostState;

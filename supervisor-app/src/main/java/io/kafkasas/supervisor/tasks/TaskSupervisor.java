@@ -348,7 +348,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         LOG.warn("Task {} dead-lettered: {}", task.getTaskId(), message);
         TaskEvent event = task.getEvent();
         context.forward(new Record<>(task.getTaskId(), DeadLetter.newBuilder().setReason(reason).setMessage(message)
-            .setSourceTopic(event == null ? "" : event.getQueue()).setTaskId(task.getTaskId())
+            .setSourceTopic(event == null ? "" : event.getQueue()).setTaskId(task.getTaskId()).setTask(event)
             .setAttempts(new ArrayList<>(task.getAttempts())).setProducedBy(PRODUCED_BY).setTimestamp(now).build(),
             now.toEpochMilli()));
         TaskStatus.Builder status = event != null ? Statuses.of(event, TaskStatusType.DEAD_LETTERED, now)

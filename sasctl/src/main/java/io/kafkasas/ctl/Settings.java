@@ -1,4 +1,4 @@
-package io.kafkasas.ops;
+package io.kafkasas.ctl;
 
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
@@ -8,11 +8,11 @@ import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Option;
 
-/** The options every ops command shares: a properties file, then SAS_* variables, then these flags. */
+/** The options every command shares: a properties file, then SAS_* variables, then these flags. */
 public final class Settings {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-        description = "Properties file (e.g. .sas-local/local.properties written by 'local').")
+        description = "Properties file (e.g. .sas-local/local.properties written by 'ops local').")
     Path configFile;
 
     @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT",
@@ -21,6 +21,14 @@ public final class Settings {
 
     @Option(names = {"-r", "--registry"}, paramLabel = "URL", description = "Schema registry URL.")
     String registryUrl;
+
+    @Option(names = "--scheduler", paramLabel = "URL",
+        description = "Scheduler HTTP API (sets ctl.scheduler.url; default http://127.0.0.1:8080).")
+    String schedulerUrl;
+
+    @Option(names = "--supervisor", paramLabel = "URL",
+        description = "Supervisor HTTP API (sets ctl.supervisor.url; default http://127.0.0.1:8082).")
+    String supervisorUrl;
 
     /** The merged settings, flags winning. */
     public Map<String, String> load() {
@@ -31,6 +39,17 @@ public final class Settings {
         if (registryUrl != null) {
             settings.put(SchemaRegistryConfig.URL, registryUrl);
         }
+        if (schedulerUrl != null) {
+            settings.put(CtlConfig.SCHEDULER_URL, schedulerUrl);
+        }
+        if (supervisorUrl != null) {
+            settings.put(CtlConfig.SUPERVISOR_URL, supervisorUrl);
+        }
         return settings;
+    }
+
+    /** The merged settings as sasctl's typed configuration. */
+    public CtlConfig ctl() {
+        return CtlConfig.of(load());
     }
 }

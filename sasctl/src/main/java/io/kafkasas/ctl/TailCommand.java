@@ -1,8 +1,5 @@
-package io.kafkasas.ops;
+package io.kafkasas.ctl;
 
-import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.registry.SchemaRegistryClients;
-import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
 import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
@@ -15,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -28,7 +24,8 @@ import picocli.CommandLine.Spec;
 /** Prints a kafka-sas topic's records decoded (through the registry) as JSON, one per line. */
 @Command(name = "tail", mixinStandardHelpOptions = true,
     description = "Prints records of a kafka-sas topic, decoded, as JSON lines.",
-    footer = {"", "Example:", "  tail sas.task-requests --config .sas-local/local.properties --max 10"})
+    footer = {"", "Examples:", "  sasctl tail sas.task-requests --config .sas-local/local.properties --max 10",
+        "  sasctl tail sas.dead-letters --timeout 30s"})
 public final class TailCommand implements Callable<Integer> {
 
     @Mixin
@@ -40,24 +37,21 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = "--max", description = "Stop after this many records (default ${DEFAULT-VALUE}).")
     int max = 100;
 
-    @Option(names = "--timeout", description = "Stop after this long without a new record (default ${DEFAULT-VALUE}).")
-    Duration idle = Duration.ofSeconds(5);
+    @Option(names = "--timeout", paramLabel = "DURATION",
+        defaultValue = "5s", description = "Stop after this long without a new record (default ${DEFAULT-VALUE}).")
+    Duration idle;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        ConfigDef definition = SasConfig.define(new ConfigDef());
-        Map<String, String> loaded = settings.load();
-        SasConfig.validate(definition, loaded);
-        SasConfig config = new SasConfig(definition, loaded);
-        Topics topics = new Topics(config.topicNames(),
-            new AvroSerdes(SchemaRegistryClients.create(config.schemaRegistry()), false));
+        CtlConfig config = settings.ctl();
+        Topics topics = config.topics();
         Topic<?, ?> topic = topics.all().stream().filter(t -> t.name().equals(topicName)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("'" + topicName + "' is not a kafka-sas topic; known: "
                 + config.topicNames().all()));
-        Map<String, Object> props = config.kafkaProperties();
+        Map<String, Object> props = config.readerProperties();
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         PrintWriter out = spec.commandLine().getOut();
         int printed = 0;

@@ -1,4 +1,4 @@
-package io.kafkasas.ops.topics;
+package io.kafkasas.ctl.topics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

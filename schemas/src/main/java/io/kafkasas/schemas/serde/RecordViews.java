@@ -1,4 +1,4 @@
-package io.kafkasas.app;
+package io.kafkasas.schemas.serde;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

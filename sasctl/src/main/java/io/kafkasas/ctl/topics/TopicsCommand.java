@@ -1,6 +1,8 @@
-package io.kafkasas.ops.topics;
+package io.kafkasas.ctl.topics;
 
-import io.kafkasas.ops.Settings;
+import io.kafkasas.ctl.ExitCodes;
+import io.kafkasas.ctl.Output;
+import io.kafkasas.ctl.Settings;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,43 +17,43 @@ import picocli.CommandLine.Spec;
 @Command(name = "topics", mixinStandardHelpOptions = true,
     description = "Creates (create) or checks (verify) every kafka-sas topic. An existing topic is never altered:"
         + " a difference is reported and the exit code is 3.",
-    footer = {"", "Examples:", "  topics create --bootstrap-servers kafka:9092",
-        "  SAS_TOPICS_REPLICATION_FACTOR=1 topics create -b 127.0.0.1:19092",
-        "  topics verify --config app.properties"})
+    footer = {"", "Examples:", "  sasctl topics create --bootstrap-servers kafka:9092",
+        "  SAS_TOPICS_REPLICATION_FACTOR=1 sasctl topics create -b 127.0.0.1:19092",
+        "  sasctl topics verify --config app.properties"})
 public final class TopicsCommand implements Callable<Integer> {
 
-    /** Exit code when a topic differs from the plan or is missing. */
-    public static final int EXIT_DIFFERENT = 3;
+    /** What to do. */
+    enum Action { create, verify }
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "create or verify")
-    String action;
+    Action action;
 
     @Mixin
     Settings settings;
+
+    @Mixin
+    Output output;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        boolean verifyOnly = switch (action) {
-            case "create" -> false;
-            case "verify" -> true;
-            default -> throw new IllegalArgumentException("ACTION must be create or verify, not '" + action + "'");
-        };
         ProvisioningConfig config = new ProvisioningConfig(settings.load());
         List<TopicProvisioner.Result> results;
         try (Admin admin = Admin.create(config.kafkaProperties())) {
-            results = new TopicProvisioner(admin).provision(config.plan(), verifyOnly);
+            results = new TopicProvisioner(admin).provision(config.plan(), action == Action.verify);
         }
         PrintWriter out = spec.commandLine().getOut();
-        boolean allAsPlanned = true;
-        for (TopicProvisioner.Result result : results) {
-            out.printf("%-32s %-9s %s%n", result.topic(), result.outcome(), String.join("; ", result.differences()));
-            allAsPlanned &= result.outcome() == TopicProvisioner.Outcome.CREATED
-                || result.outcome() == TopicProvisioner.Outcome.UNCHANGED;
+        if (output.json()) {
+            Output.printJson(out, results);
+        } else {
+            Output.Table table = new Output.Table("TOPIC", "OUTCOME", "DIFFERENCES");
+            results.forEach(r -> table.row(r.topic(), r.outcome(), String.join("; ", r.differences())));
+            table.print(out);
         }
-        out.flush();
-        return allAsPlanned ? 0 : EXIT_DIFFERENT;
+        boolean allAsPlanned = results.stream().allMatch(r -> r.outcome() == TopicProvisioner.Outcome.CREATED
+            || r.outcome() == TopicProvisioner.Outcome.UNCHANGED);
+        return allAsPlanned ? ExitCodes.OK : ExitCodes.TOPICS_DIFFER;
     }
 }

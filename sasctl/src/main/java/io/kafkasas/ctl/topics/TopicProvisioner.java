@@ -1,4 +1,4 @@
-package io.kafkasas.ops.topics;
+package io.kafkasas.ctl.topics;
 
 import io.kafkasas.schemas.topics.PartitionsReady;
 import java.time.Duration;

@@ -1,0 +1,63 @@
+package io.kafkasas.ctl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.ctl.api.AppApi;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The agents the supervisor knows, with their liveness, load and who restarts them. */
+@Command(name = "agents", mixinStandardHelpOptions = true,
+    description = {"Lists the agents the supervisor knows: liveness (ALIVE, SUSPECT, DEAD), tasks in flight, free"
+        + " slots, restarts, the host they run under and, for a DEAD one, who brings it back (BY_HOST, HOST_GONE:"
+        + " nobody will, EXTERNAL: your container runtime)."},
+    footer = {"", "Examples:", "  sasctl agents", "  sasctl agents --state DEAD -o json"})
+public final class AgentsCommand implements Callable<Integer> {
+
+    @Option(names = "--state", paramLabel = "STATE", description = "Only agents in this state (e.g. DEAD).")
+    String state;
+
+    @Mixin
+    Settings settings;
+
+    @Mixin
+    Output output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<JsonNode> agents = new ArrayList<>();
+        AppApi.supervisor(settings.ctl()).getOk("/agents").path("agents").forEach(a -> {
+            if (state == null || state.equalsIgnoreCase(a.path("state").asText())) {
+                agents.add(a);
+            }
+        });
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+            Output.printJson(out, agents);
+            return ExitCodes.OK;
+        }
+        Output.Table table = new Output.Table("AGENT", "HOST", "STATE", "IN FLIGHT", "FREE/CAPACITY",
+            "LAST HEARTBEAT", "RESTARTS", "RESTART");
+        for (JsonNode a : agents) {
+            table.row(TaskViews.text(a, "agentId"), TaskViews.text(a, "hostId"), TaskViews.text(a, "state"),
+                TaskViews.text(a, "inFlight"), TaskViews.text(a, "freeSlots") + "/" + TaskViews.text(a, "capacity"),
+                TaskViews.text(a, "lastHeartbeatAt"), TaskViews.text(a, "restarts"), TaskViews.text(a, "restart"));
+        }
+        table.print(out);
+        if (agents.isEmpty()) {
+            out.println(state == null ? "No agents yet: none has sent a heartbeat the supervisor has read."
+                : "No agent is " + state + ".");
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,66 @@
+package io.kafkasas.ctl;
+
+import io.kafkasas.schemas.config.SasConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * What sasctl reads: the shared settings (topics, Kafka, schema registry) and where the scheduler's and the
+ * supervisor's HTTP APIs are. The defaults are the apps' own default ports on this machine.
+ */
+public final class CtlConfig extends SasConfig {
+
+    public static final String SCHEDULER_URL = "ctl.scheduler.url";
+    public static final String SUPERVISOR_URL = "ctl.supervisor.url";
+    public static final String KAFKA_TIMEOUT_MS = "ctl.kafka.timeout.ms";
+
+    public static final ConfigDef DEFINITION = SasConfig.define(new ConfigDef())
+        .define(SCHEDULER_URL, Type.STRING, "http://127.0.0.1:8080", Importance.HIGH,
+            "Base URL of a scheduler's HTTP API: sasctl submits tasks there, so they are validated at once.")
+        .define(SUPERVISOR_URL, Type.STRING, "http://127.0.0.1:8082", Importance.HIGH,
+            "Base URL of any supervisor instance's HTTP API: task states and agents (it asks the other instances).")
+        .define(KAFKA_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
+            "How long sasctl waits for Kafka before it gives up (its clients' default.api.timeout.ms and"
+                + " max.block.ms, unless the kafka.* settings give them).");
+
+    private CtlConfig(Map<String, String> originals) {
+        super(DEFINITION, originals);
+    }
+
+    /** The settings checked as a whole; every problem is reported at once. */
+    public static CtlConfig of(Map<String, String> settings) {
+        validate(DEFINITION, settings);
+        return new CtlConfig(settings);
+    }
+
+    public URI schedulerUrl() {
+        return URI.create(getString(SCHEDULER_URL));
+    }
+
+    public URI supervisorUrl() {
+        return URI.create(getString(SUPERVISOR_URL));
+    }
+
+    /** Properties for sasctl's consumers and admin clients: they give up after the time-out unless told otherwise. */
+    public Map<String, Object> readerProperties() {
+        Map<String, Object> properties = kafkaProperties();
+        properties.putIfAbsent(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) kafkaTimeout().toMillis());
+        return properties;
+    }
+
+    /** Overrides for sasctl's producers: a send blocks for metadata no longer than the time-out. */
+    public Map<String, Object> writerOverrides() {
+        return originalsWithPrefix(KAFKA_PREFIX).containsKey(ProducerConfig.MAX_BLOCK_MS_CONFIG) ? Map.of()
+            : Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, kafkaTimeout().toMillis());
+    }
+
+    public Duration kafkaTimeout() {
+        return Duration.ofMillis(Math.min(Integer.MAX_VALUE, getLong(KAFKA_TIMEOUT_MS)));
+    }
+}

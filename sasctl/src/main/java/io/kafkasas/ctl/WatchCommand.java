@@ -1,0 +1,142 @@
+package io.kafkasas.ctl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.ctl.api.AppApi;
+import io.kafkasas.schemas.serde.RecordViews;
+import io.kafkasas.schemas.serde.UndecodableRecordException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** A live view: of one task until it ends, or of the whole system (every status as it happens, agents summed up). */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+    description = {"With a TASK_ID: follows the task through the supervisor, a line per change of state, attempt"
+        + " or agent, until it ends; the exit code says how (0 SUCCEEDED, 1 otherwise, 7 still going at --timeout).",
+        "Without: prints every task status as it is written to the status topic, and every --every a count of the"
+        + " agents by liveness, until Ctrl-C (or --for)."},
+    footer = {"", "Examples:", "  sasctl watch 3f1c0e4e-8a39-4c6b-9a51-0d1e7c2f9b10",
+        "  sasctl watch", "  sasctl watch --for 1m -o json > statuses.jsonl"})
+public final class WatchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TASK_ID", description = "The task to follow.")
+    String taskId;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+        defaultValue = "1h", description = "With a TASK_ID: stop waiting after this long (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--for", paramLabel = "DURATION", description = "Without a TASK_ID: stop after this long.")
+    Duration duration;
+
+    @Option(names = "--every", paramLabel = "DURATION",
+        defaultValue = "10s", description = "Without a TASK_ID: how often to sum up the agents (default"
+        + " ${DEFAULT-VALUE}).")
+    Duration every;
+
+    @Mixin
+    Settings settings;
+
+    @Mixin
+    Output output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CtlConfig config = settings.ctl();
+        PrintWriter out = spec.commandLine().getOut();
+        if (taskId != null) {
+            return TaskWatch.follow(AppApi.supervisor(config), taskId, timeout, Duration.ofMillis(500), out,
+                output.json());
+        }
+        watchSystem(config, out);
+        return ExitCodes.OK;
+    }
+
+    private void watchSystem(CtlConfig config, PrintWriter out) {
+        Deserializer<TaskStatus> statuses = config.topics().taskStatus().valueSerde().deserializer();
+        AppApi supervisor = AppApi.supervisor(config);
+        Map<String, Object> props = config.readerProperties();
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Instant end = duration == null ? Instant.MAX : Instant.now().plus(duration);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+            new ByteArrayDeserializer())) {
+            String topic = config.topicNames().taskStatus();
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            Instant nextSummary = Instant.now();
+            while (Instant.now().isBefore(end)) {
+                if (!Instant.now().isBefore(nextSummary)) {
+                    summarize(supervisor, out);
+                    nextSummary = Instant.now().plus(every);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    print(out, statuses, record);
+                }
+            }
+        }
+    }
+
+    private void print(PrintWriter out, Deserializer<TaskStatus> statuses, ConsumerRecord<byte[], byte[]> record) {
+        TaskStatus status;
+        try {
+            status = statuses.deserialize(record.topic(), record.value());
+        } catch (UndecodableRecordException e) {
+            spec.commandLine().getErr().println("undecodable status at " + record.topic() + "-" + record.partition()
+                + "@" + record.offset() + ": " + e.getMessage());
+            return;
+        }
+        if (output.json()) {
+            Map<String, Object> line = new LinkedHashMap<>(Map.of("kind", "status"));
+            line.putAll(RecordViews.of(status));
+            Output.printJsonLine(out, line);
+            return;
+        }
+        out.println(status.getTimestamp() + "  " + status.getTaskId() + "  " + status.getStatus() + "  attempt "
+            + status.getAttempt() + (status.getAgentId() == null ? "" : " on " + status.getAgentId())
+            + (status.getMessage() == null ? "" : "  " + status.getMessage()));
+        out.flush();
+    }
+
+    /** A count of the agents by liveness; the supervisor being away is said, not fatal. */
+    private void summarize(AppApi supervisor, PrintWriter out) {
+        Map<String, Integer> counts = new TreeMap<>();
+        try {
+            for (JsonNode agent : supervisor.getOk("/agents").path("agents")) {
+                counts.merge(agent.path("state").asText(), 1, Integer::sum);
+            }
+        } catch (CtlException e) {
+            spec.commandLine().getErr().println("agents unknown: " + e.getMessage());
+            return;
+        }
+        if (output.json()) {
+            Output.printJsonLine(out, Map.of("kind", "agents", "at", Instant.now().toString(), "counts", counts));
+        } else {
+            out.println(Instant.now() + "  agents: " + (counts.isEmpty() ? "none" : counts.toString()
+                .replaceAll("[{}]", "").replace("=", " ")));
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.kafkasas.ctl.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.kafkasas.ctl.CtlConfig;
+import io.kafkasas.ctl.CtlException;
+import io.kafkasas.ctl.ExitCodes;
+import io.kafkasas.schemas.config.ConfigSource;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** The scheduler's or the supervisor's HTTP API, with failures turned into messages that say what to do. */
+public final class AppApi {
+
+    /** One answer: its status code and JSON body (missing when the body was not JSON). */
+    public record Answer(int status, JsonNode body) {
+
+        /** The API's {@code error} field, or the status code. */
+        public String error() {
+            return body.path("error").asText("HTTP " + status);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    private final URI base;
+    private final String app;
+    private final String setting;
+
+    private AppApi(URI base, String app, String setting) {
+        this.base = base;
+        this.app = app;
+        this.setting = setting;
+    }
+
+    public static AppApi scheduler(CtlConfig config) {
+        return new AppApi(config.schedulerUrl(), "scheduler", CtlConfig.SCHEDULER_URL);
+    }
+
+    public static AppApi supervisor(CtlConfig config) {
+        return new AppApi(config.supervisorUrl(), "supervisor", CtlConfig.SUPERVISOR_URL);
+    }
+
+    public Answer get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build());
+    }
+
+    public Answer post(String path, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot write the request as JSON", e);
+        }
+    }
+
+    /** The body of a 200 answer; otherwise a {@link CtlException}: 404 not found, 503 unavailable. */
+    public JsonNode getOk(String path) {
+        Answer answer = get(path);
+        return switch (answer.status()) {
+            case 200 -> answer.body();
+            case 404 -> throw new CtlException(ExitCodes.NOT_FOUND, answer.error());
+            case 503 -> throw new CtlException(ExitCodes.UNAVAILABLE, "The " + app + " is not ready: "
+                + answer.error());
+            default -> throw unexpected(answer, path);
+        };
+    }
+
+    public CtlException unexpected(Answer answer, String path) {
+        return new CtlException(ExitCodes.SOFTWARE, "The " + app + " at " + base + " answered " + answer.status()
+            + " to " + path + ": " + answer.error());
+    }
+
+    public static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private URI uri(String path) {
+        return URI.create(base.toString().replaceAll("/+$", "") + path);
+    }
+
+    private Answer send(HttpRequest request) {
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), parse(response.body()));
+        } catch (HttpTimeoutException e) {
+            throw unreachable("no answer within " + TIMEOUT.toSeconds() + " s");
+        } catch (ConnectException e) {
+            throw unreachable("connection refused");
+        } catch (IOException e) {
+            throw unreachable(String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CtlException(ExitCodes.UNAVAILABLE, "Interrupted while asking the " + app);
+        }
+    }
+
+    private CtlException unreachable(String why) {
+        return new CtlException(ExitCodes.UNAVAILABLE, "Cannot reach the " + app + " at " + base + " (" + why
+            + "). Is it running? Point sasctl at it with --" + app + " URL, or set " + setting + " ("
+            + ConfigSource.envNameOf(setting) + ").");
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return body.length == 0 ? MissingNode.getInstance() : JSON.readTree(body);
+        } catch (IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+}
