@@ -1,5 +1,6 @@
 package io.kafkasas.ctl;
 
+import io.kafkasas.ctl.topics.ProvisioningConfig;
 import io.kafkasas.schemas.config.SasConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -11,8 +12,9 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
- * What sasctl reads: the shared settings (topics, Kafka, schema registry) and where the scheduler's and the
- * supervisor's HTTP APIs are. The defaults are the apps' own default ports on this machine.
+ * What sasctl reads: the shared settings (topics, Kafka, schema registry), the topic plan of {@code topics create}
+ * ({@link ProvisioningConfig}) and where the scheduler's and the supervisor's HTTP APIs are. The URLs' defaults
+ * are the apps' own default ports on this machine.
  */
 public final class CtlConfig extends SasConfig {
 
@@ -20,7 +22,7 @@ public final class CtlConfig extends SasConfig {
     public static final String SUPERVISOR_URL = "ctl.supervisor.url";
     public static final String KAFKA_TIMEOUT_MS = "ctl.kafka.timeout.ms";
 
-    public static final ConfigDef DEFINITION = SasConfig.define(new ConfigDef())
+    public static final ConfigDef DEFINITION = new ConfigDef(ProvisioningConfig.DEFINITION)
         .define(SCHEDULER_URL, Type.STRING, "http://127.0.0.1:8080", Importance.HIGH,
             "Base URL of a scheduler's HTTP API: sasctl submits tasks there, so they are validated at once.")
         .define(SUPERVISOR_URL, Type.STRING, "http://127.0.0.1:8082", Importance.HIGH,

@@ -86,6 +86,7 @@ public final class WatchCommand implements Callable<Integer> {
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // the seek is lazy: "from now" means now, not at the first poll
             Instant nextSummary = Instant.now();
             while (Instant.now().isBefore(end)) {
                 if (!Instant.now().isBefore(nextSummary)) {

@@ -53,7 +53,7 @@ public final class CommandListener implements Runnable {
         List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
         if (partitions == null || partitions.isEmpty()) {
             throw new IllegalStateException("Topic " + topic + " does not exist; create the topics first"
-                + " (kafka-sas-ops topics create)");
+                + " (sasctl topics create)");
         }
         List<TopicPartition> mine = agentIds.stream().map(id -> new TopicPartition(topic,
             Utils.toPositive(Utils.murmur2(Reporter.utf8(id))) % partitions.size())).distinct().toList();

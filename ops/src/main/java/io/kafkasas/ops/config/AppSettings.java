@@ -3,7 +3,7 @@ package io.kafkasas.ops.config;
 import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.host.HostConfig;
 import io.kafkasas.app.HttpSettings;
-import io.kafkasas.ctl.topics.ProvisioningConfig;
+import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.supervisor.SupervisorConfig;
 import java.util.Arrays;
@@ -21,7 +21,7 @@ public enum AppSettings {
     SUPERVISOR("supervisor", "supervisor-app.jar", SupervisorConfig.DEFINITION, true, HttpSettings.PORT),
     AGENT_HOST("agent-host", "agent-app.jar host", HostConfig.DEFINITION, false, HostConfig.HTTP_PORT),
     AGENT("agent", "agent-app.jar", AgentConfig.DEFINITION, false, HttpSettings.PORT),
-    TOPICS("ops", "ops.jar topics create|verify", ProvisioningConfig.DEFINITION, false, null);
+    SASCTL("sasctl", "sasctl.jar", CtlConfig.DEFINITION, false, null);
 
     private final String image;
     private final String command;

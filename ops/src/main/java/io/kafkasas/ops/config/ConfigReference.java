@@ -30,7 +30,7 @@ public final class ConfigReference {
             .append("(`SAS_STREAMS_<SETTING>`) to Kafka Streams, e.g. `SAS_STREAMS_NUM_STANDBY_REPLICAS`. ")
             .append("The deployment files' tests reject a variable that no app reads.\n");
         for (AppSettings app : AppSettings.values()) {
-            out.append("\n## ").append(app.image().equals("ops") ? "topic provisioning" : app.image())
+            out.append("\n## ").append(app.image())
                 .append(" (`").append(app.command()).append("`)\n\n")
                 .append("| Key | Environment variable | Type | Default | Valid values | Meaning |\n")
                 .append("| --- | --- | --- | --- | --- | --- |\n");

@@ -42,7 +42,7 @@ class ComposeFileTest {
         services.values().forEach(s -> DeploymentFiles.app((String) map(s).get("image"))
             .ifPresent(app -> count.merge(app, 1, Integer::sum)));
         assertThat(count).containsEntry(AppSettings.SCHEDULER, 1).containsEntry(AppSettings.SUPERVISOR, 2)
-            .containsEntry(AppSettings.AGENT_HOST, 1).containsEntry(AppSettings.TOPICS, 1);
+            .containsEntry(AppSettings.AGENT_HOST, 1).containsEntry(AppSettings.SASCTL, 2);
         assertThat(services.keySet()).contains("kafka-1", "kafka-2", "kafka-3", "schema-registry", "kafka-ui");
     }
 
@@ -110,8 +110,13 @@ class ComposeFileTest {
         forEachApp((name, app, service) -> {
             Map<String, String> env = environment(service.get("environment"));
             addresses.addAll(List.of(env.get("SAS_KAFKA_BOOTSTRAP_SERVERS").split(",")));
-            URI registry = URI.create(env.get("SAS_SCHEMA_REGISTRY_URL"));
-            addresses.add(registry.getHost() + ":" + registry.getPort());
+            // the registry's, and sasctl's of the scheduler and the supervisor
+            env.forEach((variable, value) -> {
+                if (variable.endsWith("_URL")) {
+                    URI url = URI.create(value);
+                    addresses.add(url.getHost() + ":" + url.getPort());
+                }
+            });
         });
         Map<String, String> ui = environment(map(services.get("kafka-ui")).get("environment"));
         addresses.addAll(List.of(ui.get("KAFKA_CLUSTERS_0_BOOTSTRAPSERVERS").split(",")));

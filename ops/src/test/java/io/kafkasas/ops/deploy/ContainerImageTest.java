@@ -25,7 +25,7 @@ class ContainerImageTest {
     @Test
     void everyAppShouldBeBuiltFromItsModule() {
         Map<String, String> modules = cases(read("Dockerfile"), "module=([a-z-]+)");
-        assertThat(modules.keySet()).containsExactlyInAnyOrder("scheduler", "supervisor", "agent-host", "ops");
+        assertThat(modules.keySet()).containsExactlyInAnyOrder("scheduler", "supervisor", "agent-host", "sasctl");
         modules.forEach((app, module) -> {
             assertThat(AppSettings.ofImage(app)).as(app).isPresent();
             // the shaded, runnable jar is target/<module>.jar

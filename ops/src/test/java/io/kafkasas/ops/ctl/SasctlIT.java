@@ -1,0 +1,147 @@
+package io.kafkasas.ops.ctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.kafkasas.ctl.ExitCodes;
+import io.kafkasas.ctl.Output;
+import io.kafkasas.ctl.Sasctl;
+import io.kafkasas.ctl.SasctlMain;
+import io.kafkasas.kafka.KafkaCluster;
+import io.kafkasas.ops.local.OwnStack;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * sasctl against a running system (a real broker and registry, the scheduler, the supervisor, a host of one
+ * agent), found through the settings file the local stack writes: what an operator types, and what it answers.
+ */
+class SasctlIT {
+
+    private static final Duration LONG = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path dir;
+
+    private static OwnStack stack;
+    private static String settings;
+
+    @BeforeAll
+    static void start() throws IOException {
+        stack = OwnStack.start(new PrintWriter(new StringWriter()), "sasctl", dir, null, 1, 4);
+        settings = stack.settingsFile().toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void shouldSubmitATaskFollowItToItsEndAndShowIt() throws Exception {
+        Sasctl.Run submit = Sasctl.run(settings, "submit", "shell", "--payload",
+            "{\"command\":\"echo\",\"args\":[\"hi\"]}", "--wait", "--timeout", "90s", "-o", "json");
+
+        assertThat(submit.exitCode()).as(submit.err()).isEqualTo(ExitCodes.OK);
+        List<String> lines = submit.out().lines().toList();
+        String taskId = Output.JSON.readTree(lines.get(0)).get("taskId").asText();
+        assertThat(Output.JSON.readTree(lines.get(lines.size() - 1)).get("state").asText()).isEqualTo("SUCCEEDED");
+
+        Sasctl.Run status = Sasctl.run(settings, "status", taskId, "-o", "json");
+        JsonNode task = Output.JSON.readTree(status.out());
+        assertThat(task.get("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(task.get("attempts").get(0).get("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(Sasctl.run(settings, "status", taskId).out()).contains("SUCCEEDED", "shell (queue default)",
+            "local-1");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidRequestWithItsReasonsAndSayWhatIsUnknown() {
+        Sasctl.Run invalid = Sasctl.run(settings, "submit", "noop", "--queue", "no-such-queue");
+        assertThat(invalid.exitCode()).isEqualTo(ExitCodes.REJECTED);
+        assertThat(invalid.err()).contains("queue: unknown queue 'no-such-queue'");
+
+        Sasctl.Run unknown = Sasctl.run(settings, "status", "no-such-task");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(unknown.err()).contains("no-such-task");
+    }
+
+    @Test
+    void shouldListTheAgentsWithTheirLiveness() {
+        await().atMost(LONG).untilAsserted(() -> {
+            Sasctl.Run agents = Sasctl.run(settings, "agents", "-o", "json");
+            assertThat(agents.exitCode()).as(agents.err()).isZero();
+            JsonNode listed = Output.JSON.readTree(agents.out());
+            assertThat(listed).as("no heartbeat read yet").isNotEmpty();
+            JsonNode local1 = listed.get(0);
+            assertThat(local1.get("agentId").asText()).isEqualTo("local-1");
+            assertThat(local1.get("state").asText()).isEqualTo("ALIVE");
+        });
+        assertThat(Sasctl.run(settings, "agents").out()).contains("local-1", "ALIVE", "/4");
+        assertThat(Sasctl.run(settings, "agents", "--state", "DEAD").out()).contains("No agent is DEAD.");
+    }
+
+    @Test
+    void shouldWatchEveryStatusOfTheWholeSystemAsItHappens() throws Exception {
+        StringWriter watched = new StringWriter();
+        CompletableFuture<Integer> watch = CompletableFuture.supplyAsync(() -> SasctlMain
+            .commandLine().setOut(new PrintWriter(watched, true)).execute("watch", "--for", "12s", "--every", "2s",
+                "-o", "json", "--config", settings));
+        await().atMost(LONG).until(() -> watched.toString().contains("\"kind\":\"agents\""));
+
+        String taskId = Sasctl.run(settings, "submit", "noop").out().trim();
+
+        await().atMost(LONG).until(() -> watched.toString().contains(taskId + "\",\"attempt\":1,\"status\":"
+            + "\"SUCCEEDED\""));
+        assertThat(watch.get()).isZero();
+        assertThat(watched.toString()).contains("\"ALIVE\":1");
+    }
+
+    @Test
+    void shouldReplayADeadLetterAsANewTaskOnceItsCauseIsFixed() throws Exception {
+        int port = KafkaCluster.freePort();
+        Sasctl.Run failed = Sasctl.run(settings, "submit", "http", "--payload",
+            "{\"url\":\"http://127.0.0.1:" + port + "/ok\",\"timeoutMs\":2000}", "--max-attempts", "1", "--wait",
+            "--timeout", "90s");
+        assertThat(failed.exitCode()).as("nothing listens on the port yet: " + failed.out())
+            .isEqualTo(ExitCodes.NOT_SUCCEEDED);
+        String taskId = failed.out().lines().findFirst().orElseThrow();
+        assertThat(failed.out()).contains("DEAD_LETTERED");
+        await().atMost(LONG).untilAsserted(() -> assertThat(Sasctl.run(settings, "dead-letters", "list", "--task",
+            taskId).out()).contains("RETRIES_EXHAUSTED", "resubmit"));
+
+        HttpServer fixed = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        fixed.createContext("/ok", exchange -> {
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        fixed.start();
+        try {
+            Sasctl.Run replay = Sasctl.run(settings, "dead-letters", "replay", "--all", "--task", taskId, "-o",
+                "json");
+            assertThat(replay.exitCode()).as(replay.err()).isZero();
+            String newTaskId = Output.JSON.readTree(replay.out()).get(0).get("newTaskId").asText();
+
+            Sasctl.Run watched = Sasctl.run(settings, "watch", newTaskId, "--timeout", "90s");
+            assertThat(watched.exitCode()).as(watched.out() + watched.err()).isEqualTo(ExitCodes.OK);
+            assertThat(newTaskId).isNotEqualTo(taskId);
+        } finally {
+            fixed.stop(0);
+        }
+    }
+}
