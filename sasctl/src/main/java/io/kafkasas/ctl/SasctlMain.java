@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sasctl}: operate a running kafka-sas system. */
@@ -30,6 +31,10 @@ import picocli.CommandLine.Option;
         "  source <(sasctl generate-completion)      # tab completion in bash or zsh"},
     exitCodeListHeading = "%nExit codes:%n")
 public final class SasctlMain {
+
+    /** Flags given before the subcommand's name; the subcommands' own win over these. */
+    @Mixin
+    Settings settings;
 
     @Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
         description = "On an error, print its stack trace too.")

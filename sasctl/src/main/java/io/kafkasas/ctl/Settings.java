@@ -3,13 +3,20 @@ package io.kafkasas.ctl;
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options every command shares: a properties file, then SAS_* variables, then these flags. */
 public final class Settings {
+
+    /** The field name every command gives this mixin. */
+    static final String MIXIN_NAME = "settings";
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
         description = "Properties file (e.g. .sas-local/local.properties written by 'ops local').")
@@ -30,22 +37,57 @@ public final class Settings {
         description = "Supervisor HTTP API (sets ctl.supervisor.url; default http://127.0.0.1:8082).")
     String supervisorUrl;
 
-    /** The merged settings, flags winning. */
+    /** Where this mixin is used; its parents may hold flags given before the subcommand's name. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /**
+     * The merged settings: the file, then SAS_* variables, then flags. A flag given after the subcommand's name
+     * wins over one given before it ({@code sasctl -c a.properties status -c b.properties ID} reads b).
+     */
     public Map<String, String> load() {
-        Map<String, String> settings = ConfigSource.load(configFile, System.getenv());
+        Settings outer = outer();
+        Path file = configFile != null ? configFile : outer != null ? outer.configFile : null;
+        Map<String, String> settings;
+        try {
+            settings = ConfigSource.load(file, System.getenv());
+        } catch (UncheckedIOException e) {
+            throw new CtlException(ExitCodes.USAGE, e.getMessage());
+        }
+        if (outer != null) {
+            settings.putAll(outer.flags());
+        }
+        settings.putAll(flags());
+        return settings;
+    }
+
+    private Map<String, String> flags() {
+        Map<String, String> flags = new HashMap<>();
         if (bootstrapServers != null) {
-            settings.put(SasConfig.KAFKA_PREFIX + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            flags.put(SasConfig.KAFKA_PREFIX + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         }
         if (registryUrl != null) {
-            settings.put(SchemaRegistryConfig.URL, registryUrl);
+            flags.put(SchemaRegistryConfig.URL, registryUrl);
         }
         if (schedulerUrl != null) {
-            settings.put(CtlConfig.SCHEDULER_URL, schedulerUrl);
+            flags.put(CtlConfig.SCHEDULER_URL, schedulerUrl);
         }
         if (supervisorUrl != null) {
-            settings.put(CtlConfig.SUPERVISOR_URL, supervisorUrl);
+            flags.put(CtlConfig.SUPERVISOR_URL, supervisorUrl);
         }
-        return settings;
+        return flags;
+    }
+
+    /** The nearest enclosing command's settings, if it has them (sasctl's top level does). */
+    private Settings outer() {
+        for (CommandSpec command = mixee == null ? null : mixee.parent(); command != null;
+             command = command.parent()) {
+            CommandSpec mixin = command.mixins().get(MIXIN_NAME);
+            if (mixin != null && mixin.userObject() instanceof Settings settings) {
+                return settings;
+            }
+        }
+        return null;
     }
 
     /** The merged settings as sasctl's typed configuration. */

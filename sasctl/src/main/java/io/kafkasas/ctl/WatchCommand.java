@@ -8,6 +8,7 @@ import io.kafkasas.schemas.serde.UndecodableRecordException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +122,10 @@ public final class WatchCommand implements Callable<Integer> {
         out.flush();
     }
 
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
     /** A count of the agents by liveness; the supervisor being away is said, not fatal. */
     private void summarize(AppApi supervisor, PrintWriter out) {
         Map<String, Integer> counts = new TreeMap<>();
@@ -133,9 +138,9 @@ public final class WatchCommand implements Callable<Integer> {
             return;
         }
         if (output.json()) {
-            Output.printJsonLine(out, Map.of("kind", "agents", "at", Instant.now().toString(), "counts", counts));
+            Output.printJsonLine(out, Map.of("kind", "agents", "at", now().toString(), "counts", counts));
         } else {
-            out.println(Instant.now() + "  agents: " + (counts.isEmpty() ? "none" : counts.toString()
+            out.println(now() + "  agents: " + (counts.isEmpty() ? "none" : counts.toString()
                 .replaceAll("[{}]", "").replace("=", " ")));
             out.flush();
         }

@@ -92,7 +92,8 @@ public final class SupervisorTopology {
             .merge(status.mapValues(v -> (SpecificRecord) v, Named.as("statuses-as-records")), Named.as("task-input"));
         Backoff backoff = new Backoff(config.retryJitter(), random);
         route(taskInput.process(() -> new TaskSupervisor(TASKS_STORE, TIMERS_STORE, config.checkInterval(),
-            config.deadlineGrace(), backoff, metrics), Named.as(TASK_SUPERVISOR), TASKS_STORE, TIMERS_STORE),
+                config.deadlineGrace(), backoff, metrics, names), Named.as(TASK_SUPERVISOR), TASKS_STORE,
+            TIMERS_STORE),
             TASK_SUPERVISOR, topics, keys);
 
         KStream<String, SpecificRecord> beats = builder.stream(names.heartbeats(),

@@ -392,6 +392,7 @@ class SupervisorTopologyTest {
         assertThat(letter.getAttempts()).extracting(a -> a.getAttempt()).containsExactly(1, 2, 3);
         assertThat(letter.getTask()).as("what a replay re-submits").isNotNull();
         assertThat(letter.getTask().getTaskId()).isEqualTo("t-6");
+        assertThat(letter.getSourceTopic()).isEqualTo(TopicNames.defaults().tasks(letter.getTask().getQueue()));
         assertThat(statusOut.readValuesToList()).extracting(TaskStatus::getStatus)
             .contains(TaskStatusType.DEAD_LETTERED);
         assertThat(state("t-6").getState()).isEqualTo(SupervisedTaskState.DEAD_LETTERED);

@@ -127,7 +127,7 @@ public final class ReplayCommand implements Callable<Integer> {
         Output.Table table = new Output.Table("AT", "ACTION", "TO", "NEW TASK", "NOTE");
         for (Replays.Plan plan : plans) {
             table.row(plan.entry().at(), (dryRun && plan.replayable() ? "would " : "") + plan.action(), target(plan),
-                plan.request() == null ? null : plan.request().getTaskId(), plan.note());
+                plan.request() == null || dryRun ? null : plan.request().getTaskId(), plan.note());
         }
         table.print(out);
     }
@@ -138,7 +138,7 @@ public final class ReplayCommand implements Callable<Integer> {
         view.put("action", plan.action());
         view.put("sent", !dryRun && plan.replayable());
         view.put("to", target(plan));
-        view.put("newTaskId", plan.request() == null ? null : plan.request().getTaskId());
+        view.put("newTaskId", plan.request() == null || dryRun ? null : plan.request().getTaskId());
         view.put("note", plan.note());
         return view;
     }

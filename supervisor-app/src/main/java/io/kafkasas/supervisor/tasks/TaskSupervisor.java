@@ -14,6 +14,7 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.Statuses;
+import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.supervisor.SupervisorMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,6 +67,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     private static final String RETRY = "retry";
     private static final String DEADLINE = "deadline";
 
+    private final TopicNames topics;
     private final String tasksStore;
     private final String timersStore;
     private final Duration checkInterval;
@@ -81,7 +83,8 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     private KeyValueStore<String, Integer> timers;
 
     public TaskSupervisor(String tasksStore, String timersStore, Duration checkInterval, Duration deadlineGrace,
-                          Backoff backoff, SupervisorMetrics metrics) {
+                          Backoff backoff, SupervisorMetrics metrics, TopicNames topics) {
+        this.topics = topics;
         this.tasksStore = tasksStore;
         this.timersStore = timersStore;
         this.checkInterval = checkInterval;
@@ -348,7 +351,8 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         LOG.warn("Task {} dead-lettered: {}", task.getTaskId(), message);
         TaskEvent event = task.getEvent();
         context.forward(new Record<>(task.getTaskId(), DeadLetter.newBuilder().setReason(reason).setMessage(message)
-            .setSourceTopic(event == null ? "" : event.getQueue()).setTaskId(task.getTaskId()).setTask(event)
+            .setSourceTopic(event == null ? "" : topics.tasks(event.getQueue())).setTaskId(task.getTaskId())
+            .setTask(event) // what a replay submits again
             .setAttempts(new ArrayList<>(task.getAttempts())).setProducedBy(PRODUCED_BY).setTimestamp(now).build(),
             now.toEpochMilli()));
         TaskStatus.Builder status = event != null ? Statuses.of(event, TaskStatusType.DEAD_LETTERED, now)
