@@ -17,6 +17,12 @@ public final class AppEndpoints {
 
     public static HttpApi start(HttpSettings settings, Supplier<Health> health, AppMetrics metrics,
                                 Map<String, Route> appRoutes) {
+        return start(settings, health, metrics::scrape, appRoutes);
+    }
+
+    /** As above, with {@code /metrics} answered by {@code scrape} (an exposition that speaks for others too). */
+    public static HttpApi start(HttpSettings settings, Supplier<Health> health, Supplier<String> scrape,
+                                Map<String, Route> appRoutes) {
         Map<String, Route> routes = new LinkedHashMap<>(appRoutes);
         routes.put("/health", exchange -> {
             Health now = health.get();
@@ -25,7 +31,7 @@ public final class AppEndpoints {
             return Response.json(status, Map.of("ready", now.ready(), "live", now.live(), "state", now.state()));
         });
         routes.put("/metrics", exchange ->
-            Response.text(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+            Response.text(200, "text/plain; version=0.0.4; charset=utf-8", scrape.get()));
         return HttpApi.start(settings, routes);
     }
 }

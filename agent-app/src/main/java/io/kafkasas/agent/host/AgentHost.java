@@ -9,16 +9,17 @@ import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.app.Health;
-import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpSettings;
-import io.kafkasas.schemas.serde.RecordViews;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
 import io.kafkasas.avro.HostHeartbeat;
+import io.kafkasas.avro.HostSlot;
 import io.kafkasas.avro.HostSlotState;
 import io.kafkasas.avro.HostState;
 import io.kafkasas.schemas.config.ConfigSource;
+import io.kafkasas.schemas.serde.RecordViews;
 import io.kafkasas.schemas.topics.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -69,6 +70,7 @@ public final class AgentHost {
     private final Counter.Builder restartCounter = Counter.builder("sas.host.agent.restarts")
         .description("Agent processes started again after they ended");
     private final HttpApi http;
+    private final AgentScrapes scrapes = new AgentScrapes();
     private final AtomicLong sequence = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile HostHeartbeat last;
@@ -100,7 +102,7 @@ public final class AgentHost {
         }
         // at zero from the start, so that dashboards and alerts see the series before the first restart
         slots.forEach(slot -> restartCounter.tag("agent", slot.agentId()).register(metrics.registry()));
-        this.http = AppEndpoints.start(config.http(), this::health, metrics, Map.of("/slots", exchange ->
+        this.http = AppEndpoints.start(config.http(), this::health, this::scrape, Map.of("/slots", exchange ->
             Response.json(200, Map.of("hostId", config.hostId(), "slots", slotViews()))));
     }
 
@@ -130,7 +132,7 @@ public final class AgentHost {
         env.put(ConfigSource.envNameOf(AgentConfig.INCARNATION), Long.toString(incarnation));
         env.put(ConfigSource.envNameOf(AgentConfig.PARENT_PID), Long.toString(ProcessHandle.current().pid()));
         env.put(ConfigSource.envNameOf(HttpSettings.PORT),
-            Integer.toString(config.agentHttpPort(slot.number())));
+            Integer.toString(scrapes.portFor(slot.agentId(), config.agentHttpPort(slot.number()))));
         Path logDir = config.agentLogDir();
         try {
             ChildJvm child = ChildJvm.start(AgentMain.class.getName(), config.agentJvmOptions(),
@@ -269,6 +271,14 @@ public final class AgentHost {
     private long count(HostSlotState state) {
         HostHeartbeat now = last;
         return now == null ? 0 : now.getSlots().stream().filter(s -> s.getState() == state).count();
+    }
+
+    /** The host's metrics and its running agents', each agent's series labelled with its id. */
+    private String scrape() {
+        HostHeartbeat now = last;
+        List<String> running = now == null ? List.of() : now.getSlots().stream()
+            .filter(s -> s.getState() == HostSlotState.RUNNING).map(HostSlot::getAgentId).toList();
+        return scrapes.scrape(metrics.scrape(), running);
     }
 
     private List<Map<String, Object>> slotViews() {

@@ -8,6 +8,7 @@ import io.kafkasas.app.HttpApi;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -22,6 +23,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +39,21 @@ class MonitoringIT {
     private static final Pattern METRIC = Pattern.compile("\\b((?:sas|kafka|jvm|process)_[a-z0-9_]+)");
 
     @TempDir
-    Path dir;
+    static Path dir;
+
+    private static OwnStack stack;
+
+    @BeforeAll
+    static void start() throws IOException {
+        stack = OwnStack.start(new PrintWriter(new StringWriter()), "monitoring", dir, null, 2, 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
 
     @Test
     void everyMetricQueriedShouldBeExportedByTheApps() throws Exception {
@@ -46,8 +63,7 @@ class MonitoringIT {
             "sas_supervisor_agents", "sas_supervisor_detection_delay_seconds_bucket",
             "kafka_consumer_fetch_manager_records_lag_max", "kafka_stream_client_state");
         Set<String> exported = new TreeSet<>();
-        try (OwnStack stack = OwnStack.start(new PrintWriter(new StringWriter()), "monitoring", dir, null, 1, 2);
-             TaskClient client = TaskClient.create(stack.config())) {
+        try (TaskClient client = TaskClient.create(stack.config())) {
             client.submit(TaskClient.request("noop").build()).get();
             LocalApps apps = stack.apps();
             // the Kafka clients' metrics appear once they have partitions assigned
@@ -59,6 +75,18 @@ class MonitoringIT {
                 assertThat(exported).containsAll(queried);
             });
         }
+    }
+
+    @Test
+    void theAgentHostShouldSpeakForItsAgentsInOneValidExposition() throws Exception {
+        String host = stack.apps().hostUrl() + "/metrics";
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get(host))
+            .contains("sas_agent_tasks_running{agent=\"local-1\",app=\"agent\"",
+                "sas_agent_tasks_running{agent=\"local-2\",app=\"agent\"",
+                "kafka_consumer_fetch_manager_records_lag_max{agent=\"local-1\"",
+                "sas_host_agents{app=\"agent-host\""));
+        List<String> types = get(host).lines().filter(l -> l.startsWith("# TYPE ")).toList();
+        assertThat(types).as("Prometheus refuses a family declared twice").doesNotHaveDuplicates();
     }
 
     /** The metric names in the dashboard's and the alert rules' queries. */

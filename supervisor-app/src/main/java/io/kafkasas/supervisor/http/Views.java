@@ -1,6 +1,5 @@
 package io.kafkasas.supervisor.http;
 
-import io.kafkasas.schemas.serde.RecordViews;
 import io.kafkasas.avro.AttemptRecord;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.HostState;
@@ -8,6 +7,7 @@ import io.kafkasas.avro.Liveness;
 import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.TaskError;
+import io.kafkasas.schemas.serde.RecordViews;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

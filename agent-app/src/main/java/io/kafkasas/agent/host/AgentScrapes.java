@@ -1,0 +1,75 @@
+package io.kafkasas.agent.host;
+
+import io.kafkasas.app.PrometheusText;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's {@code /metrics} speaks for its agents too: a scrape of the host is one of the host and of every
+ * running agent, each agent's series labelled {@code agent="<id>"}. One scrape target per host is what a pod
+ * annotation or a compose service can name; the agents' own ports are private to the host.
+ */
+final class AgentScrapes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentScrapes.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(TIMEOUT).build();
+    private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+
+    /** The port agent {@code agentId} is told to serve on: {@code configured}, or a free one when that is 0. */
+    int portFor(String agentId, int configured) {
+        int port = configured != 0 ? configured : freePort();
+        ports.put(agentId, port);
+        return port;
+    }
+
+    /** The host's own exposition with those of {@code running} agents merged in; an agent that fails is left out. */
+    String scrape(String own, List<String> running) {
+        List<CompletableFuture<PrometheusText.Source>> asked = new ArrayList<>();
+        for (String agentId : running) {
+            Integer port = ports.get(agentId);
+            if (port != null) {
+                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(TIMEOUT).build();
+                asked.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                    .thenApply(r -> r.statusCode() == 200 ? new PrometheusText.Source("agent", agentId, r.body())
+                        : null)
+                    .exceptionally(e -> {
+                        LOG.debug("Agent {} did not answer its metrics scrape: {}", agentId, e.toString());
+                        return null;
+                    }));
+            }
+        }
+        List<PrometheusText.Source> sources = new ArrayList<>();
+        asked.forEach(a -> {
+            PrometheusText.Source source = a.join();
+            if (source != null) {
+                sources.add(source);
+            }
+        });
+        return PrometheusText.merge(own, sources);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port for an agent's HTTP endpoints", e);
+        }
+    }
+}
