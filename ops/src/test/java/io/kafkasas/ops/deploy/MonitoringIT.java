@@ -61,7 +61,7 @@ class MonitoringIT {
         assertThat(queried).as("the dashboard and the alerts query these").contains(
             "sas_supervisor_tasks_ended_total", "sas_supervisor_task_started_after_seconds_bucket",
             "sas_supervisor_agents", "sas_supervisor_detection_delay_seconds_bucket",
-            "kafka_consumer_fetch_manager_records_lag_max", "kafka_stream_client_state");
+            "kafka_consumer_fetch_manager_records_lag_max", "kafka_stream_client_state", "sas_agent_tasks_running");
         Set<String> exported = new TreeSet<>();
         try (TaskClient client = TaskClient.create(stack.config())) {
             client.submit(TaskClient.request("noop").build()).get();
