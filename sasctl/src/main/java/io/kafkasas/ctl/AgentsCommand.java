@@ -5,12 +5,8 @@ import io.kafkasas.ctl.api.AppApi;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** The agents the supervisor knows, with their liveness, load and who restarts them. */
 @Command(name = "agents", mixinStandardHelpOptions = true,
@@ -18,19 +14,10 @@ import picocli.CommandLine.Spec;
         + " slots, restarts, the host they run under and, for a DEAD one, who brings it back (BY_HOST, HOST_GONE:"
         + " nobody will, EXTERNAL: your container runtime)."},
     footer = {"", "Examples:", "  sasctl agents", "  sasctl agents --state DEAD -o json"})
-public final class AgentsCommand implements Callable<Integer> {
+public final class AgentsCommand extends CtlCommand {
 
     @Option(names = "--state", paramLabel = "STATE", description = "Only agents in this state (e.g. DEAD).")
     String state;
-
-    @Mixin
-    Settings settings;
-
-    @Mixin
-    Output output;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -40,7 +27,7 @@ public final class AgentsCommand implements Callable<Integer> {
                 agents.add(a);
             }
         });
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (output.json()) {
             Output.printJson(out, agents);
             return ExitCodes.OK;

@@ -10,15 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** Submits a task through the scheduler's API, so an invalid request is refused at once with its reasons. */
 @Command(name = "submit", mixinStandardHelpOptions = true,
@@ -31,7 +27,7 @@ import picocli.CommandLine.Spec;
         "  sasctl submit report -q reports --payload-file req.json -k order-42",
         "  sasctl submit http --max-attempts 5 --execution-timeout 30s --delay 5m",
         "  sasctl submit noop -o json | jq -r .taskId"})
-public final class SubmitCommand implements Callable<Integer> {
+public final class SubmitCommand extends CtlCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,20 +81,11 @@ public final class SubmitCommand implements Callable<Integer> {
         + " ${DEFAULT-VALUE}; exit code 7).")
     Duration timeout;
 
-    @Mixin
-    Settings settings;
-
-    @Mixin
-    Output output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         CtlConfig config = settings.ctl();
         AppApi.Answer answer = AppApi.scheduler(config).post("/tasks", body());
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         switch (answer.status()) {
             case 200, 202 -> {
                 String id = answer.body().path("taskId").asText();

@@ -6,14 +6,9 @@ import io.kafkasas.schemas.topics.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,16 +46,10 @@ public final class TailCommand implements Callable<Integer> {
         Topic<?, ?> topic = topics.all().stream().filter(t -> t.name().equals(topicName)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("'" + topicName + "' is not a kafka-sas topic; known: "
                 + config.topicNames().all()));
-        Map<String, Object> props = config.readerProperties();
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         PrintWriter out = spec.commandLine().getOut();
         int printed = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topicName).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.open(config)) {
+            consumer.seekToBeginning(TopicReader.assignAll(consumer, topicName));
             Instant lastRecord = Instant.now();
             while (printed < max && Instant.now().isBefore(lastRecord.plus(idle))) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {

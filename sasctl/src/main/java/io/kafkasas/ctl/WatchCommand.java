@@ -13,19 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** A live view: of one task until it ends, or of the whole system (every status as it happens, agents summed up). */
 @Command(name = "watch", mixinStandardHelpOptions = true,
@@ -35,7 +29,7 @@ import picocli.CommandLine.Spec;
         + " agents by liveness, until Ctrl-C (or --for)."},
     footer = {"", "Examples:", "  sasctl watch 3f1c0e4e-8a39-4c6b-9a51-0d1e7c2f9b10",
         "  sasctl watch", "  sasctl watch --for 1m -o json > statuses.jsonl"})
-public final class WatchCommand implements Callable<Integer> {
+public final class WatchCommand extends CtlCommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "TASK_ID", description = "The task to follow.")
     String taskId;
@@ -52,19 +46,10 @@ public final class WatchCommand implements Callable<Integer> {
         + " ${DEFAULT-VALUE}).")
     Duration every;
 
-    @Mixin
-    Settings settings;
-
-    @Mixin
-    Output output;
-
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         CtlConfig config = settings.ctl();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (taskId != null) {
             return TaskWatch.follow(AppApi.supervisor(config), taskId, timeout, Duration.ofMillis(500), out,
                 output.json());
@@ -76,16 +61,9 @@ public final class WatchCommand implements Callable<Integer> {
     private void watchSystem(CtlConfig config, PrintWriter out) {
         Deserializer<TaskStatus> statuses = config.topics().taskStatus().valueSerde().deserializer();
         AppApi supervisor = AppApi.supervisor(config);
-        Map<String, Object> props = config.readerProperties();
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Instant end = duration == null ? Instant.MAX : Instant.now().plus(duration);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-            String topic = config.topicNames().taskStatus();
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.open(config)) {
+            List<TopicPartition> partitions = TopicReader.assignAll(consumer, config.topicNames().taskStatus());
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position); // the seek is lazy: "from now" means now, not at the first poll
             Instant nextSummary = Instant.now();

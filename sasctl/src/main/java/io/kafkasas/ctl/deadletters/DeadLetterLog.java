@@ -2,6 +2,7 @@ package io.kafkasas.ctl.deadletters;
 
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.ctl.CtlConfig;
+import io.kafkasas.ctl.TopicReader;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,11 +11,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /** Reads the dead-letter topic as it stands now, without a consumer group (nothing is committed or moved). */
@@ -40,15 +39,9 @@ public final class DeadLetterLog {
     public List<Entry> read(Predicate<Entry> matching) {
         String topic = config.topicNames().deadLetters();
         Deserializer<DeadLetter> values = config.topics().deadLetters().valueSerde().deserializer();
-        Map<String, Object> props = config.readerProperties();
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Entry> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.open(config)) {
+            List<TopicPartition> partitions = TopicReader.assignAll(consumer, topic);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             Instant deadline = Instant.now().plus(config.kafkaTimeout());

@@ -1,11 +1,11 @@
 package io.kafkasas.ctl.deadletters;
 
 import io.kafkasas.avro.DeadLetter;
+import io.kafkasas.ctl.CtlCommand;
 import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ctl.CtlException;
 import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
-import io.kafkasas.ctl.Settings;
 import io.kafkasas.schemas.serde.RecordViews;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -13,13 +13,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dead-letters list|replay}: what could not be processed, and sending it again once the cause is fixed. */
 @Command(name = "dead-letters", mixinStandardHelpOptions = true,
@@ -55,7 +52,7 @@ public final class DeadLettersCommand {
             + " why, where it came from, the task, and whether and how it can be replayed.",
         footer = {"", "Examples:", "  sasctl dead-letters list", "  sasctl dead-letters list --reason RETRIES_EXHAUSTED"
             + " --since 1h", "  sasctl dead-letters list -o json | jq '.[] | select(.replay==\"resubmit\")'"})
-    public static final class ListCommand implements Callable<Integer> {
+    public static final class ListCommand extends CtlCommand {
 
         @Mixin
         Filters filters;
@@ -63,15 +60,6 @@ public final class DeadLettersCommand {
         @Option(names = "--max", paramLabel = "N",
             description = "Show the newest N at most (default ${DEFAULT-VALUE}).")
         int max = 100;
-
-        @Mixin
-        Settings settings;
-
-        @Mixin
-        Output output;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -81,7 +69,7 @@ public final class DeadLettersCommand {
             Replays replays = new Replays(config.topicNames(), config.topics().taskRequests().valueSerde()
                 .deserializer());
             Instant now = Instant.now();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = out();
             if (output.json()) {
                 Output.printJson(out, shown.stream().map(e -> view(e, replays.plan(e, now))).toList());
                 return ExitCodes.OK;

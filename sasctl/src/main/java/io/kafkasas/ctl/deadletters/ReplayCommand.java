@@ -1,10 +1,10 @@
 package io.kafkasas.ctl.deadletters;
 
+import io.kafkasas.ctl.CtlCommand;
 import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ctl.CtlException;
 import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
-import io.kafkasas.ctl.Settings;
 import io.kafkasas.schemas.client.TaskClient;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -22,9 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dead-letters replay}: sends dead letters again, after the cause (a bug, a setting, a schema) is fixed. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
@@ -37,7 +34,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  sasctl dead-letters replay --at 0:42 --dry-run",
         "  sasctl dead-letters replay --at 0:42 --at 2:7",
         "  sasctl dead-letters replay --all --reason RETRIES_EXHAUSTED --since 2h"})
-public final class ReplayCommand implements Callable<Integer> {
+public final class ReplayCommand extends CtlCommand {
 
     /** Which letters: named ones, or all that match the filters. */
     static final class Selection {
@@ -57,15 +54,6 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Say what would be sent, send nothing.")
     boolean dryRun;
-
-    @Mixin
-    Settings settings;
-
-    @Mixin
-    Output output;
-
-    @Spec
-    CommandSpec spec;
 
     private CtlConfig config;
 
@@ -119,7 +107,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private void report(List<Replays.Plan> plans) {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (output.json()) {
             Output.printJson(out, plans.stream().map(this::view).toList());
             return;

@@ -1,17 +1,13 @@
 package io.kafkasas.ctl.topics;
 
+import io.kafkasas.ctl.CtlCommand;
 import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
-import io.kafkasas.ctl.Settings;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** Creates or checks every kafka-sas topic. Exit code 0: all as planned; 3: some differ or are missing. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
@@ -20,22 +16,13 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  sasctl topics create --bootstrap-servers kafka:9092",
         "  SAS_TOPICS_REPLICATION_FACTOR=1 sasctl topics create -b 127.0.0.1:19092",
         "  sasctl topics verify --config app.properties"})
-public final class TopicsCommand implements Callable<Integer> {
+public final class TopicsCommand extends CtlCommand {
 
     /** What to do. */
     enum Action { create, verify }
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "create or verify")
     Action action;
-
-    @Mixin
-    Settings settings;
-
-    @Mixin
-    Output output;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -44,7 +31,7 @@ public final class TopicsCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             results = new TopicProvisioner(admin).provision(config.plan(), action == Action.verify);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (output.json()) {
             Output.printJson(out, results);
         } else {
