@@ -128,7 +128,9 @@ public final class SubmitCommand extends CtlCommand {
                     + e.getMessage().lines().findFirst().orElse("") + ")");
             }
         }
-        body.put("submittedBy", "sasctl:" + System.getProperty("user.name", "unknown"));
+        // the scheduler takes ids of A-Z a-z 0-9 . _ : @ / + = - only, and a user name may hold any character
+        body.put("submittedBy", ("sasctl:" + System.getProperty("user.name", "unknown"))
+            .replaceAll("[^A-Za-z0-9._:@/+=-]", "_"));
         return body;
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -26,8 +27,13 @@ public final class TopicReader {
 
     /** Assigns every partition of {@code topic} to {@code consumer}; returns them. */
     public static List<TopicPartition> assignAll(Consumer<?, ?> consumer, String topic) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<PartitionInfo> found = consumer.partitionsFor(topic);
+        if (found == null || found.isEmpty()) {
+            throw new CtlException(ExitCodes.NOT_FOUND, "There is no topic " + topic + ". Create the topics with"
+                + " 'sasctl topics create', or check topic.prefix and queues in the settings.");
+        }
+        List<TopicPartition> partitions = found.stream().map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
         consumer.assign(partitions);
         return partitions;
     }

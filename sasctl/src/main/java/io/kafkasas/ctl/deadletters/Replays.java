@@ -70,7 +70,8 @@ public final class Replays {
         if (topics.taskRequests().equals(letter.getSourceTopic())) {
             TaskRequest request = decodeRequest(letter);
             if (request != null) {
-                String oldId = letter.getTaskId() != null ? letter.getTaskId() : request.getTaskId();
+                String oldId = letter.getTaskId() != null ? letter.getTaskId()
+                    : request.getTaskId() != null ? request.getTaskId() : from;
                 return resubmit(entry, TaskRequest.newBuilder(request), oldId, from, now);
             }
         }

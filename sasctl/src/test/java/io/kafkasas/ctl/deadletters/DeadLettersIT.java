@@ -140,6 +140,10 @@ class DeadLettersIT {
 
     @Test
     void shouldFailClearlyWhenNoDeadLetterIsWhereItIsSaidToBe() {
+        Sasctl.Run noTopics = Sasctl.run(settings, "dead-letters", "list");
+        assertThat(noTopics.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(noTopics.err()).contains("There is no topic " + config.topicNames().deadLetters(),
+            "sasctl topics create");
         assertThat(Sasctl.run(settings, "topics", "create").exitCode()).isZero();
 
         Sasctl.Run run = Sasctl.run(settings, "dead-letters", "replay", "--at", "1:999");
