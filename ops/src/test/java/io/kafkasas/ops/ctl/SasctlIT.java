@@ -16,6 +16,10 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -112,6 +116,13 @@ class SasctlIT {
         assertThat(watched.toString()).contains("\"ALIVE\":1");
     }
 
+    private static double duplicatesDropped() throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apps().schedulerUrl()
+            + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(l -> l.startsWith("sas_scheduler_requests_duplicates_total"))
+            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     @Test
     void shouldReplayADeadLetterAsANewTaskOnceItsCauseIsFixed() throws Exception {
         int port = KafkaCluster.freePort();
@@ -137,9 +148,16 @@ class SasctlIT {
             assertThat(replay.exitCode()).as(replay.err()).isZero();
             String newTaskId = Output.JSON.readTree(replay.out()).get(0).get("newTaskId").asText();
 
+            Sasctl.Run again = Sasctl.run(settings, "dead-letters", "replay", "--all", "--task", taskId, "-o",
+                "json");
+            String unusedTaskId = Output.JSON.readTree(again.out()).get(0).get("newTaskId").asText();
+
             Sasctl.Run watched = Sasctl.run(settings, "watch", newTaskId, "--timeout", "90s");
             assertThat(watched.exitCode()).as(watched.out() + watched.err()).isEqualTo(ExitCodes.OK);
             assertThat(newTaskId).isNotEqualTo(taskId);
+            // the second replay of the same letter is the scheduler's duplicate: no second task
+            await().atMost(LONG).until(() -> duplicatesDropped() == 1);
+            assertThat(Sasctl.run(settings, "status", unusedTaskId).exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         } finally {
             fixed.stop(0);
         }

@@ -118,6 +118,11 @@ public final class ReplayCommand extends CtlCommand {
                 plan.request() == null || dryRun ? null : plan.request().getTaskId(), plan.note());
         }
         table.print(out);
+        if (!dryRun && plans.stream().anyMatch(p -> p.request() != null)) {
+            out.println("A letter replayed before, within the scheduler's de-duplication window, makes no second task:"
+                + " its new id then stays unused.");
+            out.flush();
+        }
     }
 
     private Map<String, Object> view(Replays.Plan plan) {
