@@ -11,6 +11,7 @@ import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
 import io.kafkasas.ctl.Sasctl;
+import io.kafkasas.ctl.TopicReader;
 import io.kafkasas.ctl.topics.ProvisioningConfig;
 import io.kafkasas.schemas.ContractSamples;
 import io.kafkasas.schemas.config.ConfigSource;
@@ -32,13 +33,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,15 +173,9 @@ class DeadLettersIT {
 
     /** The records of {@code topic}, waiting a little for {@code expected} of them. */
     private List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected) {
-        Map<String, Object> props = config.readerProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-            new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.open(config)) {
+            consumer.seekToBeginning(TopicReader.assignAll(consumer, topic));
             Instant until = Instant.now().plusSeconds(expected == 0 ? 2 : 10);
             while (Instant.now().isBefore(until) && (expected == 0 || records.size() < expected)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
