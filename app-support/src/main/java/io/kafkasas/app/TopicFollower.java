@@ -33,12 +33,17 @@ public final class TopicFollower<V> implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, keys, values);
         this.onRecord = onRecord;
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        try {
+            for (String topic : topics) {
+                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // fixed now: only what comes after counts
+        } catch (RuntimeException e) {
+            consumer.close(); // Kafka unreachable: nothing will read with it
+            throw e;
         }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position); // fixed now: only what comes after counts
         thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();

@@ -58,16 +58,36 @@ public final class SupervisorApp implements AutoCloseable {
         Topic<String, AgentHeartbeat> heartbeats = new Topics(config.shared().topicNames(), serdes).heartbeats();
         this.recentHeartbeats = new RecentHeartbeats(config.shared().kafkaProperties(), heartbeats.name(),
             heartbeats.valueSerde().deserializer(), Clock.systemUTC());
-        this.streams = new KafkaStreams(SupervisorTopology.build(config, config.shared().topicNames(), serdes,
-            new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble(),
-            recentHeartbeats), props);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("A supervisor stream thread failed; replacing it (it resumes from the last commit)", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        metrics.bind(streams);
-        this.http = AppEndpoints.start(new HttpSettings(settings.host(), port), this::health, metrics,
-            new QueryApi(streams, self, config.heartbeatTimeout(), Clock.systemUTC()).routes());
+        KafkaStreams built = null;
+        try {
+            built = new KafkaStreams(SupervisorTopology.build(config, config.shared().topicNames(), serdes,
+                new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble(),
+                recentHeartbeats), props);
+            built.setUncaughtExceptionHandler(e -> {
+                LOG.error("A supervisor stream thread failed; replacing it (it resumes from the last commit)", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+            metrics.bind(built);
+            this.streams = built;
+            this.http = AppEndpoints.start(new HttpSettings(settings.host(), port), this::health, metrics,
+                new QueryApi(built, self, config.heartbeatTimeout(), Clock.systemUTC()).routes());
+        } catch (RuntimeException e) {
+            // e.g. the HTTP port is taken: otherwise the heartbeat reader would go on polling Kafka for nobody
+            abandon(built);
+            throw e;
+        }
+    }
+
+    private void abandon(KafkaStreams built) {
+        if (built != null) {
+            built.close(Duration.ofSeconds(5));
+        }
+        try {
+            recentHeartbeats.close();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        metrics.close();
     }
 
     /** The Streams settings: the configured ones, and undecodable input dead-lettered instead of failing. */

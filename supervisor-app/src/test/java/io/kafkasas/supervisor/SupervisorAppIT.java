@@ -1,0 +1,42 @@
+package io.kafkasas.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.kafkasas.testkit.RealKafka;
+import io.kafkasas.testkit.TestKafka;
+import io.kafkasas.testkit.TestTopics;
+import io.kafkasas.testkit.UniqueNames;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@RealKafka
+class SupervisorAppIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSupervisorThatCannotStartShouldLeaveNoThreadBehind(TestKafka kafka) throws Exception {
+        String prefix = UniqueNames.topicPrefix();
+        // the reader follows the heartbeats topic; without it its thread would end by itself
+        TestTopics.create(kafka, List.of(prefix + "heartbeats"), 1);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            SupervisorConfig config = SupervisorConfig.of(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "topic.prefix", prefix,
+                "schema.registry.url", "mock://supervisor-app-test", "http.port", "" + taken.getLocalPort(),
+                "streams.state.dir", dir.toString()));
+
+            assertThatThrownBy(() -> SupervisorApp.start(config)).hasMessageContaining("" + taken.getLocalPort());
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
+            .noneMatch(t -> t.getName().equals("supervisor-heartbeats") && t.isAlive()));
+    }
+}
