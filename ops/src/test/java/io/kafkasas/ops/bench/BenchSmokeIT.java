@@ -51,6 +51,8 @@ class BenchSmokeIT {
     @Test
     void shouldRecoverEveryTaskOfAKilledAgentAndTimeIt(TestKafka kafka) throws Exception {
         StringWriter output = new StringWriter();
+        // the stack's logs (supervisor, host, agents) stay under target/ for a failure to be read
+        Path stack = Path.of("target", "bench-smoke-it", UniqueNames.of("recovery"));
         int exit;
         try (LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), 0)) {
             Path cluster = dir.resolve("cluster.properties");
@@ -58,13 +60,13 @@ class BenchSmokeIT {
                 SchemaRegistryConfig.URL + "=" + registry.url(), SasConfig.TOPIC_PREFIX + "="
                     + UniqueNames.topicPrefix(), ProvisioningConfig.REPLICATION_FACTOR + "=1"));
             exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "recovery", "--dir",
-                dir.resolve("stack").toString(), "--cluster", cluster.toString(), "--rounds", "1", "--faults", "KILL",
+                stack.toString(), "--cluster", cluster.toString(), "--rounds", "1", "--faults", "KILL",
                 "--tasks-per-agent", "3", "--task-seconds", "4");
         }
 
         assertThat(exit).as(output.toString()).isZero();
         assertThat(output.toString()).contains("cluster " + dir.resolve("cluster.properties"));
-        JsonNode round = HttpApi.JSON.readTree(dir.resolve("stack/report/recovery.json").toFile()).at("/rounds/0");
+        JsonNode round = HttpApi.JSON.readTree(stack.resolve("report/recovery.json").toFile()).at("/rounds/0");
         assertThat(round.get("reEmittedMs")).as("the killed agent's running tasks").isNotEmpty();
         for (String step : new String[] {"reEmittedMs", "restartedMs", "succeededMs"}) {
             for (JsonNode ms : round.get(step)) {
