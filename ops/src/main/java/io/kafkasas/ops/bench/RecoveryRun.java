@@ -60,7 +60,8 @@ final class RecoveryRun {
         }
         await(() -> ids.stream().noneMatch(id -> trail.of(id).succeeded.isEmpty()), timeout,
             () -> "every task to succeed; not yet: " + ids.stream().filter(id -> trail.of(id).succeeded.isEmpty())
-                .map(id -> id + " " + trail.of(id)).toList() + " (fault at " + faultAt + ")");
+                .map(id -> id + " " + trail.of(id) + ", " + supervisorView(apps, id)).toList() + " (fault at "
+                + faultAt + "; the supervisor's agents: " + supervisorView(apps, null) + ")");
         await(() -> back(apps, victim.agentId(), victim.incarnation()), timeout,
             () -> victim.agentId() + " to run again");
         // a task whose success was already on its way when the fault came is not the victim's to recover
@@ -113,6 +114,26 @@ final class RecoveryRun {
             }
         }
         throw new IllegalStateException(agentId + " incarnation " + incarnation + " is not on the host any more");
+    }
+
+    /**
+     * For a give-up message: where the supervisor has task {@code taskId}, or (null) its agents' liveness. It tells
+     * a supervisor that did not act from a trail that stopped reading.
+     */
+    private static String supervisorView(LocalApps apps, String taskId) {
+        try {
+            if (taskId != null) {
+                JsonNode task = apps.askSupervisor("/tasks/" + taskId);
+                return "supervisor: " + task.path("state").asText() + " attempt " + task.path("attempt").asText()
+                    + " on " + task.path("agentId").asText();
+            }
+            List<String> agents = new ArrayList<>();
+            apps.askSupervisor("/agents").path("agents").forEach(a -> agents.add(a.path("agentId").asText() + " "
+                + a.path("state").asText() + " incarnation " + a.path("incarnation").asText()));
+            return agents.toString();
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e + ")";
+        }
     }
 
     /** The host runs the agent again, as a newer incarnation. */

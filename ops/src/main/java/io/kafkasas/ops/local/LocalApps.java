@@ -1,10 +1,10 @@
 package io.kafkasas.ops.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkasas.app.ChildJvm;
-import io.kafkasas.ctl.CtlConfig;
-import io.kafkasas.app.HttpApi;
 import io.kafkasas.agent.AgentMain;
+import io.kafkasas.app.ChildJvm;
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;
 import io.kafkasas.schemas.config.ConfigSource;
@@ -255,14 +255,23 @@ public final class LocalApps implements AutoCloseable {
         if (host == null) {
             return HttpApi.JSON.createArrayNode();
         }
+        return get(host.url + "/slots").get("slots");
+    }
+
+    /** The supervisor's answer to {@code GET <path>} (e.g. {@code /tasks/<id>}), as JSON. */
+    public JsonNode askSupervisor(String path) throws IOException {
+        return get(supervisor.url + path);
+    }
+
+    private static JsonNode get(String url) throws IOException {
         try {
             HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(URI.create(host.url + "/slots")).timeout(Duration.ofSeconds(5)).build(),
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
-            return HttpApi.JSON.readTree(answer.body()).get("slots");
+            return HttpApi.JSON.readTree(answer.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while asking the agent host", e);
+            throw new IOException("Interrupted while asking " + url, e);
         }
     }
 
