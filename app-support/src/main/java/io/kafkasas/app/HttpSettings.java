@@ -1,5 +1,9 @@
 package io.kafkasas.app;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -22,5 +26,17 @@ public record HttpSettings(String host, int port) {
 
     public static HttpSettings from(AbstractConfig config) {
         return new HttpSettings(config.getString(HOST), config.getInt(PORT));
+    }
+
+    /**
+     * A port free on {@code host} now, for an app that must know its port before it binds (to advertise it, or to
+     * tell a child process).
+     */
+    public static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on " + host, e);
+        }
     }
 }

@@ -1,5 +1,9 @@
 package io.kafkasas.ctl;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** sasctl's exit codes, listed in {@code sasctl --help}; scripts may rely on them. */
 public final class ExitCodes {
 
@@ -20,14 +24,23 @@ public final class ExitCodes {
     /** A defect in sasctl or an unexpected answer: the message says what. */
     public static final int SOFTWARE = 70;
 
-    /** For {@code --help}. */
-    static final String[] LIST = {
-        "0:success", "1:the task ended other than SUCCEEDED, or some dead letters were not replayed",
-        "2:bad command line or settings", "3:a topic is missing or differs from the plan", "4:not found",
-        "5:Kafka, the schema registry or an app is unreachable or not ready",
-        "6:the scheduler refused the request as invalid", "7:timed out waiting for the task to end",
-        "70:unexpected error (run again with --verbose for the stack trace)"};
+    /** What each code means, for {@code --help}. */
+    static final Map<Integer, String> MEANINGS = meanings();
 
     private ExitCodes() {
+    }
+
+    private static Map<Integer, String> meanings() {
+        Map<Integer, String> meanings = new LinkedHashMap<>();
+        meanings.put(OK, "success");
+        meanings.put(NOT_SUCCEEDED, "the task ended other than SUCCEEDED, or some dead letters were not replayed");
+        meanings.put(USAGE, "bad command line or settings");
+        meanings.put(TOPICS_DIFFER, "a topic is missing or differs from the plan");
+        meanings.put(NOT_FOUND, "not found");
+        meanings.put(UNAVAILABLE, "Kafka, the schema registry or an app is unreachable or not ready");
+        meanings.put(REJECTED, "the scheduler refused the request as invalid");
+        meanings.put(TIMED_OUT, "timed out waiting for the task to end");
+        meanings.put(SOFTWARE, "unexpected error (run again with --verbose for the stack trace)");
+        return Collections.unmodifiableMap(meanings);
     }
 }

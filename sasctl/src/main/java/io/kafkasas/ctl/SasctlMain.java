@@ -72,10 +72,7 @@ public final class SasctlMain {
 
     private static Map<String, String> exitCodes() {
         Map<String, String> codes = new LinkedHashMap<>();
-        for (String entry : ExitCodes.LIST) {
-            String[] parts = entry.split(":", 2);
-            codes.put(String.format("%3s", parts[0]), parts[1]);
-        }
+        ExitCodes.MEANINGS.forEach((code, meaning) -> codes.put(String.format("%3d", code), meaning));
         return codes;
     }
 

@@ -17,10 +17,8 @@ import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.agents.RecentHeartbeats;
 import io.kafkasas.supervisor.http.QueryApi;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Clock;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
@@ -48,7 +46,7 @@ public final class SupervisorApp implements AutoCloseable {
     private SupervisorApp(SupervisorConfig config) {
         this.config = config;
         HttpSettings settings = config.http();
-        int port = settings.port() != 0 ? settings.port() : freePort(settings.host());
+        int port = settings.port() != 0 ? settings.port() : HttpSettings.freePort(settings.host());
         String advertised = config.advertisedHost();
         HostInfo self = new HostInfo(advertised.isEmpty() ? advertisedHost(settings.host()) : advertised, port);
         SchemaRegistryConfig registry = config.shared().schemaRegistry();
@@ -105,14 +103,6 @@ public final class SupervisorApp implements AutoCloseable {
         app.streams.start();
         LOG.info("Supervisor {} started; HTTP on {}", config.applicationId(), app.http.url());
         return app;
-    }
-
-    private static int freePort(String host) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + host, e);
-        }
     }
 
     private static String advertisedHost(String bound) {

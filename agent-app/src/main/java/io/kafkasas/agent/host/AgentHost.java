@@ -9,8 +9,8 @@ import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.app.Health;
-import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
@@ -132,7 +132,8 @@ public final class AgentHost {
         env.put(ConfigSource.envNameOf(AgentConfig.INCARNATION), Long.toString(incarnation));
         env.put(ConfigSource.envNameOf(AgentConfig.PARENT_PID), Long.toString(ProcessHandle.current().pid()));
         env.put(ConfigSource.envNameOf(HttpSettings.PORT),
-            Integer.toString(scrapes.portFor(slot.agentId(), config.agentHttpPort(slot.number()))));
+            Integer.toString(scrapes.portFor(slot.agentId(), config.agentHttpPort(slot.number()),
+                config.http().host())));
         Path logDir = config.agentLogDir();
         try {
             ChildJvm child = ChildJvm.start(AgentMain.class.getName(), config.agentJvmOptions(),

@@ -1,10 +1,7 @@
 package io.kafkasas.agent.host;
 
+import io.kafkasas.app.HttpSettings;
 import io.kafkasas.app.PrometheusText;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,9 +28,12 @@ final class AgentScrapes {
         .connectTimeout(TIMEOUT).build();
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
 
-    /** The port agent {@code agentId} is told to serve on: {@code configured}, or a free one when that is 0. */
-    int portFor(String agentId, int configured) {
-        int port = configured != 0 ? configured : freePort();
+    /**
+     * The port agent {@code agentId} is told to serve on: {@code configured}, or one free on {@code host} when that
+     * is 0.
+     */
+    int portFor(String agentId, int configured, String host) {
+        int port = configured != 0 ? configured : HttpSettings.freePort(host);
         ports.put(agentId, port);
         return port;
     }
@@ -63,13 +63,5 @@ final class AgentScrapes {
             }
         });
         return PrometheusText.merge(own, sources);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port for an agent's HTTP endpoints", e);
-        }
     }
 }

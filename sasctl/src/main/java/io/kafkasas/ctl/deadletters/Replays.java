@@ -3,9 +3,9 @@ package io.kafkasas.ctl.deadletters;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.schemas.serde.DeadLetters;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
 import io.kafkasas.schemas.topics.TopicNames;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -76,8 +76,8 @@ public final class Replays {
             }
         }
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(letter.getSourceTopic(), null,
-            bytes(letter.getOriginalKey()), bytes(letter.getOriginalValue()));
-        letter.getOriginalHeaders().forEach((k, v) -> record.headers().add(k, bytes(v)));
+            DeadLetters.bytes(letter.getOriginalKey()), DeadLetters.bytes(letter.getOriginalValue()));
+        letter.getOriginalHeaders().forEach((k, v) -> record.headers().add(k, DeadLetters.bytes(v)));
         record.headers().add(REPLAYED_FROM, from.getBytes(StandardCharsets.UTF_8));
         return new Plan(entry, null, record, "the original record again, byte for byte");
     }
@@ -110,19 +110,9 @@ public final class Replays {
 
     private TaskRequest decodeRequest(DeadLetter letter) {
         try {
-            return requests.deserialize(letter.getSourceTopic(), bytes(letter.getOriginalValue()));
+            return requests.deserialize(letter.getSourceTopic(), DeadLetters.bytes(letter.getOriginalValue()));
         } catch (UndecodableRecordException e) {
             return null; // still undecodable: resent byte for byte, for the scheduler to judge once fixed
         }
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        ByteBuffer copy = buffer.duplicate();
-        byte[] bytes = new byte[copy.remaining()];
-        copy.get(bytes);
-        return bytes;
     }
 }

@@ -32,6 +32,17 @@ public final class DeadLetters {
         return builder.setProducedBy(producedBy).setTimestamp(now).build();
     }
 
+    /** The bytes of a kept key, value or header (null stays null); {@code buffer} is left as it was. */
+    public static byte[] bytes(ByteBuffer buffer) {
+        if (buffer == null) {
+            return null;
+        }
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+
     static Map<String, ByteBuffer> copy(Headers headers) {
         Map<String, ByteBuffer> copy = new LinkedHashMap<>();
         if (headers != null) {

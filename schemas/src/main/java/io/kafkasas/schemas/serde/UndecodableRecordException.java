@@ -67,18 +67,8 @@ public final class UndecodableRecordException extends SerializationException {
         UndecodableRecordException base = e.getCause() instanceof UndecodableRecordException u ? u
             : new UndecodableRecordException(DeadLetterReason.UNDECODABLE, e.topicPartition().topic(), null,
                 "Cannot deserialize: " + e.getMessage(), e);
-        return base.at(e.topicPartition().partition(), e.offset(), bytes(e.keyBuffer()), bytes(e.valueBuffer()),
-            e.headers());
-    }
-
-    private static byte[] bytes(ByteBuffer buffer) {
-        if (buffer == null) {
-            return null;
-        }
-        ByteBuffer dup = buffer.duplicate();
-        byte[] bytes = new byte[dup.remaining()];
-        dup.get(bytes);
-        return bytes;
+        return base.at(e.topicPartition().partition(), e.offset(), DeadLetters.bytes(e.keyBuffer()),
+            DeadLetters.bytes(e.valueBuffer()), e.headers());
     }
 
     /** The dead letter for this record, written by {@code producedBy} at {@code now}. */
