@@ -9,10 +9,12 @@ import io.kafkasas.agent.run.Runner;
 import io.kafkasas.agent.run.TaskLoop;
 import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
+import io.kafkasas.app.DeadLetterSink;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentState;
+import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.schemas.registry.SchemaRegistryClient;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
@@ -89,15 +91,17 @@ public final class Agent {
             new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Deserializer<TaskEvent> events = topics.tasks(config.queues().get(0)).valueSerde().deserializer();
         this.loop = new TaskLoop(taskConsumer, transactions, events, runner, reporter,
-            config.queues().stream().map(names::tasks).toList());
+            config.queues().stream().map(names::tasks).toList(),
+            letter -> DeadLetterSink.count(metrics.registry(), "agent", letter));
         loopRef[0] = loop;
         this.commands = new CommandListener(commandConsumer(config.consumerProperties(), config.agentId()),
             topics.agentCommands().valueSerde().deserializer(), names.agentCommands(), List.of(config.agentId()),
             this::onCommand, (record, e) -> {
-                LOG.error("Dead-lettering an undecodable command at {}-{}@{}: {}", record.topic(), record.partition(),
+                LOG.error("Dead-lettering the command record at {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
-                reporter.send(reporter.record(record.key(), e.at(record).toDeadLetter("agent " + config.agentId(),
-                    clock.instant())), "dead letter of a command");
+                DeadLetter letter = e.at(record).toDeadLetter("agent " + config.agentId(), clock.instant());
+                reporter.send(reporter.record(record.key(), letter), "dead letter of a command");
+                DeadLetterSink.count(metrics.registry(), "agent", letter);
             });
         metrics.bind(taskConsumer);
         metrics.bind(reports);

@@ -2,13 +2,18 @@ package io.kafkasas.scheduler;
 
 import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
+import io.kafkasas.app.DeadLetterSink;
+import io.kafkasas.app.DeadLetteringHandler;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.StreamsLifecycle;
+import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.scheduler.http.TaskApi;
+import io.kafkasas.scheduler.intake.IntakeProcessor;
 import io.kafkasas.scheduler.intake.IntakeTopology;
 import io.kafkasas.scheduler.intake.RequestValidator;
 import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +41,7 @@ public final class SchedulerApp implements AutoCloseable {
     private final SchedulerConfig config;
     private final Clock clock;
     private final AppMetrics metrics;
+    private final DeadLetterSink deadLetters;
     private final KafkaStreams streams;
     private final TaskClient client;
     private final HttpApi http;
@@ -47,6 +53,10 @@ public final class SchedulerApp implements AutoCloseable {
         Topics topics = config.shared().topics();
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
+        Topic<byte[], DeadLetter> deadLetterTopic = topics.deadLetters();
+        this.deadLetters = new DeadLetterSink("scheduler", IntakeProcessor.PRODUCED_BY, deadLetterTopic.name(),
+            deadLetterTopic.valueSerde().serializer(), config.shared().kafkaProperties(), metrics.registry());
+        DeadLetteringHandler.install(props, deadLetters);
         this.streams = new KafkaStreams(IntakeTopology.build(config, topics, metrics.registry(), clock), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A scheduler stream thread failed; replacing it (its tasks resume from the last commit)", e);
@@ -109,6 +119,7 @@ public final class SchedulerApp implements AutoCloseable {
         http.close();
         StreamsLifecycle.close(streams, config.streamsProperties(), Duration.ofSeconds(30));
         client.close();
+        deadLetters.close();
         metrics.close();
         LOG.info("Scheduler stopped");
     }

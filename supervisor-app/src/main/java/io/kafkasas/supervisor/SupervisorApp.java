@@ -2,7 +2,8 @@ package io.kafkasas.supervisor;
 
 import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
-import io.kafkasas.app.DeadLetterDeserializationHandler;
+import io.kafkasas.app.DeadLetterSink;
+import io.kafkasas.app.DeadLetteringHandler;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpSettings;
@@ -16,6 +17,7 @@ import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.agents.RecentHeartbeats;
 import io.kafkasas.supervisor.http.QueryApi;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -39,6 +41,7 @@ public final class SupervisorApp implements AutoCloseable {
 
     private final SupervisorConfig config;
     private final AppMetrics metrics = new AppMetrics("supervisor");
+    private final DeadLetterSink deadLetters;
     private final RecentHeartbeats recentHeartbeats;
     private final KafkaStreams streams;
     private final HttpApi http;
@@ -51,7 +54,8 @@ public final class SupervisorApp implements AutoCloseable {
         HostInfo self = new HostInfo(advertised.isEmpty() ? advertisedHost(settings.host()) : advertised, port);
         SchemaRegistryConfig registry = config.shared().schemaRegistry();
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(registry), registry.autoRegister());
-        Properties props = streamsProperties(config, serdes);
+        this.deadLetters = deadLetterSink(config, serdes, metrics.registry());
+        Properties props = streamsProperties(config, deadLetters);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         Topic<String, AgentHeartbeat> heartbeats = new Topics(config.shared().topicNames(), serdes).heartbeats();
         this.recentHeartbeats = new RecentHeartbeats(config.shared().kafkaProperties(), heartbeats.name(),
@@ -85,17 +89,23 @@ public final class SupervisorApp implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
+        deadLetters.close();
         metrics.close();
     }
 
-    /** The Streams settings: the configured ones, and undecodable input dead-lettered instead of failing. */
-    static Properties streamsProperties(SupervisorConfig config, AvroSerdes serdes) {
+    /** The Streams settings: the configured ones, and poison input dead-lettered instead of failing. */
+    static Properties streamsProperties(SupervisorConfig config, DeadLetterSink deadLetters) {
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
-        Topic<byte[], DeadLetter> deadLetters = new Topics(config.shared().topicNames(), serdes).deadLetters();
-        DeadLetterDeserializationHandler.install(props, deadLetters.name(), deadLetters.valueSerde().serializer(),
-            "supervisor " + config.applicationId());
+        DeadLetteringHandler.install(props, deadLetters);
         return props;
+    }
+
+    /** Where the supervisor's poison records go. */
+    static DeadLetterSink deadLetterSink(SupervisorConfig config, AvroSerdes serdes, MeterRegistry meters) {
+        Topic<byte[], DeadLetter> topic = new Topics(config.shared().topicNames(), serdes).deadLetters();
+        return new DeadLetterSink("supervisor", "supervisor " + config.applicationId(), topic.name(),
+            topic.valueSerde().serializer(), config.shared().kafkaProperties(), meters);
     }
 
     public static SupervisorApp start(SupervisorConfig config) {
@@ -137,6 +147,7 @@ public final class SupervisorApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        deadLetters.close();
         metrics.close();
         LOG.info("Supervisor stopped");
     }

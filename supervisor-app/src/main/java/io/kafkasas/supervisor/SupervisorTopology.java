@@ -10,6 +10,7 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.serde.AvroSerdes;
+import io.kafkasas.schemas.serde.RecordChecks;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.agents.AgentLiveness;
@@ -84,11 +85,15 @@ public final class SupervisorTopology {
             serdes.forValues(SupervisedAgent.class)).withCachingEnabled());
 
         List<String> taskTopics = names.queues().stream().map(names::tasks).toList();
+        // every source is checked first: what fails a check is dead-lettered (DeadLetteringHandler), and nothing
+        // downstream meets a tombstone or a key that is not its value's
         KStream<String, TaskStatus> status = builder.stream(names.taskStatus(),
-            Consumed.with(keys, statuses).withName("status-source"));
+                Consumed.with(keys, statuses).withName("status-source"))
+            .mapValues((k, v) -> RecordChecks.check(names.taskStatus(), k, v), Named.as("status-checked"));
         KStream<String, SpecificRecord> taskInput = builder.stream(taskTopics,
                 Consumed.with(keys, events).withName("tasks-source"))
-            .mapValues(v -> (SpecificRecord) v, Named.as("tasks-as-records"))
+            .mapValues((k, v) -> (SpecificRecord) RecordChecks.check("the task topics", k, v),
+                Named.as("tasks-checked"))
             .merge(status.mapValues(v -> (SpecificRecord) v, Named.as("statuses-as-records")), Named.as("task-input"));
         Backoff backoff = new Backoff(config.retryJitter(), random);
         route(taskInput.process(() -> new TaskSupervisor(TASKS_STORE, TIMERS_STORE, config.checkInterval(),
@@ -98,6 +103,7 @@ public final class SupervisorTopology {
 
         KStream<String, SpecificRecord> beats = builder.stream(names.heartbeats(),
                 Consumed.with(keys, heartbeats).withName("heartbeats-source"))
+            .mapValues((k, v) -> RecordChecks.check(names.heartbeats(), k, v), Named.as("heartbeats-checked"))
             .repartition(Repartitioned.with(keys, heartbeats).withName("heartbeats-by-agent")
                 .withNumberOfPartitions(config.agentPartitions()))
             .mapValues(v -> (SpecificRecord) v, Named.as("heartbeats-as-records"));

@@ -1,6 +1,7 @@
 package io.kafkasas.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
@@ -19,6 +20,7 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.Contracts;
+import io.kafkasas.schemas.Times;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
@@ -84,7 +86,8 @@ class SupervisorTopologyTest {
         TopicNames names = TopicNames.defaults();
         topology = SupervisorTopology.build(config, names, serdes, new SupervisorMetrics(meters),
             () -> 0.5, new HeardOutside());
-        Properties props = SupervisorApp.streamsProperties(config, serdes);
+        Properties props = SupervisorApp.streamsProperties(config, SupervisorApp.deadLetterSink(config, serdes,
+            meters));
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(topology, props, START);
@@ -512,6 +515,49 @@ class SupervisorTopologyTest {
         assertThat(state("t-after").getState()).as("the records after the poison ones").isEqualTo(
             SupervisedTaskState.RUNNING);
         assertThat(agent("agent-a").getInFlight()).extracting(InFlightTask::getTaskId).containsExactly("t-after");
+    }
+
+    @Test
+    void shouldDeadLetterTombstonesAndRecordsKeyedByAStrangerAndGoOn() {
+        statusIn.pipeInput("t-gone", null, now);
+        heartbeatsIn.pipeInput("agent-gone", null, now);
+        statusIn.pipeInput("not-t-1", TaskStatus.newBuilder().setTaskId("t-1").setAttempt(1)
+            .setStatus(TaskStatusType.STARTED).setTimestamp(now).setAgentId("agent-a").build(), now);
+        tasksIn.pipeInput("not-t-2", TaskEvent.newBuilder().setTaskId("t-2").setAttempt(1).setQueue("default")
+            .setType("noop").setRetryPolicy(POLICY).setSubmittedAt(now).setEmittedAt(now).build(), now);
+        task("t-after", null);
+        heartbeat("agent-a", 1);
+        status("t-after", 1, TaskStatusType.STARTED, null);
+
+        assertThat(deadLettersOut.readValuesToList()).extracting(DeadLetter::getReason, DeadLetter::getSourceTopic)
+            .containsExactly(tuple(DeadLetterReason.UNDECODABLE, "sas.task-status"),
+                tuple(DeadLetterReason.UNDECODABLE, "sas.heartbeats"),
+                tuple(DeadLetterReason.UNPROCESSABLE, "sas.task-status"),
+                tuple(DeadLetterReason.UNPROCESSABLE, "sas.tasks.default"));
+        assertThat(state("t-1")).as("nothing stored for a record under a stranger key").isNull();
+        assertThat(state("t-after").getState()).isEqualTo(SupervisedTaskState.RUNNING);
+        assertThat(meters.get("sas.supervisor.records.dead.lettered").tag("reason", "UNPROCESSABLE").counters())
+            .extracting(c -> c.count()).containsOnly(1.0);
+    }
+
+    @Test
+    void shouldHoldAnAbsurdRetryPolicyAndTimeoutWithinTimeInsteadOfFailing() {
+        RetryPolicy endless = RetryPolicy.newBuilder().setInitialIntervalMs(Long.MAX_VALUE)
+            .setMaxIntervalMs(Long.MAX_VALUE).setBackoffCoefficient(Double.MAX_VALUE).setMaxAttempts(5).build();
+        tasksIn.pipeInput("t-far", TaskEvent.newBuilder().setTaskId("t-far").setAttempt(1).setQueue("default")
+            .setType("noop").setExecutionTimeoutMs(Long.MAX_VALUE).setRetryPolicy(endless).setSubmittedAt(now)
+            .setEmittedAt(now).build(), now);
+        heartbeat("agent-a", 1);
+        status("t-far", 1, TaskStatusType.STARTED, null);
+        assertThat(state("t-far").getDeadline()).isEqualTo(Times.LATEST);
+        status("t-far", 1, TaskStatusType.FAILED, error("boom", true));
+        advance(Duration.ofSeconds(2));
+
+        assertThat(state("t-far").getState()).isEqualTo(SupervisedTaskState.RETRY_WAIT);
+        assertThat(state("t-far").getRetryAt()).as("never, in effect").isEqualTo(Times.LATEST);
+        assertThat(deadLettersOut.isEmpty()).isTrue();
+        task("t-next", null);
+        assertThat(state("t-next").getState()).as("the thread goes on").isEqualTo(SupervisedTaskState.QUEUED);
     }
 
     @Test

@@ -1,12 +1,16 @@
 package io.kafkasas.agent.run;
 
 import io.kafkasas.avro.AgentCommand;
+import io.kafkasas.schemas.registry.SchemaRegistryException;
+import io.kafkasas.schemas.serde.RecordChecks;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
-import java.time.Duration;
+import io.kafkasas.schemas.serde.UnprocessableRecordException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class CommandListener implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandListener.class);
+    private static final Duration REGISTRY_BACKOFF = Duration.ofSeconds(1);
 
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
     private final Deserializer<AgentCommand> commands;
@@ -87,16 +92,36 @@ public final class CommandListener implements Runnable {
         }
     }
 
+    /** Acts on one command; poison goes to {@code undecodable}; a registry outage is waited out on this record. */
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
-        try {
-            AgentCommand command = commands.deserialize(record.topic(), record.value());
-            if (command != null) {
-                handler.accept(command);
+        while (!stopping) {
+            AgentCommand command;
+            try {
+                command = RecordChecks.check(record.topic(), new String(record.key(), StandardCharsets.UTF_8),
+                    commands.deserialize(record.topic(), record.value()));
+            } catch (UndecodableRecordException e) {
+                undecodable.accept(record, e);
+                return;
+            } catch (UnprocessableRecordException e) {
+                undecodable.accept(record, new UndecodableRecordException(e.reason(), record.topic(), record.value(),
+                    e.getMessage(), e));
+                return;
+            } catch (RuntimeException e) {
+                if (!SchemaRegistryException.isOutage(e)) {
+                    throw e;
+                }
+                LOG.warn("Cannot read the command at {}-{}@{} now ({}); trying again in {} ms", record.topic(),
+                    record.partition(), record.offset(), e.getMessage(), REGISTRY_BACKOFF.toMillis());
+                LockSupport.parkNanos(REGISTRY_BACKOFF.toNanos());
+                continue;
             }
-        } catch (UndecodableRecordException e) {
-            undecodable.accept(record, e);
-        } catch (RuntimeException e) {
-            LOG.error("Command at {}-{}@{} failed", record.topic(), record.partition(), record.offset(), e);
+            try {
+                handler.accept(command);
+            } catch (RuntimeException e) {
+                LOG.error("Command {} at {}-{}@{} failed", command.getType(), record.topic(), record.partition(),
+                    record.offset(), e);
+            }
+            return;
         }
     }
 

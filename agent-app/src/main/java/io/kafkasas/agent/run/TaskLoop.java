@@ -1,17 +1,23 @@
 package io.kafkasas.agent.run;
 
+import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.TaskError;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatusType;
-import io.kafkasas.schemas.registry.RegistryUnavailableException;
+import io.kafkasas.schemas.registry.SchemaRegistryException;
+import io.kafkasas.schemas.serde.DeadLetters;
+import io.kafkasas.schemas.serde.RecordChecks;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
+import io.kafkasas.schemas.serde.UnprocessableRecordException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.IndexedRecord;
@@ -35,8 +41,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Pause every partition while the pool is full or the agent drains; resume when a slot frees.</li>
  *   <li>Poll; take no more records than there are free slots, and seek back to the first record not taken, so
  *       the agent never holds a task it cannot run.</li>
- *   <li>Decode each; an undecodable record becomes a dead letter; a task already past its deadline is reported
- *       TIMED_OUT instead of being run.</li>
+ *   <li>Decode and check each; a poison record (undecodable, a tombstone, a key that is not its task's) becomes a
+ *       dead letter; a task already past its deadline is reported TIMED_OUT instead of being run.</li>
  *   <li>In one transaction: a STARTED status per task, the dead letters, and the consumed offsets.</li>
  *   <li>Only after the commit, hand the tasks to the worker pool; if the transaction fails, nothing runs and the
  *       records are read again.</li>
@@ -59,6 +65,7 @@ public final class TaskLoop implements Runnable {
     private final Runner runner;
     private final Reporter reporter;
     private final List<String> topics;
+    private final java.util.function.Consumer<DeadLetter> deadLettered;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean draining;
@@ -66,13 +73,15 @@ public final class TaskLoop implements Runnable {
     private volatile End end = End.STOPPED;
 
     public TaskLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], IndexedRecord> transactions,
-                    Deserializer<TaskEvent> events, Runner runner, Reporter reporter, List<String> topics) {
+                    Deserializer<TaskEvent> events, Runner runner, Reporter reporter, List<String> topics,
+                    java.util.function.Consumer<DeadLetter> deadLettered) {
         this.consumer = consumer;
         this.transactions = transactions;
         this.events = events;
         this.runner = runner;
         this.reporter = reporter;
         this.topics = topics;
+        this.deadLettered = deadLettered;
     }
 
     @Override
@@ -144,28 +153,31 @@ public final class TaskLoop implements Runnable {
                 }
             }
         }
-        firstNotTaken.forEach(consumer::seek);
+        seekBack(firstNotTaken);
         if (taken.isEmpty()) {
             return;
         }
         List<TaskEvent> decoded;
         try {
             decoded = decodeAndStart(taken);
-        } catch (RegistryUnavailableException e) {
-            LOG.warn("Schema registry unavailable ({}); reading these tasks again in {} ms", e.getMessage(),
-                REGISTRY_BACKOFF.toMillis());
-            firstTaken.forEach(consumer::seek);
-            awaitStop(REGISTRY_BACKOFF);
-            return;
         } catch (ProducerFencedException e) {
             throw e;
         } catch (KafkaException e) {
+            if (SchemaRegistryException.isOutage(e)) {
+                LOG.warn("Schema registry unavailable ({}); reading these tasks again in {} ms", e.getMessage(),
+                    REGISTRY_BACKOFF.toMillis());
+                seekBack(firstTaken);
+                awaitStop(REGISTRY_BACKOFF);
+                return;
+            }
             // InvalidProducerEpochException too: the coordinator aborted the transaction itself (it outlived
-            // transaction.timeout.ms, as across a broker restart) and bumped the epoch; aborting re-initializes.
-            // A producer that cannot even abort is unusable: that ends the loop, and the agent is started again.
+            // transaction.timeout.ms, as across a broker pause) and bumped the epoch; aborting re-initializes.
+            // CommitFailedException: the group moved on while the broker was away; the partitions still ours are
+            // read again, the others are another agent's now. A producer that cannot even abort is unusable: that
+            // ends the loop, and the agent is started again.
             LOG.warn("Could not record the start of {} task(s) ({}); reading them again", taken.size(), e.toString());
             transactions.abortTransaction();
-            firstTaken.forEach(consumer::seek);
+            seekBack(firstTaken);
             return;
         }
         // 5. run only what the committed transaction says was started
@@ -173,27 +185,28 @@ public final class TaskLoop implements Runnable {
         decoded.forEach(event -> runner.start(event, now));
     }
 
+    /** Moves back to these offsets on the partitions this agent still owns (a rebalance may have taken some). */
+    private void seekBack(Map<TopicPartition, Long> offsets) {
+        Set<TopicPartition> owned = consumer.assignment();
+        offsets.forEach((partition, offset) -> {
+            if (owned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
+    }
+
     /** Steps 3 and 4: one transaction of STARTED statuses, dead letters and offsets; returns the tasks to run. */
     private List<TaskEvent> decodeAndStart(List<ConsumerRecord<byte[], byte[]>> taken) {
         List<TaskEvent> toRun = new ArrayList<>();
         List<Runnable> sends = new ArrayList<>();
+        List<DeadLetter> letters = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         Instant now = reporter.clock().instant();
         for (ConsumerRecord<byte[], byte[]> record : taken) {
             offsets.put(new TopicPartition(record.topic(), record.partition()),
                 new OffsetAndMetadata(record.offset() + 1));
-            TaskEvent event;
-            try {
-                event = events.deserialize(record.topic(), record.value());
-                if (event == null) {
-                    throw new UndecodableRecordException(DeadLetterReason.UNDECODABLE, record.topic(), null,
-                        "The record has no value (a tombstone); a task event needs one", null);
-                }
-            } catch (UndecodableRecordException e) {
-                LOG.warn("Dead-lettering an undecodable task at {}-{}@{}: {}", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-                sends.add(() -> transactions.send(reporter.record(record.key(),
-                    e.at(record).toDeadLetter("agent " + reporter.identity().agentId(), now))));
+            TaskEvent event = decode(record, sends, letters, now);
+            if (event == null) {
                 continue;
             }
             if (event.getDeadline() != null && !event.getDeadline().isAfter(now)) {
@@ -211,7 +224,39 @@ public final class TaskLoop implements Runnable {
         sends.forEach(Runnable::run);
         transactions.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         transactions.commitTransaction();
+        letters.forEach(deadLettered);
         return toRun;
+    }
+
+    /**
+     * The task event in {@code record}, or null when it is poison, for which a dead letter joins {@code sends}.
+     * A registry that cannot answer now is not poison: that throws, and the records are read again later.
+     */
+    private TaskEvent decode(ConsumerRecord<byte[], byte[]> record, List<Runnable> sends, List<DeadLetter> letters,
+                             Instant now) {
+        try {
+            return RecordChecks.check(record.topic(), record.key() == null ? null
+                    : new String(record.key(), StandardCharsets.UTF_8),
+                events.deserialize(record.topic(), record.value()));
+        } catch (RuntimeException e) {
+            if (SchemaRegistryException.isOutage(e)) {
+                throw e;
+            }
+            DeadLetter letter = e instanceof UndecodableRecordException u
+                ? u.at(record).toDeadLetter(producedBy(), now)
+                : DeadLetters.build(DeadLetters.of(e instanceof UnprocessableRecordException u ? u.reason()
+                        : DeadLetterReason.UNDECODABLE, e.getMessage(), record.topic(), record.partition(),
+                    record.offset(), record.key(), record.value(), record.headers()), producedBy(), now);
+            LOG.warn("Dead-lettering the task record at {}-{}@{}: {}", record.topic(), record.partition(),
+                record.offset(), letter.getMessage());
+            sends.add(() -> transactions.send(reporter.record(record.key(), letter)));
+            letters.add(letter);
+            return null;
+        }
+    }
+
+    private String producedBy() {
+        return "agent " + reporter.identity().agentId();
     }
 
     /** Stops taking tasks; running ones go on. */

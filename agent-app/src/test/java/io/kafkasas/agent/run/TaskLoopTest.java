@@ -11,13 +11,16 @@ import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -25,6 +28,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The intake loop when its transaction fails under it. */
@@ -32,19 +36,48 @@ class TaskLoopTest {
 
     private static final TopicPartition TASKS = new TopicPartition("sas.tasks.default", 0);
 
-    /** A producer whose first commit finds the transaction aborted by the coordinator, as after a broker restart. */
+    static {
+        Contracts.trust();
+    }
+
+    private final MockProducer<byte[], IndexedRecord> outcomes = new MockProducer<>(true, null,
+        new ByteArraySerializer(), (topic, value) -> new byte[0]);
+    private final Reporter reporter = new Reporter(outcomes, TopicNames.defaults(),
+        new AgentIdentity("agent-1", "host", 7, List.of("default"), 2), Clock.systemUTC());
+    private final Handlers handlers = Handlers.load(List.of("noop"), name -> Map.of(), Map.of(),
+        getClass().getClassLoader());
+    private final TaskEvent task = TaskEvent.newBuilder().setTaskId("t-1").setAttempt(1).setQueue("default")
+        .setType("noop").setRetryPolicy(RetryPolicy.newBuilder().build()).setSubmittedAt(Instant.now())
+        .setEmittedAt(Instant.now()).build();
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+
+    @BeforeEach
+    void assignOneTask() {
+        consumer.updateBeginningOffsets(Map.of(TASKS, 0L));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(TASKS));
+            consumer.addRecord(taskRecord());
+        });
+    }
+
+    /** A producer whose first commit fails with {@code failure}, after {@code meanwhile} happened. */
     private static final class AbortedOnceProducer extends MockProducer<byte[], IndexedRecord> {
         final AtomicInteger commits = new AtomicInteger();
         final AtomicInteger aborts = new AtomicInteger();
+        private final Runnable meanwhile;
+        private final Supplier<RuntimeException> failure;
 
-        AbortedOnceProducer() {
+        AbortedOnceProducer(Runnable meanwhile, Supplier<RuntimeException> failure) {
             super(true, null, new ByteArraySerializer(), (topic, value) -> new byte[0]);
+            this.meanwhile = meanwhile;
+            this.failure = failure;
         }
 
         @Override
         public void commitTransaction() {
             if (commits.incrementAndGet() == 1) {
-                throw new InvalidProducerEpochException("Producer attempted to produce with an old epoch.");
+                meanwhile.run();
+                throw failure.get();
             }
             super.commitTransaction();
         }
@@ -58,32 +91,17 @@ class TaskLoopTest {
 
     @Test
     void shouldAbortAndReadTheTasksAgainWhenTheCoordinatorAbortedItsTransaction() throws InterruptedException {
-        Contracts.trust();
-        AbortedOnceProducer producer = new AbortedOnceProducer();
-        MockProducer<byte[], IndexedRecord> outcomes = new MockProducer<>(true, null, new ByteArraySerializer(),
-            (topic, value) -> new byte[0]);
-        Reporter reporter = new Reporter(outcomes, TopicNames.defaults(),
-            new AgentIdentity("agent-1", "host", 7, List.of("default"), 2), Clock.systemUTC());
-        Handlers handlers = Handlers.load(List.of("noop"), name -> Map.of(), Map.of(), getClass().getClassLoader());
-        TaskEvent task = TaskEvent.newBuilder().setTaskId("t-1").setAttempt(1).setQueue("default").setType("noop")
-            .setRetryPolicy(RetryPolicy.newBuilder().build()).setSubmittedAt(Instant.now())
-            .setEmittedAt(Instant.now()).build();
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        consumer.updateBeginningOffsets(Map.of(TASKS, 0L));
-        consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(TASKS));
-            consumer.addRecord(new ConsumerRecord<>(TASKS.topic(), 0, 0, new byte[0], new byte[0]));
-        });
+        AbortedOnceProducer producer = new AbortedOnceProducer(() -> { },
+            () -> new InvalidProducerEpochException("Producer attempted to produce with an old epoch."));
         try (Runner runner = new Runner(2, handlers, reporter, Duration.ofMillis(300), 1024,
             new SimpleMeterRegistry(), () -> { })) {
             TaskLoop loop = new TaskLoop(consumer, producer, (topic, bytes) -> task, runner, reporter,
-                List.of(TASKS.topic()));
+                List.of(TASKS.topic()), letter -> { });
             Thread thread = new Thread(loop);
             thread.start();
             // the broker hands out the record again from the position the loop sought back to
             await().until(() -> producer.commits.get() == 1 && consumer.position(TASKS) == 0);
-            consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TASKS.topic(), 0, 0,
-                new byte[0], new byte[0])));
+            consumer.schedulePollTask(() -> consumer.addRecord(taskRecord()));
 
             await().until(() -> statuses(outcomes, TaskStatusType.SUCCEEDED) == 1);
             loop.stop();
@@ -93,6 +111,29 @@ class TaskLoopTest {
             assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1).allSatisfy(offsets -> assertThat(
                 offsets.values().iterator().next().get(TASKS).offset()).isEqualTo(1));
         }
+    }
+
+    @Test
+    void shouldGoOnWhenTheGroupTookItsPartitionWhileTheBrokerWasAway() throws InterruptedException {
+        // the commit fails because a rebalance (after a broker pause) gave the partition to another agent
+        AbortedOnceProducer producer = new AbortedOnceProducer(() -> consumer.rebalance(List.of()),
+            () -> new CommitFailedException("the group has rebalanced"));
+        try (Runner runner = new Runner(2, handlers, reporter, Duration.ofMillis(300), 1024,
+            new SimpleMeterRegistry(), () -> { })) {
+            TaskLoop loop = new TaskLoop(consumer, producer, (topic, bytes) -> task, runner, reporter,
+                List.of(TASKS.topic()), letter -> { });
+            Thread thread = new Thread(loop);
+            thread.start();
+            await().until(() -> producer.aborts.get() == 1);
+            loop.stop();
+            assertThat(loop.awaitEnd()).as("the loop went on instead of failing").isEqualTo(TaskLoop.End.STOPPED);
+            assertThat(statuses(outcomes, TaskStatusType.SUCCEEDED)).as("not run: it is another agent's now")
+                .isZero();
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> taskRecord() {
+        return new ConsumerRecord<>(TASKS.topic(), 0, 0, "t-1".getBytes(StandardCharsets.UTF_8), new byte[0]);
     }
 
     private static long statuses(MockProducer<byte[], IndexedRecord> producer, TaskStatusType type) {

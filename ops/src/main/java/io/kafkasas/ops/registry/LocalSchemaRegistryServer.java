@@ -10,6 +10,7 @@ import io.kafkasas.schemas.registry.CompatibilityResult;
 import io.kafkasas.schemas.registry.InMemorySchemaRegistry;
 import io.kafkasas.schemas.registry.InvalidSchemaException;
 import io.kafkasas.schemas.registry.RegisteredSchema;
+import io.kafkasas.schemas.registry.SchemaNotFoundException;
 import io.kafkasas.schemas.registry.SchemaRegistryException;
 import io.kafkasas.schemas.registry.SchemaRegistryException.ErrorCodes;
 import java.io.IOException;
@@ -44,7 +45,7 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
     private static final Pattern SUBJECT_VERSIONS = Pattern.compile("/subjects/([^/]+)/versions");
     private static final Pattern SUBJECT_VERSION = Pattern.compile("/subjects/([^/]+)/versions/([^/]+)");
     private static final Pattern SUBJECT = Pattern.compile("/subjects/([^/]+)");
-    private static final Pattern SCHEMA_BY_ID = Pattern.compile("/schemas/ids/(\\d+)");
+    private static final Pattern SCHEMA_BY_ID = Pattern.compile("/schemas/ids/(-?\\d{1,19})");
     private static final Pattern COMPATIBILITY = Pattern.compile("/compatibility/subjects/([^/]+)/versions/([^/]+)");
     private static final Pattern SUBJECT_CONFIG = Pattern.compile("/config/([^/]+)");
 
@@ -146,7 +147,11 @@ public final class LocalSchemaRegistryServer implements AutoCloseable {
             return registered(registry.lookup(subject(m), schemaOf(in)));
         }
         if (get && (m = SCHEMA_BY_ID.matcher(path)).matches()) {
-            return JSON.createObjectNode().put("schema", registry.schemaById(Integer.parseInt(m.group(1))).toString());
+            long id = Long.parseLong(m.group(1));
+            if (id < 0 || id > Integer.MAX_VALUE) {
+                throw new SchemaNotFoundException("Schema " + id + " not found"); // 40403, as the Confluent API
+            }
+            return JSON.createObjectNode().put("schema", registry.schemaById((int) id).toString());
         }
         if (post && (m = COMPATIBILITY.matcher(path)).matches()) {
             return compatibility(subject(m), m.group(2), schemaOf(in), query);

@@ -7,6 +7,7 @@ import io.kafkasas.scheduler.intake.Violation;
 import io.kafkasas.schemas.Contracts;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import io.kafkasas.schemas.Times;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ public final class JsonRequests {
             } else if (delay < 0) {
                 problems.add(new Violation("delayMs", "must not be negative, was " + delay));
             } else {
-                request.setNotBefore(now.plusMillis(delay));
+                request.setNotBefore(Times.plusMillis(now, delay)); // the validator refuses it if too far
             }
         }
         if (body.has("retryPolicy")) {
@@ -126,7 +127,11 @@ public final class JsonRequests {
             policy.setMaxIntervalMs(number(node, "maxIntervalMs", problems, 0));
         }
         if (node.has("maxAttempts")) {
-            policy.setMaxAttempts((int) number(node, "maxAttempts", problems, 0));
+            long attempts = number(node, "maxAttempts", problems, 0);
+            if (attempts != (int) attempts) {
+                problems.add(new Violation("maxAttempts", "is out of range, was " + attempts));
+            }
+            policy.setMaxAttempts((int) attempts);
         }
         if (node.has("backoffCoefficient")) {
             JsonNode value = node.get("backoffCoefficient");
@@ -194,7 +199,13 @@ public final class JsonRequests {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant time = Instant.parse(value);
+            if (!time.equals(Times.clamp(time))) {
+                problems.add(new Violation(field, "must lie between " + Times.EARLIEST + " and " + Times.LATEST
+                    + ", was " + value));
+                return null;
+            }
+            return time;
         } catch (DateTimeParseException e) {
             problems.add(new Violation(field, "must be an ISO-8601 instant such as 2026-11-28T09:00:00Z, was '"
                 + value + "'"));

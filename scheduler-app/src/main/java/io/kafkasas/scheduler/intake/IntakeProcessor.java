@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  *       notBefore time, when the wall-clock punctuator emits it.</li>
  * </ol>
  */
-final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
+public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
 
-    static final String PRODUCED_BY = "scheduler";
+    public static final String PRODUCED_BY = "scheduler";
     private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessor.class);
 
     private final SchedulerConfig config;

@@ -18,6 +18,8 @@ public final class RequestValidator {
     /** Ids and keys end up in record keys, logs and URLs: keep them printable and short. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** Past this a second retry already waits the maximum interval: a larger one is a mistake. */
+    private static final double MAX_COEFFICIENT = 100.0;
 
     private final Set<String> queues;
     private final int maxPayloadBytes;
@@ -79,7 +81,7 @@ public final class RequestValidator {
         if (deadline != null && !deadline.isAfter(now)) {
             problems.add(new Violation("deadline", "is " + deadline + ", not in the future (now " + now + ")"));
         }
-        if (notBefore != null && notBefore.toEpochMilli() - now.toEpochMilli() > maxDelayMs) {
+        if (notBefore != null && notBefore.isAfter(now.plusMillis(maxDelayMs))) {
             problems.add(new Violation("notBefore", "is " + notBefore + ", more than " + maxDelayMs
                 + " ms ahead (scheduler.max.delay.ms)"));
         }
@@ -93,17 +95,19 @@ public final class RequestValidator {
             problems.add(new Violation("retryPolicy.maxAttempts", "must be between 1 and " + maxAttemptsLimit
                 + ", was " + policy.getMaxAttempts()));
         }
-        if (policy.getInitialIntervalMs() < 1) {
-            problems.add(new Violation("retryPolicy.initialIntervalMs", "must be at least 1, was "
-                + policy.getInitialIntervalMs()));
+        // a retry waits like a delayed task: no longer than scheduler.max.delay.ms
+        if (policy.getInitialIntervalMs() < 1 || policy.getInitialIntervalMs() > maxDelayMs) {
+            problems.add(new Violation("retryPolicy.initialIntervalMs", "must be between 1 and " + maxDelayMs
+                + " (scheduler.max.delay.ms), was " + policy.getInitialIntervalMs()));
         }
-        if (!(policy.getBackoffCoefficient() >= 1.0)) {
-            problems.add(new Violation("retryPolicy.backoffCoefficient", "must be at least 1.0, was "
-                + policy.getBackoffCoefficient()));
+        if (!(policy.getBackoffCoefficient() >= 1.0 && policy.getBackoffCoefficient() <= MAX_COEFFICIENT)) {
+            problems.add(new Violation("retryPolicy.backoffCoefficient", "must be between 1.0 and " + MAX_COEFFICIENT
+                + ", was " + policy.getBackoffCoefficient()));
         }
-        if (policy.getMaxIntervalMs() < policy.getInitialIntervalMs()) {
-            problems.add(new Violation("retryPolicy.maxIntervalMs", "must be at least initialIntervalMs ("
-                + policy.getInitialIntervalMs() + "), was " + policy.getMaxIntervalMs()));
+        if (policy.getMaxIntervalMs() < policy.getInitialIntervalMs() || policy.getMaxIntervalMs() > maxDelayMs) {
+            problems.add(new Violation("retryPolicy.maxIntervalMs", "must be between initialIntervalMs ("
+                + policy.getInitialIntervalMs() + ") and " + maxDelayMs + " (scheduler.max.delay.ms), was "
+                + policy.getMaxIntervalMs()));
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
+import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
@@ -114,13 +115,15 @@ class IntakeTopologyTest {
     @Test
     void shouldRejectAnInvalidRequestWithEveryReasonAndDeadLetterIt() {
         requests.pipeInput("t-2", request("t-2").setQueue("nope").setType("bad type!")
-            .setExecutionTimeoutMs(-1L).build());
+            .setExecutionTimeoutMs(-1L).setRetryPolicy(RetryPolicy.newBuilder().setInitialIntervalMs(Long.MAX_VALUE)
+                .setMaxIntervalMs(Long.MAX_VALUE).setBackoffCoefficient(Double.POSITIVE_INFINITY).build()).build());
 
         assertThat(tasks.isEmpty()).isTrue();
         TaskStatus status = statuses.readValue();
         assertThat(status.getStatus()).isEqualTo(TaskStatusType.REJECTED);
         assertThat(status.getMessage()).contains("queue: unknown queue 'nope'", "type: must be",
-            "executionTimeoutMs: must be between 1");
+            "executionTimeoutMs: must be between 1", "retryPolicy.initialIntervalMs: must be between 1 and",
+            "retryPolicy.maxIntervalMs: must be between", "retryPolicy.backoffCoefficient: must be between 1.0 and");
         assertThat(status.getError().getRetryable()).isFalse();
         DeadLetter letter = deadLetters.readValue();
         assertThat(letter.getReason()).isEqualTo(DeadLetterReason.INVALID_REQUEST);
@@ -132,12 +135,14 @@ class IntakeTopologyTest {
     void shouldDeadLetterUndecodableBytesAndGoOnWithTheNextRequest() {
         byte[] garbage = {1, 2, 3, 4, 5, 6, 7};
         rawRequests.pipeInput("k".getBytes(), garbage);
+        rawRequests.pipeInput("k".getBytes(), new byte[] {0, -1, -1, -1, -1, 2}); // schema id -1
         requests.pipeInput("t-3", request("t-3").build());
 
         DeadLetter letter = deadLetters.readValue();
         assertThat(letter.getReason()).isEqualTo(DeadLetterReason.UNDECODABLE);
         assertThat(letter.getOriginalValue()).isEqualTo(ByteBuffer.wrap(garbage));
         assertThat(letter.getSourceOffset()).isZero();
+        assertThat(deadLetters.readValue().getReason()).isEqualTo(DeadLetterReason.UNKNOWN_SCHEMA);
         assertThat(tasks.readValue().getTaskId()).isEqualTo("t-3");
     }
 

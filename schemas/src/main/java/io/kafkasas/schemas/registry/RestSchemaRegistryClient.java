@@ -66,9 +66,23 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return call("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema)).get("id").asInt();
     }
 
+    /**
+     * Any 404 here means "no such schema": registries answer an unknown id with 40403, but a proxy or a registry
+     * that does not route negative ids answers a bare 404, and neither is an outage.
+     */
     @Override
     public Schema schemaById(int id) {
-        return InMemorySchemaRegistry.parse(call("GET", "/schemas/ids/" + id, null).get("schema").asText());
+        if (id < 0) {
+            throw new SchemaNotFoundException("Schema id " + id + " cannot exist: registry ids are not negative");
+        }
+        try {
+            return InMemorySchemaRegistry.parse(call("GET", "/schemas/ids/" + id, null).get("schema").asText());
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() == 404 && !(e instanceof SchemaNotFoundException)) {
+                throw new SchemaNotFoundException("Schema " + id + " not found: " + e.getMessage());
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -33,6 +33,19 @@ public class SchemaRegistryException extends RuntimeException {
         return false;
     }
 
+    /**
+     * Whether {@code failure} (or a cause of it) is a registry that cannot answer now: the record it was reading is
+     * not poison, so it is read again later rather than dead-lettered.
+     */
+    public static boolean isOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException e && e.isRetriable()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Maps a documented error code to the exception that names it. */
     public static SchemaRegistryException of(int httpStatus, int errorCode, String message) {
         return switch (errorCode) {

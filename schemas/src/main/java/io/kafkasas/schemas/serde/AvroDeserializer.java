@@ -2,9 +2,9 @@ package io.kafkasas.schemas.serde;
 
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.schemas.Contracts;
-import io.kafkasas.schemas.registry.SchemaNotFoundException;
 import io.kafkasas.schemas.registry.SchemaRegistryClient;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
+import io.kafkasas.schemas.registry.SchemaRegistryException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +20,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * the registry, by the id in the record) against {@code T}'s schema - which is how a reader on a newer schema
  * reads records written with an older one.
  *
- * <p>Poison input raises {@link UndecodableRecordException}; a registry outage raises the retriable
- * {@link io.kafkasas.schemas.registry.RegistryUnavailableException}.
+ * <p>Poison input raises {@link UndecodableRecordException}: bytes not in the wire format, a schema id the registry
+ * does not have (any "not found", or an id that cannot exist), bytes that do not match their schema. A registry that
+ * cannot answer now raises a retriable {@link SchemaRegistryException} ({@link SchemaRegistryException#isOutage}).
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
@@ -78,9 +79,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             Schema writer;
             try {
                 writer = registry.schemaById(id);
-            } catch (SchemaNotFoundException e) {
+            } catch (SchemaRegistryException e) {
+                if (e.isRetriable()) {
+                    throw e;
+                }
                 throw new UndecodableRecordException(DeadLetterReason.UNKNOWN_SCHEMA, topic, data, "Schema id " + id
-                    + " is not in the schema registry - written against another registry?", e);
+                    + " is not in the schema registry - written against another registry? (" + e.getMessage() + ")",
+                    e);
             }
             reader = new SpecificDatumReader<>(writer, readerSchema, Contracts.model());
             readersByWriterId.put(id, reader);

@@ -16,9 +16,9 @@ import org.apache.kafka.common.header.Headers;
  * ({@link #toDeadLetter}) and moves on. It carries the topic, and - once the caller knows them - partition,
  * offset, key, value and headers ({@link #at}); -1 stands for "not known".
  *
- * <p>A registry that cannot be reached is not poison: that raises a retriable
- * {@link io.kafkasas.schemas.registry.RegistryUnavailableException} instead, so good records are not
- * dead-lettered during an outage.
+ * <p>A registry that cannot answer now is not poison: that raises a retriable
+ * {@link io.kafkasas.schemas.registry.SchemaRegistryException} instead, so good records are not dead-lettered
+ * during an outage.
  */
 public final class UndecodableRecordException extends SerializationException {
 

@@ -125,6 +125,23 @@ class RestSchemaRegistryClientTest {
     }
 
     @Test
+    void shouldTakeEveryNotFoundOfAnIdForAMissingSchemaAndNeverAskForANegativeOne() {
+        SchemaRegistryClient client = client(Map.of());
+        answer(404, "{\"error_code\":40403,\"message\":\"Schema 7 not found\"}");
+        assertThatThrownBy(() -> client.schemaById(7)).isInstanceOf(SchemaNotFoundException.class);
+        answer(404, "<html>Not Found</html>"); // a proxy's, or a registry that routes no such id
+        assertThatThrownBy(() -> client.schemaById(8)).isInstanceOf(SchemaNotFoundException.class)
+            .satisfies(e -> assertThat(SchemaRegistryException.isOutage(e)).isFalse());
+        int asked = requests.size();
+        assertThatThrownBy(() -> client.schemaById(-1)).isInstanceOf(SchemaNotFoundException.class);
+        assertThat(requests).hasSize(asked);
+
+        answer(401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
+        assertThatThrownBy(() -> client.schemaById(9)).as("a credential to fix, not poison")
+            .satisfies(e -> assertThat(SchemaRegistryException.isOutage(e)).isTrue());
+    }
+
+    @Test
     void shouldRetryBackendErrorsABoundedNumberOfTimesThenSayTheRegistryIsUnavailable() {
         answer(500, "{\"error_code\":50001,\"message\":\"Error in the backend data store\"}");
 

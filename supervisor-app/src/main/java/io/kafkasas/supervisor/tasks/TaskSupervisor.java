@@ -14,6 +14,7 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.Statuses;
+import io.kafkasas.schemas.Times;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.supervisor.SupervisorMetrics;
 import java.time.Duration;
@@ -264,14 +265,14 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
             return;
         }
         Instant byTimeout = event.getExecutionTimeoutMs() == null ? null
-            : task.getStartedAt().plusMillis(event.getExecutionTimeoutMs());
+            : Times.plusMillis(task.getStartedAt(), event.getExecutionTimeoutMs());
         Instant deadline = byTimeout;
         if (event.getDeadline() != null && (deadline == null || event.getDeadline().isBefore(deadline))) {
             deadline = event.getDeadline();
         }
         task.setDeadline(deadline);
         if (deadline != null) {
-            timers.put(timerKey(deadline.plus(deadlineGrace), task.getTaskId(), DEADLINE), task.getAttempt());
+            timers.put(timerKey(Times.plus(deadline, deadlineGrace), task.getTaskId(), DEADLINE), task.getAttempt());
         }
     }
 
@@ -318,7 +319,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         } else if (immediately) {
             emitNext(task, reason, now);
         } else {
-            Instant at = now.plus(backoff.delay(policy, task.getFailures()));
+            Instant at = Times.plus(now, backoff.delay(policy, task.getFailures()));
             task.setState(SupervisedTaskState.RETRY_WAIT);
             task.setRetryAt(at);
             timers.put(timerKey(at, task.getTaskId(), RETRY), task.getAttempt());
@@ -425,7 +426,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     }
 
     static String timerKey(Instant due, String taskId, String kind) {
-        return String.format("%013d|%s|%s", due.toEpochMilli(), taskId, kind);
+        return String.format("%013d|%s|%s", Times.clamp(due).toEpochMilli(), taskId, kind);
     }
 
     private void save(SupervisedTask task, Instant now) {
