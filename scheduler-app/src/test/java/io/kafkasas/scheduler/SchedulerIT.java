@@ -110,11 +110,22 @@ class SchedulerIT {
         await().atMost(WAIT).until(() -> tasks.values().size() == 2);
         assertThat(tasks.values()).extracting(TaskEvent::getIdempotencyKey).containsExactly("order-7", "order-8");
         assertThat(tasks.values().get(0).getTaskId()).isEqualTo(first);
+
+        // a request with a task id but no key: the answer gives the key that makes its retry safe, and the retry
+        // (after a 503, say) runs nothing twice
+        HttpResponse<String> keyless = post("{\"type\":\"noop\",\"taskId\":\"t-keyless\"}");
+        assertThat(HttpApi.JSON.readTree(keyless.body()).get("idempotencyKey").asText()).isEqualTo("t-keyless");
+        await().atMost(WAIT).until(() -> tasks.values().size() == 3);
+        HttpResponse<String> retry = post("{\"type\":\"noop\",\"taskId\":\"t-keyless\",\"idempotencyKey\":"
+            + "\"t-keyless\"}");
+        assertThat(retry.statusCode()).isEqualTo(200);
+        client.flush();
+        assertThat(tasks.values()).extracting(TaskEvent::getTaskId).containsOnlyOnce("t-keyless");
         HttpResponse<String> health = get("/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(get("/metrics").body()).contains(
             "sas_scheduler_requests_duplicates_total{app=\"scheduler\"} 1.0",
-            "sas_scheduler_requests_accepted_total{app=\"scheduler\"} 2.0", "kafka_stream_");
+            "sas_scheduler_requests_accepted_total{app=\"scheduler\"} 3.0", "kafka_stream_");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

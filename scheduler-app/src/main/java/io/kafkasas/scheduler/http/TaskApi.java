@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,10 +34,12 @@ import java.util.regex.Pattern;
  * {@code POST /tasks}: validates the JSON request as the intake will, then produces it to the requests topic and
  * answers once Kafka has it (acks=all):
  * <ul>
- *   <li>202 {@code {"taskId": ...}} — accepted;</li>
- *   <li>200 {@code {"taskId": <first>, "duplicate": true}} — the idempotency key was seen within the window;</li>
+ *   <li>202 {@code {"taskId": ..., "idempotencyKey": ...}} — accepted (the key defaults to the task id);</li>
+ *   <li>200 {@code {"taskId": <first>, "idempotencyKey": ..., "duplicate": true}} — the key was seen within the
+ *       window;</li>
  *   <li>400 {@code {"error": ..., "violations": [{"field", "reason"}]}} — invalid;</li>
- *   <li>413 — body or payload over {@code scheduler.max.payload.bytes}; 503 — Kafka did not acknowledge in time.</li>
+ *   <li>413 — body or payload over {@code scheduler.max.payload.bytes}; 503 {@code {"taskId", "idempotencyKey",
+ *       "error"}} — Kafka did not acknowledge; a retry with those ids cannot run the task twice.</li>
  * </ul>
  * {@code POST /tasks/{id}/cancel} asks the supervisor to cancel a task: 202 once the request is on Kafka.
  */
@@ -44,7 +47,7 @@ public final class TaskApi {
 
     /** Room for the JSON around the payload, and base64's 4/3 growth. */
     private static final int ENVELOPE_BYTES = 64 * 1024;
-    private static final long ACK_TIMEOUT_SECONDS = 30;
+    private static final Duration ACK_WAIT = TaskClient.MAX_SEND.plusSeconds(5);
     private static final int DRAIN_BYTES = 64 * 1024 * 1024;
     private static final Pattern CANCEL = Pattern.compile("/tasks/([^/]+)/cancel");
 
@@ -104,14 +107,14 @@ public final class TaskApi {
         if (!violations.isEmpty()) {
             return invalid(violations);
         }
-        TaskRequest request = parsed.request();
-        if (request.getIdempotencyKey() != null) {
-            Optional<String> first = firstTaskOf.apply(request.getIdempotencyKey());
-            if (first.isPresent()) {
-                return Response.json(200, Map.of("taskId", first.get(), "duplicate", true));
-            }
+        TaskRequest request = TaskClient.identified(parsed.request());
+        Optional<String> first = firstTaskOf.apply(request.getIdempotencyKey());
+        if (first.isPresent()) {
+            return Response.json(200, Map.of("taskId", first.get(), "idempotencyKey", request.getIdempotencyKey(),
+                "duplicate", true));
         }
-        return produce(client, request);
+        return acknowledged(client.submit(request), Map.of("taskId", request.getTaskId(), "idempotencyKey",
+            request.getIdempotencyKey()));
     }
 
     /** {@code POST /tasks/{id}/cancel}, optional body {@code {"reason": "..."}}: 202 once Kafka has the request. */
@@ -131,22 +134,27 @@ public final class TaskApi {
         return acknowledged(client.cancel(taskId, reason), Map.of("taskId", taskId, "cancel", "requested"));
     }
 
-    private static Response produce(TaskClient client, TaskRequest request) {
-        return acknowledged(client.submit(request), null);
-    }
-
-    /** 202 once {@code sent} is acknowledged (with {@code body}, or the task id), 503 if it is not in time. */
-    private static Response acknowledged(CompletableFuture<String> sent, Map<String, Object> body) {
+    /**
+     * 202 with {@code ids} once {@code sent} is acknowledged; otherwise 503 with the same {@code ids}, so that a retry
+     * with them is dropped as a duplicate should the first try have been written after all. The wait outlasts the
+     * client's own time-outs ({@link TaskClient#MAX_SEND}): a 503 never comes while the send may still succeed.
+     */
+    private static Response acknowledged(CompletableFuture<String> sent, Map<String, Object> ids) {
+        String failure;
         try {
-            String taskId = sent.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return Response.json(202, body != null ? body : Map.of("taskId", taskId));
-        } catch (ExecutionException | TimeoutException e) {
-            return Response.error(503, "Kafka did not accept the request (" + e + "); it was not submitted, retry"
-                + " with the same idempotencyKey");
+            sent.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return Response.json(202, ids);
+        } catch (ExecutionException e) {
+            failure = "Kafka did not acknowledge the request (" + e.getCause() + ")";
+        } catch (TimeoutException e) {
+            failure = "Kafka did not acknowledge the request within " + ACK_WAIT.toSeconds() + " s";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Response.error(503, "Interrupted while submitting; retry with the same idempotencyKey");
+            failure = "Interrupted while submitting";
         }
+        Map<String, Object> body = new LinkedHashMap<>(ids);
+        body.put("error", failure + "; retry with the same taskId and idempotencyKey, which never runs it twice");
+        return Response.json(503, body);
     }
 
     private static Response invalid(List<Violation> violations) {

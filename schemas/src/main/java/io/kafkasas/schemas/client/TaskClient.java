@@ -9,6 +9,7 @@ import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerializer;
 import io.kafkasas.schemas.topics.TopicNames;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,6 +42,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class TaskClient implements AutoCloseable {
 
+    private static final Duration MAX_BLOCK = Duration.ofSeconds(5);
+    private static final Duration DELIVERY = Duration.ofSeconds(20);
+    /** The longest a submission takes to end, acknowledged or failed, with the default time-outs. */
+    public static final Duration MAX_SEND = MAX_BLOCK.plus(DELIVERY);
+
     private final Producer<String, SpecificRecord> producer;
     private final TopicNames topics;
 
@@ -62,6 +68,10 @@ public final class TaskClient implements AutoCloseable {
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         properties.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 2);
         properties.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "sas-task-client");
+        // a send ends, one way or the other, within MAX_SEND: a caller that waits that long learns the truth
+        properties.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
+        properties.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        properties.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY.toMillis());
         SchemaRegistryConfig registry = config.schemaRegistry();
         return new TaskClient(new KafkaProducer<>(properties, new StringSerializer(),
             new AvroSerializer<>(SchemaRegistryClients.create(registry), registry.autoRegister(), false)),
@@ -73,11 +83,15 @@ public final class TaskClient implements AutoCloseable {
         return TaskRequest.newBuilder().setType(type).setSubmittedAt(Instant.now());
     }
 
-    /** Sends {@code request}; completes with its task id when acknowledged, or exceptionally. */
+    /**
+     * Sends {@code request} (see {@link #identified}); completes with its task id when acknowledged, or exceptionally
+     * within {@link #MAX_SEND}. Exceptionally means "not acknowledged": a retry with the same idempotency key is
+     * dropped as a duplicate if the first was written after all.
+     */
     public CompletableFuture<String> submit(TaskRequest request) {
-        TaskRequest withId = withTaskId(request);
-        String key = withId.getIdempotencyKey() != null ? withId.getIdempotencyKey() : withId.getTaskId();
-        return send(new ProducerRecord<>(topics.taskRequests(), key, withId), withId.getTaskId());
+        TaskRequest identified = identified(request);
+        return send(new ProducerRecord<>(topics.taskRequests(), identified.getIdempotencyKey(), identified),
+            identified.getTaskId());
     }
 
     /**
@@ -103,12 +117,17 @@ public final class TaskClient implements AutoCloseable {
         return acked;
     }
 
-    /** {@code request} with a fresh task id if it has none. */
-    public static TaskRequest withTaskId(TaskRequest request) {
-        if (request.getTaskId() != null) {
+    /**
+     * {@code request} with a fresh task id if it has none, and that id as its idempotency key if it has none: every
+     * request can then be retried without a duplicate, whatever became of the first try.
+     */
+    public static TaskRequest identified(TaskRequest request) {
+        if (request.getTaskId() != null && request.getIdempotencyKey() != null) {
             return request;
         }
-        return TaskRequest.newBuilder(request).setTaskId(UUID.randomUUID().toString()).build();
+        String taskId = request.getTaskId() != null ? request.getTaskId() : UUID.randomUUID().toString();
+        return TaskRequest.newBuilder(request).setTaskId(taskId)
+            .setIdempotencyKey(request.getIdempotencyKey() != null ? request.getIdempotencyKey() : taskId).build();
     }
 
     public void flush() {
