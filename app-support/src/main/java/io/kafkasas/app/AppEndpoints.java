@@ -4,6 +4,7 @@ import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,6 @@ public final class AppEndpoints {
         });
         routes.put("/metrics", exchange ->
             Response.text(200, "text/plain; version=0.0.4; charset=utf-8", scrape.get()));
-        return HttpApi.start(settings, routes);
+        return HttpApi.start(settings, routes, Set.of("/health"));
     }
 }

@@ -9,8 +9,14 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,16 +58,28 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /** Threads that parse requests and answer the quick routes; they never wait on Kafka. */
+    private static final int SERVER_THREADS = 4;
+    /** Threads that serve the other routes, which may wait (an acknowledgement, another instance). */
+    private static final int WORK_THREADS = 16;
+    private static final int WORK_QUEUE = 256;
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ExecutorService work;
 
-    private HttpApi(HttpServer server, ExecutorService executor) {
+    private HttpApi(HttpServer server, ExecutorService executor, ExecutorService work) {
         this.server = server;
         this.executor = executor;
+        this.work = work;
     }
 
-    /** Starts serving {@code routes} (path prefix to route) on {@code settings}. */
-    public static HttpApi start(HttpSettings settings, Map<String, Route> routes) {
+    /**
+     * Starts serving {@code routes} (path prefix to route) on {@code settings}. The {@code quick} ones (health) are
+     * answered on the threads that read requests; the rest on a pool of their own, so that requests waiting on Kafka
+     * (a broker that does not answer) never hold up a health check. A full pool answers 503 at once.
+     */
+    public static HttpApi start(HttpSettings settings, Map<String, Route> routes, Set<String> quick) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
@@ -69,19 +87,33 @@ public final class HttpApi implements AutoCloseable {
             throw new UncheckedIOException("Cannot listen on " + settings.host() + ":" + settings.port()
                 + " (set http.port / SAS_HTTP_PORT to a free port, or 0 for any)", e);
         }
-        routes.forEach((path, route) -> server.createContext(path, exchange -> serve(exchange, route)));
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-            Thread thread = new Thread(r, "http-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(SERVER_THREADS, daemons("http-"));
+        ExecutorService work = new ThreadPoolExecutor(WORK_THREADS, WORK_THREADS, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(WORK_QUEUE), daemons("http-work-"));
+        routes.forEach((path, route) -> server.createContext(path, quick.contains(path)
+            ? exchange -> serve(exchange, route)
+            : exchange -> {
+                try {
+                    work.execute(() -> serve(exchange, route));
+                } catch (RejectedExecutionException e) {
+                    respond(exchange, Response.error(503, "Too many requests in progress; try again shortly"));
+                }
+            }));
         server.setExecutor(executor);
         server.start();
-        return new HttpApi(server, executor);
+        return new HttpApi(server, executor, work);
     }
 
-    private static void serve(HttpExchange exchange, Route route) throws IOException {
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger threads = new AtomicInteger();
+        return r -> {
+            Thread thread = new Thread(r, prefix + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void serve(HttpExchange exchange, Route route) {
         Response response;
         try {
             response = route.handle(exchange);
@@ -89,10 +121,19 @@ public final class HttpApi implements AutoCloseable {
             LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
             response = Response.error(500, "Internal error: " + e);
         }
+        respond(exchange, response);
+    }
+
+    private static void respond(HttpExchange exchange, Response response) {
         try (OutputStream body = exchange.getResponseBody()) {
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
             exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
             body.write(response.body());
+        } catch (IOException e) {
+            LOG.debug("Could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI(),
+                e.toString());
+        } finally {
+            exchange.close();
         }
     }
 
@@ -109,5 +150,6 @@ public final class HttpApi implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        work.shutdownNow();
     }
 }

@@ -1,6 +1,7 @@
 package io.kafkasas.scheduler;
 
 import io.kafkasas.app.HttpSettings;
+import io.kafkasas.app.StreamsLifecycle;
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.config.SasConfig;
@@ -143,6 +144,7 @@ public final class SchedulerConfig {
         props.putAll(config.originalsWithPrefix(STREAMS_PREFIX));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        StreamsLifecycle.staticMembership(props, applicationId(), http());
         return props;
     }
 }

@@ -1,6 +1,7 @@
 package io.kafkasas.supervisor;
 
 import io.kafkasas.app.HttpSettings;
+import io.kafkasas.app.StreamsLifecycle;
 import io.kafkasas.schemas.config.SasConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,6 +117,7 @@ public final class SupervisorConfig {
         props.putAll(config.originalsWithPrefix(STREAMS_PREFIX));
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        StreamsLifecycle.staticMembership(props, applicationId(), http());
         return props;
     }
 }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * costs, and open-loop latency at fixed rates. Prints a table, writes {@code report.json} and SVG charts.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    subcommands = {RecoveryCommand.class, FootprintCommand.class, ScaleCommand.class},
+    subcommands = {RecoveryCommand.class, RestartCommand.class, FootprintCommand.class, ScaleCommand.class},
     description = "Benchmarks kafka-sas on a local stack of its own (broker, registry, scheduler, supervisor, an"
         + " agent host): throughput, the raw-Kafka ceiling on the same broker, and open-loop latency. Prints medians"
         + " of --runs runs, writes report.json and SVG charts.",

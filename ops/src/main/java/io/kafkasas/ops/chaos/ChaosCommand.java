@@ -1,5 +1,7 @@
 package io.kafkasas.ops.chaos;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ops.bench.StatusTimes;
 import io.kafkasas.ops.bench.SupervisorProgress;
 import io.kafkasas.ops.chaos.Faults.Fault;
@@ -8,7 +10,9 @@ import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +62,8 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Option(names = "--faults", split = ",", description = "Faults, injected in this order, round and round"
         + " (default ${DEFAULT-VALUE}).")
-    List<Kind> faults = List.of(Kind.KILL, Kind.STOP, Kind.SUPERVISOR, Kind.KILL, Kind.SCHEDULER, Kind.STOP,
-        Kind.BROKER);
+    List<Kind> faults = List.of(Kind.KILL, Kind.POISON, Kind.STOP, Kind.SUPERVISOR_KILL, Kind.KILL, Kind.POISON,
+        Kind.SCHEDULER_KILL, Kind.STOP, Kind.BROKER_PAUSE, Kind.SUPERVISOR, Kind.POISON, Kind.SCHEDULER, Kind.BROKER);
 
     @Option(names = "--max-faults", description = "Stop injecting after this many (default: until the tasks end).")
     int maxFaults = Integer.MAX_VALUE;
@@ -69,6 +74,10 @@ public final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--stop-seconds", description = "How long a STOPped agent stays stopped before SIGCONT, unless its"
         + " host has killed it by then (default ${DEFAULT-VALUE}).")
     int stopSeconds = 20;
+
+    @Option(names = "--broker-pause-seconds", description = "How long BROKER_PAUSE holds the broker stopped (SIGSTOP),"
+        + " within the transaction time-out of the apps (10 s) (default ${DEFAULT-VALUE}).")
+    int brokerPauseSeconds = 8;
 
     @Option(names = "--seed", description = "Seed of the random choices (default ${DEFAULT-VALUE}).")
     long seed = 42;
@@ -82,24 +91,28 @@ public final class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (cluster.file() != null && faults.contains(Kind.BROKER)) {
-            throw new ParameterException(spec.commandLine(), "The BROKER fault restarts the local broker; with"
-                + " --cluster, leave it out: --faults KILL,STOP,SUPERVISOR,SCHEDULER");
+        if (cluster.file() != null && (faults.contains(Kind.BROKER) || faults.contains(Kind.BROKER_PAUSE))) {
+            throw new ParameterException(spec.commandLine(), "The BROKER and BROKER_PAUSE faults act on the local"
+                + " broker; with --cluster, leave them out: --faults KILL,STOP,POISON,SUPERVISOR_KILL,SCHEDULER_KILL");
         }
         try (OwnStack own = OwnStack.start(out, "chaos", dir, cluster.file(), agents, concurrency)) {
             SasConfig config = own.config();
             String supervisor = own.supervisor().applicationId();
             try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(config.kafkaProperties());
-                 StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics().taskStatus())) {
+                 StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics().taskStatus());
+                 Poisoner poisoner = new Poisoner(CtlConfig.of(ConfigSource.load(own.settingsFile(), Map.of())),
+                     LocalApps.HOST_ID + "-1")) {
                 List<String> ids = submit(client);
                 out.printf("Submitted %,d tasks; injecting a fault every %d s: %s%n", ids.size(), faultEvery, faults);
                 out.flush();
-                Faults chaos = new Faults(own.local(), own.apps(), seed, Duration.ofSeconds(stopSeconds));
+                Faults chaos = new Faults(own.local(), own.apps(), seed, Duration.ofSeconds(stopSeconds),
+                    Duration.ofSeconds(brokerPauseSeconds), poisoner);
                 List<Fault> injected = injectUntilDone(out, chaos, times, ids.size());
                 SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, own.apps(), ids);
                 StatusLog log = StatusLog.read(config.kafkaProperties(), config.topics().taskStatus(),
                     new HashSet<>(ids));
-                return report(out, ids.size(), injected, verdict, log);
+                List<String> down = appsDown(own.apps());
+                return report(out, ids.size(), injected, verdict, log, poisoner, down);
             }
         }
     }
@@ -161,8 +174,24 @@ public final class ChaosCommand implements Callable<Integer> {
         return injected;
     }
 
+    /** Apps not running (ready) at the end: the scheduler, the supervisor, the host, or an agent of the host. */
+    private static List<String> appsDown(LocalApps apps) throws IOException {
+        List<String> down = new ArrayList<>();
+        try {
+            apps.awaitReady();
+        } catch (RuntimeException e) {
+            down.add(e.getMessage());
+        }
+        for (JsonNode slot : apps.slots()) {
+            if (!"RUNNING".equals(slot.get("state").asText())) {
+                down.add(slot.get("agentId").asText() + " " + slot.get("state").asText());
+            }
+        }
+        return down;
+    }
+
     private static int report(PrintWriter out, int total, List<Fault> injected, SupervisorVerdict verdict,
-                              StatusLog log) {
+                              StatusLog log, Poisoner poisoner, List<String> down) {
         out.printf("%nFaults (detection: until the supervisor stopped counting on the agent; restarts: until"
             + " ready again):%n");
         for (Fault fault : injected) {
@@ -180,9 +209,15 @@ public final class ChaosCommand implements Callable<Integer> {
         out.printf("SUCCEEDED statuses             %,d   (%,d tasks succeeded more than once: at-least-once runs)%n",
             log.successes(), log.tasksSucceededMoreThanOnce());
         out.printf("late results recorded stale    %,d%n", verdict.staleResults());
+        List<String> poisonProblems = poisoner.notDeadLetteredOnce();
+        out.printf("poison records                 %,d   (not dead-lettered once by each reader: %,d %s)%n",
+            poisoner.count(), poisonProblems.size(), poisonProblems.isEmpty() ? "" : poisonProblems);
+        out.printf("apps down at the end           %,d   %s%n", down.size(), down.isEmpty() ? "" : down);
         boolean held = verdict.allSucceededOnce() && verdict.succeededOnce() == total;
         out.printf("%nEvery task SUCCEEDED exactly once in the supervisor's view: %s%n", held ? "YES" : "NO");
+        out.printf("Every poison record dead-lettered once by each reader, no app left down: %s%n",
+            poisonProblems.isEmpty() && down.isEmpty() ? "YES" : "NO");
         out.flush();
-        return held ? 0 : 1;
+        return held && poisonProblems.isEmpty() && down.isEmpty() ? 0 : 1;
     }
 }

@@ -18,12 +18,14 @@ import java.util.stream.StreamSupport;
 
 /**
  * The faults of a chaos run, carried out on the local stack. An agent fault is timed until the supervisor stops
- * counting on that incarnation: it shows it DEAD, or a newer incarnation (its host was faster).
+ * counting on that incarnation: it shows it DEAD, or a newer incarnation (its host was faster). A restart, kill or
+ * pause of the scheduler, the supervisor or the broker is timed until it is ready again; a poison record until
+ * every reader has dead-lettered it.
  */
 final class Faults {
 
     /** What can go wrong. */
-    enum Kind { KILL, STOP, SUPERVISOR, SCHEDULER, BROKER }
+    enum Kind { KILL, STOP, SUPERVISOR, SUPERVISOR_KILL, SCHEDULER, SCHEDULER_KILL, BROKER, BROKER_PAUSE, POISON }
 
     /** One fault: what, on what, when (ms since the run began), and how long until it was detected or healed. */
     record Fault(Kind kind, String target, long atMs, CompletableFuture<Long> detectedAfterMs) {
@@ -35,6 +37,8 @@ final class Faults {
     private final LocalApps apps;
     private final Random random;
     private final Duration stoppedFor;
+    private final Duration brokerPausedFor;
+    private final Poisoner poisoner;
     private final long startedAt = System.currentTimeMillis();
     /** Not the common pool: it has one thread on 2 cores, and a watcher blocks for up to a minute and a half. */
     private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
@@ -43,11 +47,14 @@ final class Faults {
         return t;
     });
 
-    Faults(Optional<LocalStack> stack, LocalApps apps, long seed, Duration stoppedFor) {
+    Faults(Optional<LocalStack> stack, LocalApps apps, long seed, Duration stoppedFor, Duration brokerPausedFor,
+           Poisoner poisoner) {
         this.stack = stack;
         this.apps = apps;
         this.random = new Random(seed);
         this.stoppedFor = stoppedFor;
+        this.brokerPausedFor = brokerPausedFor;
+        this.poisoner = poisoner;
     }
 
     Fault inject(Kind kind) throws IOException {
@@ -55,11 +62,35 @@ final class Faults {
         return switch (kind) {
             case KILL, STOP -> agentFault(kind, at);
             case SUPERVISOR -> timed(kind, "supervisor", at, apps::restartSupervisor);
+            case SUPERVISOR_KILL -> timed(kind, "supervisor", at, () -> {
+                apps.crashSupervisor();
+                apps.awaitReady();
+            });
             case SCHEDULER -> timed(kind, "scheduler", at, apps::restartScheduler);
-            case BROKER -> timed(kind, "broker", at, () -> stack.orElseThrow(() -> new IllegalArgumentException(
-                "The BROKER fault restarts the local broker; on a cluster of your own, leave it out of --faults"))
-                .restartBroker());
+            case SCHEDULER_KILL -> timed(kind, "scheduler", at, () -> {
+                apps.crashScheduler();
+                apps.awaitReady();
+            });
+            case BROKER -> timed(kind, "broker", at, () -> localBroker().restartBroker());
+            case BROKER_PAUSE -> timed(kind, "broker (" + brokerPausedFor.toSeconds() + " s)", at, () -> {
+                long pid = localBroker().brokerPid();
+                ChildJvm.signal("STOP", pid);
+                try {
+                    TimeUnit.MILLISECONDS.sleep(brokerPausedFor.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    ChildJvm.signal("CONT", pid);
+                }
+                apps.awaitReady();
+            });
+            case POISON -> poisoner.inject(random, at, watchers);
         };
+    }
+
+    private LocalStack localBroker() {
+        return stack.orElseThrow(() -> new IllegalArgumentException("The BROKER and BROKER_PAUSE faults act on the"
+            + " local broker; on a cluster of your own, leave them out of --faults"));
     }
 
     private interface Restart {

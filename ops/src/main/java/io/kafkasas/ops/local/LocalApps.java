@@ -83,13 +83,27 @@ public final class LocalApps implements AutoCloseable {
 
         void awaitReady() {
             LocalApps.awaitReady(process, url, name);
-            readyAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+            if (readyAfterMs < 0) { // the first time since it started
+                readyAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
+            }
         }
 
         void stop() {
             if (process != null) {
                 process.stop(STOP_TIMEOUT.multipliedBy(2));
             }
+        }
+
+        /** {@code kill -9}, then the same process again; returns once it runs, not once it is ready. */
+        void crash() throws IOException {
+            ChildJvm.signal("KILL", process.pid());
+            try {
+                process.process().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while killing the " + name, e);
+            }
+            start();
         }
 
         /** SIGTERM (it shuts down gracefully), then the same process again; returns once it is ready. */
@@ -146,10 +160,7 @@ public final class LocalApps implements AutoCloseable {
             for (App app : apps.all) {
                 app.start();
             }
-            // in parallel, so that each app's start-up time is its own
-            CompletableFuture.allOf(apps.all.stream()
-                .map(app -> CompletableFuture.runAsync(app::awaitReady, READY_WAITERS))
-                .toArray(CompletableFuture[]::new)).join();
+            apps.awaitReady();
             // so that 'sasctl --config <settings>' finds the apps' free ports
             addSettings(settings, Map.of(CtlConfig.SCHEDULER_URL, scheduler.url, CtlConfig.SUPERVISOR_URL,
                 supervisor.url));
@@ -248,6 +259,22 @@ public final class LocalApps implements AutoCloseable {
 
     public void restartSupervisor() throws IOException {
         supervisor.restart();
+    }
+
+    /** Returns once every app answers ready; waits in parallel, so that each app's start-up time is its own. */
+    public void awaitReady() {
+        CompletableFuture.allOf(all.stream().map(app -> CompletableFuture.runAsync(app::awaitReady, READY_WAITERS))
+            .toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** {@code kill -9} of the scheduler, then started again; returns at once. */
+    public void crashScheduler() throws IOException {
+        scheduler.crash();
+    }
+
+    /** {@code kill -9} of the supervisor, then started again; returns at once. */
+    public void crashSupervisor() throws IOException {
+        supervisor.crash();
     }
 
     /** The host's agent slots ({@code GET /slots}): agent id, state, incarnation, pid, restarts, last exit code. */
