@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -81,15 +82,19 @@ public final class SchedulerApp implements AutoCloseable {
     }
 
     /**
-     * The task an idempotency key already stands for, if this instance holds that key's partition. A rebalance
-     * makes the store briefly unavailable, so the look-up is retried for up to {@link #LOOKUP_PATIENCE}.
+     * The task an idempotency key already stands for, if this instance holds that key's partition (empty at once if
+     * it does not). A rebalance makes the store briefly unavailable, so the look-up is retried for up to
+     * {@link #LOOKUP_PATIENCE}. Only the key's own partition is asked: a store of another partition that is closed
+     * or moving says nothing about this key.
      */
     Optional<String> firstTaskOf(String idempotencyKey) {
+        int partition = client.requestPartition(idempotencyKey);
         long giveUp = System.nanoTime() + LOOKUP_PATIENCE.toNanos();
-        while (true) {
+        while (holds(partition)) {
             try {
                 ReadOnlyWindowStore<String, String> dedup = streams.store(StoreQueryParameters.fromNameAndType(
-                    IntakeTopology.DEDUP_STORE, QueryableStoreTypes.<String, String>windowStore()).enableStaleStores());
+                        IntakeTopology.DEDUP_STORE, QueryableStoreTypes.<String, String>windowStore())
+                    .withPartition(partition).enableStaleStores());
                 Instant now = clock.instant();
                 Duration window = config.dedupWindow();
                 try (WindowStoreIterator<String> seen = dedup.fetch(idempotencyKey, now.minus(window),
@@ -104,6 +109,14 @@ public final class SchedulerApp implements AutoCloseable {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
             }
         }
+        return Optional.empty();
+    }
+
+    /** Whether this instance holds (active or standby) the intake task of {@code partition}. */
+    private boolean holds(int partition) {
+        return streams.metadataForLocalThreads().stream()
+            .flatMap(thread -> Stream.concat(thread.activeTasks().stream(), thread.standbyTasks().stream()))
+            .anyMatch(task -> task.taskId().partition() == partition);
     }
 
     public String httpUrl() {

@@ -13,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,11 +37,17 @@ final class RestartRun {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(1)).build();
 
-    private RestartRun() {
-    }
+    /**
+     * An agent killed again soon after its last crash waits out its host's back-off (1, 2, 4 ... s, as Kubernetes'
+     * CrashLoopBackOff), which is policy, not recovery: each agent round kills the agent killed longest ago, once
+     * its process has run for the host's {@code host.restart.stable.ms} (60 s), which resets the back-off.
+     */
+    private static final Duration ISOLATED = Duration.ofSeconds(65);
 
-    static Result round(App app, LocalApps apps, TaskClient client, TaskTrail trail, Duration timeout)
-        throws Exception {
+    /** When each agent was last killed, for {@link #ISOLATED}. */
+    private final Map<String, Long> agentKilledAt = new HashMap<>();
+
+    Result round(App app, LocalApps apps, TaskClient client, TaskTrail trail, Duration timeout) throws Exception {
         return switch (app) {
             case SCHEDULER -> scheduler(apps, trail, timeout);
             case SUPERVISOR -> supervisor(apps, client, timeout);
@@ -100,21 +108,23 @@ final class RestartRun {
     }
 
     /** At work: the agent's new process started a task; it answers once its host shows it running. */
-    private static Result agent(LocalApps apps, TaskClient client, TaskTrail trail, Duration timeout)
-        throws Exception {
+    private Result agent(LocalApps apps, TaskClient client, TaskTrail trail, Duration timeout) throws Exception {
         JsonNode victim = null;
         for (JsonNode slot : apps.slots()) {
-            if ("RUNNING".equals(slot.get("state").asText())) {
+            if ("RUNNING".equals(slot.get("state").asText()) && (victim == null
+                || killedAt(slot) < killedAt(victim))) {
                 victim = slot;
-                break;
             }
         }
         if (victim == null) {
             throw new IllegalStateException("No agent is running");
         }
         String agentId = victim.get("agentId").asText();
+        TimeUnit.MILLISECONDS.sleep(Math.max(0, killedAt(victim) + ISOLATED.toMillis() - System.currentTimeMillis()));
+        victim = slotOf(apps, agentId);
         long incarnation = victim.get("incarnation").asLong();
         long killedAt = System.currentTimeMillis();
+        agentKilledAt.put(agentId, killedAt);
         ChildJvm.signal("KILL", victim.get("pid").asLong());
         long answered = -1;
         List<String> probes = new ArrayList<>();
@@ -138,5 +148,18 @@ final class RestartRun {
             TimeUnit.MILLISECONDS.sleep(PROBE_EVERY_MS);
         }
         return new Result(App.AGENT, answered, -1);
+    }
+
+    private long killedAt(JsonNode slot) {
+        return agentKilledAt.getOrDefault(slot.get("agentId").asText(), 0L);
+    }
+
+    private static JsonNode slotOf(LocalApps apps, String agentId) throws IOException {
+        for (JsonNode slot : apps.slots()) {
+            if (slot.get("agentId").asText().equals(agentId)) {
+                return slot;
+            }
+        }
+        throw new IllegalStateException(agentId + " is not on the host any more");
     }
 }

@@ -79,7 +79,8 @@ public final class PoisonRecords {
                 .setInitialIntervalMs(Long.MAX_VALUE).setMaxIntervalMs(Long.MAX_VALUE).build()).build()),
             DeadLetterReason.INVALID_REQUEST, 1));
         poisons.addAll(aboutAll(names.tasks(TopicNames.DEFAULT_QUEUE), "t-poison", event, status,
-            TaskEvent.newBuilder(event).setTaskId("t-other").build(), TaskEvent.newBuilder(event).setAttempt(0).build()));
+            TaskEvent.newBuilder(event).setTaskId("t-other").build(),
+            TaskEvent.newBuilder(event).setAttempt(0).build()));
         poisons.addAll(aboutAll(names.taskStatus(), "t-poison", status, event,
             TaskStatus.newBuilder(status).setTaskId("t-other").build(),
             TaskStatus.newBuilder(status).setAttempt(-5).build()));

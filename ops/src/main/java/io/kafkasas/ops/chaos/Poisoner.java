@@ -81,8 +81,8 @@ final class Poisoner implements AutoCloseable {
 
     /** What is wrong with the letters of a poison record (null if nothing): none, too many, the wrong reason. */
     private String wrong(Sent one) {
-        List<Entry> found = letters.read(e -> e.letter() != null
-            && e.letter().getSourceTopic().equals(one.poison().topic()) && e.letter().getSourceOffset() == one.offset());
+        List<Entry> found = letters.read(e -> e.letter() != null && e.letter().getSourceOffset() == one.offset()
+            && e.letter().getSourceTopic().equals(one.poison().topic()));
         if (found.size() != one.poison().readers()) {
             return found.size() + " dead letter(s), not " + one.poison().readers();
         }

@@ -107,8 +107,10 @@ public final class TaskApi {
         if (!violations.isEmpty()) {
             return invalid(violations);
         }
+        // a key the caller gave may have been used; the fresh task id of a request with neither cannot have been
+        boolean mayRepeat = parsed.request().getIdempotencyKey() != null || parsed.request().getTaskId() != null;
         TaskRequest request = TaskClient.identified(parsed.request());
-        Optional<String> first = firstTaskOf.apply(request.getIdempotencyKey());
+        Optional<String> first = mayRepeat ? firstTaskOf.apply(request.getIdempotencyKey()) : Optional.empty();
         if (first.isPresent()) {
             return Response.json(200, Map.of("taskId", first.get(), "idempotencyKey", request.getIdempotencyKey(),
                 "duplicate", true));

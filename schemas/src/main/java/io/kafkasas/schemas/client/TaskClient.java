@@ -9,6 +9,7 @@ import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerializer;
 import io.kafkasas.schemas.topics.TopicNames;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Submits tasks from an upstream service: a task request goes to the requests topic with an idempotent producer
@@ -115,6 +117,12 @@ public final class TaskClient implements AutoCloseable {
             }
         });
         return acked;
+    }
+
+    /** The partition of the requests topic that a request under {@code key} goes to (the default partitioner's). */
+    public int requestPartition(String key) {
+        int partitions = producer.partitionsFor(topics.taskRequests()).size();
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /**
