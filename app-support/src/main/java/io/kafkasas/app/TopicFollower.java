@@ -12,13 +12,17 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads topics from their end, read_committed, on a daemon thread of its own, and hands every record to
- * {@code onRecord}: what happens from now on, without a consumer group. A value deserializer that can fail stops
- * the thread at that record, so pass bytes and decode in {@code onRecord} where input may be bad.
+ * {@code onRecord}: what happens from now on, without a consumer group. A record that cannot be deserialized, or
+ * that {@code onRecord} fails on, is logged and passed over.
  */
 public final class TopicFollower<V> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicFollower.class);
 
     private final KafkaConsumer<String, V> consumer;
     private final Consumer<ConsumerRecord<String, V>> onRecord;
@@ -52,7 +56,14 @@ public final class TopicFollower<V> implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                consumer.poll(Duration.ofMillis(100)).forEach(onRecord);
+                for (ConsumerRecord<String, V> record : Polls.skippingUndecodable(consumer, Duration.ofMillis(100))) {
+                    try {
+                        onRecord.accept(record);
+                    } catch (RuntimeException e) {
+                        LOG.warn("Passing over {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                            e.toString());
+                    }
+                }
             }
         } catch (WakeupException e) {
             // close()

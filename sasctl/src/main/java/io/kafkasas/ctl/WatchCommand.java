@@ -1,6 +1,7 @@
 package io.kafkasas.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.ctl.api.AppApi;
 import io.kafkasas.schemas.serde.RecordViews;
@@ -83,6 +84,10 @@ public final class WatchCommand extends CtlCommand {
         TaskStatus status;
         try {
             status = statuses.deserialize(record.topic(), record.value());
+            if (status == null) {
+                throw new UndecodableRecordException(DeadLetterReason.UNDECODABLE, record.topic(), null,
+                    "a tombstone (no value)", null);
+            }
         } catch (UndecodableRecordException e) {
             spec.commandLine().getErr().println("undecodable status at " + record.topic() + "-" + record.partition()
                 + "@" + record.offset() + ": " + e.getMessage());

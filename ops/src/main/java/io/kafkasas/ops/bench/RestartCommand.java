@@ -1,5 +1,6 @@
 package io.kafkasas.ops.bench;
 
+import io.kafkasas.app.HttpApi;
 import io.kafkasas.ops.bench.RestartRun.App;
 import io.kafkasas.ops.bench.RestartRun.Result;
 import io.kafkasas.ops.local.ClusterOption;
@@ -7,10 +8,12 @@ import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -88,6 +91,11 @@ public final class RestartCommand implements Callable<Integer> {
                     : median <= TARGET_MS ? "met at the median" : String.format("missed by %,.0f ms", median
                     - TARGET_MS));
         }
+        Path report = dir.resolve("report");
+        Files.createDirectories(report);
+        HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(report.resolve("restart.json").toFile(),
+            Map.of("targetMs", TARGET_MS, "rounds", results));
+        out.printf("%nReport: %s%n", report.resolve("restart.json").toAbsolutePath());
         out.flush();
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.chaos;
 
+import io.kafkasas.app.Polls;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.topics.Topic;
@@ -29,7 +30,8 @@ record StatusLog(long executions, long successes, long tasksRunMoreThanOnce, lon
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<String, TaskStatus> record : consumer.poll(Duration.ofMillis(500))) {
+                for (ConsumerRecord<String, TaskStatus> record
+                    : Polls.skippingUndecodable(consumer, Duration.ofMillis(500))) {
                     TaskStatus status = record.value();
                     if (status != null && taskIds.contains(status.getTaskId())) {
                         int[] c = counts.computeIfAbsent(status.getTaskId(), k -> new int[2]);

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.local;
 
+import io.kafkasas.app.Polls;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.ops.local.DemoWorkload.Submitted;
@@ -56,8 +57,12 @@ final class ProgressView {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (Instant.now().isBefore(deadline)) {
-                for (ConsumerRecord<String, TaskStatus> record : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<String, TaskStatus> record
+                    : Polls.skippingUndecodable(consumer, Duration.ofMillis(200))) {
                     TaskStatus status = record.value();
+                    if (status == null) {
+                        continue; // a tombstone: nothing of ours, and the apps dead-letter it
+                    }
                     latest.put(status.getTaskId(), status);
                     if (status.getAgentId() != null) {
                         agentOf.put(status.getTaskId(), status.getAgentId());

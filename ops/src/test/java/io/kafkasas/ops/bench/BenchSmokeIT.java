@@ -76,6 +76,23 @@ class BenchSmokeIT {
     }
 
     @Test
+    void shouldBringEachAppKilledWithKill9BackToWork() throws Exception {
+        StringWriter output = new StringWriter();
+        int exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "restart", "--dir",
+            dir.toString(), "--rounds", "1", "--settle-seconds", "1");
+
+        assertThat(exit).as(output.toString()).isZero();
+        JsonNode rounds = HttpApi.JSON.readTree(dir.resolve("report/restart.json").toFile()).get("rounds");
+        assertThat(rounds).extracting(r -> r.get("app").asText()).containsExactly("SCHEDULER", "SUPERVISOR",
+            "AGENT");
+        for (JsonNode round : rounds) {
+            // the times are printed; the test holds that each app came back and went to work (-1: it did not)
+            assertThat(round.get("answersMs").asLong()).as("%s", round).isPositive();
+            assertThat(round.get("atWorkMs").asLong()).as("%s", round).isPositive();
+        }
+    }
+
+    @Test
     void shouldMeasureTheSupervisorsStatePerTaskAndPerAgent() throws Exception {
         StringWriter output = new StringWriter();
         int exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "scale", "--dir",

@@ -65,8 +65,9 @@ public final class DeadLetterLog {
     private static Entry decode(Deserializer<DeadLetter> values, ConsumerRecord<byte[], byte[]> record) {
         Instant at = Instant.ofEpochMilli(record.timestamp());
         try {
-            return new Entry(record.topic(), record.partition(), record.offset(), at,
-                values.deserialize(record.topic(), record.value()), null);
+            DeadLetter letter = values.deserialize(record.topic(), record.value());
+            return new Entry(record.topic(), record.partition(), record.offset(), at, letter,
+                letter == null ? "a tombstone (no value)" : null);
         } catch (UndecodableRecordException e) {
             return new Entry(record.topic(), record.partition(), record.offset(), at, null, e.getMessage());
         }
