@@ -95,10 +95,7 @@ class TaskLoopTest {
             () -> new InvalidProducerEpochException("Producer attempted to produce with an old epoch."));
         try (Runner runner = new Runner(2, handlers, reporter, Duration.ofMillis(300), 1024,
             new SimpleMeterRegistry(), () -> { })) {
-            TaskLoop loop = new TaskLoop(consumer, producer, (topic, bytes) -> task, runner, reporter,
-                List.of(TASKS.topic()), letter -> { });
-            Thread thread = new Thread(loop);
-            thread.start();
+            TaskLoop loop = started(producer, runner);
             // the broker hands out the record again from the position the loop sought back to
             await().until(() -> producer.commits.get() == 1 && consumer.position(TASKS) == 0);
             consumer.schedulePollTask(() -> consumer.addRecord(taskRecord()));
@@ -120,16 +117,21 @@ class TaskLoopTest {
             () -> new CommitFailedException("the group has rebalanced"));
         try (Runner runner = new Runner(2, handlers, reporter, Duration.ofMillis(300), 1024,
             new SimpleMeterRegistry(), () -> { })) {
-            TaskLoop loop = new TaskLoop(consumer, producer, (topic, bytes) -> task, runner, reporter,
-                List.of(TASKS.topic()), letter -> { });
-            Thread thread = new Thread(loop);
-            thread.start();
+            TaskLoop loop = started(producer, runner);
             await().until(() -> producer.aborts.get() == 1);
             loop.stop();
             assertThat(loop.awaitEnd()).as("the loop went on instead of failing").isEqualTo(TaskLoop.End.STOPPED);
             assertThat(statuses(outcomes, TaskStatusType.SUCCEEDED)).as("not run: it is another agent's now")
                 .isZero();
         }
+    }
+
+    /** The loop on a thread of its own, over the one task and {@code producer}. */
+    private TaskLoop started(AbortedOnceProducer producer, Runner runner) {
+        TaskLoop loop = new TaskLoop(consumer, producer, (topic, bytes) -> task, runner, reporter,
+            List.of(TASKS.topic()), letter -> { });
+        new Thread(loop).start();
+        return loop;
     }
 
     private static ConsumerRecord<byte[], byte[]> taskRecord() {
