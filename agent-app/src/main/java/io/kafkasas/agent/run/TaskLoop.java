@@ -162,13 +162,16 @@ public final class TaskLoop implements Runnable {
             decoded = decodeAndStart(taken);
         } catch (ProducerFencedException e) {
             throw e;
-        } catch (KafkaException e) {
-            if (SchemaRegistryException.isOutage(e)) {
+        } catch (RuntimeException e) {
+            if (SchemaRegistryException.isOutage(e)) { // the transaction has not begun: nothing to abort
                 LOG.warn("Schema registry unavailable ({}); reading these tasks again in {} ms", e.getMessage(),
                     REGISTRY_BACKOFF.toMillis());
                 seekBack(firstTaken);
                 awaitStop(REGISTRY_BACKOFF);
                 return;
+            }
+            if (!(e instanceof KafkaException)) {
+                throw e;
             }
             // InvalidProducerEpochException too: the coordinator aborted the transaction itself (it outlived
             // transaction.timeout.ms, as across a broker pause) and bumped the epoch; aborting re-initializes.
@@ -221,7 +224,14 @@ public final class TaskLoop implements Runnable {
             toRun.add(event);
         }
         transactions.beginTransaction();
-        sends.forEach(Runnable::run);
+        try {
+            sends.forEach(Runnable::run);
+        } catch (RuntimeException e) {
+            if (SchemaRegistryException.isOutage(e)) { // a serializer's first look-up: nothing was sent
+                transactions.abortTransaction();
+            }
+            throw e;
+        }
         transactions.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         transactions.commitTransaction();
         letters.forEach(deadLettered);

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kafkasas.agent.handler.Handlers;
+import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.Contracts;
+import io.kafkasas.schemas.registry.RegistryUnavailableException;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -126,10 +129,38 @@ class TaskLoopTest {
         }
     }
 
+    @Test
+    void shouldWaitOutARegistryOutageAndThenRunTheTask() throws InterruptedException {
+        AtomicInteger reads = new AtomicInteger();
+        Deserializer<TaskEvent> flaky = (topic, bytes) -> {
+            if (reads.incrementAndGet() == 1) {
+                throw new RegistryUnavailableException(503, 50001, "the registry is down", null);
+            }
+            return task;
+        };
+        MockProducer<byte[], IndexedRecord> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+            (topic, value) -> new byte[0]);
+        try (Runner runner = new Runner(2, handlers, reporter, Duration.ofMillis(300), 1024,
+            new SimpleMeterRegistry(), () -> { })) {
+            TaskLoop loop = started(producer, flaky, runner);
+            // read again once the registry answers, after a back-off: no dead letter, the task runs
+            consumer.schedulePollTask(() -> consumer.addRecord(taskRecord()));
+            await().until(() -> statuses(outcomes, TaskStatusType.SUCCEEDED) == 1);
+            loop.stop();
+            assertThat(loop.awaitEnd()).isEqualTo(TaskLoop.End.STOPPED);
+            assertThat(producer.history()).extracting(ProducerRecord::value).noneMatch(DeadLetter.class::isInstance);
+        }
+    }
+
     /** The loop on a thread of its own, over the one task and {@code producer}. */
-    private TaskLoop started(AbortedOnceProducer producer, Runner runner) {
-        TaskLoop loop = new TaskLoop(consumer, producer, (topic, bytes) -> task, runner, reporter,
-            List.of(TASKS.topic()), letter -> { });
+    private TaskLoop started(MockProducer<byte[], IndexedRecord> producer, Runner runner) {
+        return started(producer, (topic, bytes) -> task, runner);
+    }
+
+    private TaskLoop started(MockProducer<byte[], IndexedRecord> producer, Deserializer<TaskEvent> events,
+                             Runner runner) {
+        TaskLoop loop = new TaskLoop(consumer, producer, events, runner, reporter, List.of(TASKS.topic()),
+            letter -> { });
         new Thread(loop).start();
         return loop;
     }
