@@ -83,33 +83,37 @@ public final class SchedulerApp implements AutoCloseable {
 
     /**
      * The task an idempotency key already stands for, if this instance holds that key's partition (empty at once if
-     * it does not). A rebalance makes the store briefly unavailable, so the look-up is retried for up to
+     * another instance does). A rebalance makes the store briefly unavailable, so the look-up is retried for up to
      * {@link #LOOKUP_PATIENCE}. Only the key's own partition is asked: a store of another partition that is closed
      * or moving says nothing about this key.
      */
     Optional<String> firstTaskOf(String idempotencyKey) {
         int partition = client.requestPartition(idempotencyKey);
         long giveUp = System.nanoTime() + LOOKUP_PATIENCE.toNanos();
-        while (holds(partition)) {
-            try {
-                ReadOnlyWindowStore<String, String> dedup = streams.store(StoreQueryParameters.fromNameAndType(
-                        IntakeTopology.DEDUP_STORE, QueryableStoreTypes.<String, String>windowStore())
-                    .withPartition(partition).enableStaleStores());
-                Instant now = clock.instant();
-                Duration window = config.dedupWindow();
-                try (WindowStoreIterator<String> seen = dedup.fetch(idempotencyKey, now.minus(window),
-                        now.plus(window))) {
-                    return seen.hasNext() ? Optional.of(seen.next().value) : Optional.empty();
+        while (true) {
+            if (holds(partition)) {
+                try {
+                    ReadOnlyWindowStore<String, String> dedup = streams.store(StoreQueryParameters.fromNameAndType(
+                            IntakeTopology.DEDUP_STORE, QueryableStoreTypes.<String, String>windowStore())
+                        .withPartition(partition).enableStaleStores());
+                    Instant now = clock.instant();
+                    Duration window = config.dedupWindow();
+                    try (WindowStoreIterator<String> seen = dedup.fetch(idempotencyKey, now.minus(window),
+                            now.plus(window))) {
+                        return seen.hasNext() ? Optional.of(seen.next().value) : Optional.empty();
+                    }
+                } catch (InvalidStateStoreException e) {
+                    LOG.debug("Cannot look up idempotency key {} yet: {}", idempotencyKey, e.toString());
                 }
-            } catch (InvalidStateStoreException e) {
-                if (System.nanoTime() > giveUp) {
-                    LOG.debug("Cannot look up idempotency key {} here now: {}", idempotencyKey, e.toString());
-                    return Optional.empty();
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            } else if (streams.state() == KafkaStreams.State.RUNNING) {
+                return Optional.empty(); // another instance's partition
             }
+            if (System.nanoTime() > giveUp) {
+                LOG.debug("Cannot look up idempotency key {} here now", idempotencyKey);
+                return Optional.empty();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
-        return Optional.empty();
     }
 
     /** Whether this instance holds (active or standby) the intake task of {@code partition}. */

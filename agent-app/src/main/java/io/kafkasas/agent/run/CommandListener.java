@@ -1,6 +1,7 @@
 package io.kafkasas.agent.run;
 
 import io.kafkasas.avro.AgentCommand;
+import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.schemas.registry.SchemaRegistryException;
 import io.kafkasas.schemas.serde.RecordChecks;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
@@ -99,16 +100,12 @@ public final class CommandListener implements Runnable {
             try {
                 command = RecordChecks.check(record.topic(), new String(record.key(), StandardCharsets.UTF_8),
                     commands.deserialize(record.topic(), record.value()));
-            } catch (UndecodableRecordException e) {
-                undecodable.accept(record, e);
-                return;
-            } catch (UnprocessableRecordException e) {
-                undecodable.accept(record, new UndecodableRecordException(e.reason(), record.topic(), record.value(),
-                    e.getMessage(), e));
-                return;
             } catch (RuntimeException e) {
                 if (!SchemaRegistryException.isOutage(e)) {
-                    throw e;
+                    undecodable.accept(record, e instanceof UndecodableRecordException u ? u
+                        : new UndecodableRecordException(e instanceof UnprocessableRecordException u ? u.reason()
+                            : DeadLetterReason.UNDECODABLE, record.topic(), record.value(), e.getMessage(), e));
+                    return;
                 }
                 LOG.warn("Cannot read the command at {}-{}@{} now ({}); trying again in {} ms", record.topic(),
                     record.partition(), record.offset(), e.getMessage(), REGISTRY_BACKOFF.toMillis());
