@@ -29,7 +29,11 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApplicationRecoverableException;
+import org.apache.kafka.common.errors.FencedMemberEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -95,6 +99,12 @@ public final class TaskLoop implements Runnable {
                     take(consumer.poll(POLL));
                 } catch (WakeupException e) {
                     // a slot freed (or stop): go round again
+                } catch (ApplicationRecoverableException | FencedMemberEpochException | RebalanceInProgressException
+                         | RetriableException e) {
+                    // the group moved on without this member (a pause, a broker away): the consumer joins again
+                    // and the partitions it gets are read from their committed offsets
+                    LOG.warn("Lost the group for a moment ({}); joining it again", e.toString());
+                    awaitStop(POLL);
                 }
             }
         } catch (ProducerFencedException e) {

@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,6 +150,21 @@ class TaskLoopTest {
             loop.stop();
             assertThat(loop.awaitEnd()).isEqualTo(TaskLoop.End.STOPPED);
             assertThat(producer.history()).extracting(ProducerRecord::value).noneMatch(DeadLetter.class::isInstance);
+        }
+    }
+
+    @Test
+    void shouldJoinTheGroupAgainWhenItWasDroppedFromItAndRunTheTask() throws InterruptedException {
+        // as after a SIGSTOP or a broker pause longer than the session: the next poll finds the member unknown
+        consumer.setPollException(new UnknownMemberIdException("The coordinator is not aware of this member."));
+        MockProducer<byte[], IndexedRecord> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+            (topic, value) -> new byte[0]);
+        try (Runner runner = new Runner(2, handlers, reporter, Duration.ofMillis(300), 1024,
+            new SimpleMeterRegistry(), () -> { })) {
+            TaskLoop loop = started(producer, runner);
+            await().until(() -> statuses(outcomes, TaskStatusType.SUCCEEDED) == 1);
+            loop.stop();
+            assertThat(loop.awaitEnd()).as("went on instead of failing").isEqualTo(TaskLoop.End.STOPPED);
         }
     }
 
