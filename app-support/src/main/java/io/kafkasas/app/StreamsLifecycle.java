@@ -30,7 +30,8 @@ public final class StreamsLifecycle {
      * set: {@code <application id>-<host name>-<port>}, which a process started again in its place (after
      * {@code kill -9}, or in the same container or pod) shares. It takes the partitions back at once, without a
      * rebalance and without waiting out the dead process's session (45 s). Two instances on one host listen on two
-     * ports, so their ids differ. With port 0 (any free port) the member stays dynamic.
+     * ports, so their ids differ. With port 0 (any free port) the member stays dynamic. The derived id goes to the
+     * main consumer ({@code main.consumer.group.instance.id}); one the user sets as {@code group.instance.id} wins.
      */
     public static void staticMembership(Map<String, Object> props, String applicationId, HttpSettings http) {
         if (http.port() == 0 || isStaticMember(props)) {
@@ -59,13 +60,16 @@ public final class StreamsLifecycle {
     }
 
     /**
-     * Closes Streams and, unless the instance is a static member, leaves its group. Streams by default stays in the
-     * group on close, so the instance that replaces it (a new member) waited out the whole session timeout (45 s by
-     * default) before it got the partitions: a restarted scheduler emitted nothing for that long. A static member
-     * ({@code group.instance.id}) keeps its partitions across a quick restart and must not leave.
+     * Closes Streams and leaves its group, unless the user chose a {@code group.instance.id} (a rolling restart under
+     * the same id takes the partitions back). Streams by default stays in the group on close, so an instance that
+     * replaces it under another id waited out the whole session timeout (45 s) before it got the partitions. The id
+     * {@link #staticMembership} derives counts as not chosen: the next start may listen on other ports (the local
+     * stack's do), and its first task then waited 41 s.
      */
     public static void close(KafkaStreams streams, Map<String, Object> streamsProperties, Duration timeout) {
-        streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(isStaticMember(streamsProperties)
+        boolean chosen = streamsProperties.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+            || streamsProperties.containsKey(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(chosen
             ? GroupMembershipOperation.REMAIN_IN_GROUP : GroupMembershipOperation.LEAVE_GROUP));
     }
 }
