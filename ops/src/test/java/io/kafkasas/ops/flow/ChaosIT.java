@@ -84,11 +84,13 @@ class ChaosIT {
                 long chaosAt = System.nanoTime();
                 agents.get(0).process().destroyForcibly();
                 signal("STOP", agents.get(1));
-                long zombieRunning = running(statuses, "agent-2");
                 await().atMost(Duration.ofSeconds(60))
                     .until(() -> SupervisorView.deadAgents(supervisor.httpUrl()) == 2);
                 LOG.info("Both faulty agents declared dead {} ms after the faults",
                     Duration.ofNanos(System.nanoTime() - chaosAt).toMillis());
+                // counted now, not at the SIGSTOP: statuses the hung agent sent just before it are in by now, and
+                // what it still has running can only end once it resumes, as late results
+                long zombieRunning = running(statuses, "agent-2");
                 signal("CONT", agents.get(1)); // the zombie's late results arrive now
 
                 // the status log has the zombie's late SUCCEEDED too: only the supervisor's view says "done"
