@@ -46,7 +46,10 @@ public final class DeadLetterSink implements AutoCloseable {
         return producedBy;
     }
 
-    /** The record that carries {@code letter} to the dead-letter topic; counted as written. */
+    /**
+     * The record that carries {@code letter} to the dead-letter topic, counted now: if the transaction it joins
+     * aborts, the record is read again and counted again, so the counter may run a little ahead of the topic.
+     */
     public ProducerRecord<byte[], byte[]> record(byte[] key, DeadLetter letter) {
         count(meters, app, letter);
         return new ProducerRecord<>(topic, key, serializer.serialize(topic, letter));
