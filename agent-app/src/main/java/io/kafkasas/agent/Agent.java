@@ -54,6 +54,7 @@ public final class Agent {
     private final AgentConfig config;
     private final AppMetrics metrics = new AppMetrics("agent");
     private final Producer<byte[], IndexedRecord> reports;
+    private final Producer<byte[], IndexedRecord> beats;
     private final Producer<byte[], IndexedRecord> transactions;
     private final Runner runner;
     private final TaskLoop loop;
@@ -73,9 +74,11 @@ public final class Agent {
         TopicNames names = topics.names();
         AgentIdentity identity = new AgentIdentity(config.agentId(), config.hostId(), config.incarnation(),
             config.queues(), config.concurrency());
-        this.reports = producer(registry, registryConfig.autoRegister(), null);
-        this.transactions = producer(registry, registryConfig.autoRegister(), names.prefix() + "agent."
-            + config.agentId());
+        this.reports = producer(registry, registryConfig.autoRegister(), "reports", null);
+        // heartbeats never queue behind a burst of statuses: the supervisor judges liveness by them alone
+        this.beats = producer(registry, registryConfig.autoRegister(), "heartbeats", null);
+        this.transactions = producer(registry, registryConfig.autoRegister(), "transactions", names.prefix()
+            + "agent." + config.agentId());
         Reporter reporter = new Reporter(reports, names, identity, clock);
         Handlers handlers = Handlers.load(config.handlers(), config::handlerSettings, config.typeMapping(),
             Agent.class.getClassLoader());
@@ -85,7 +88,8 @@ public final class Agent {
         this.runner = new Runner(config.concurrency(), handlers, reporter, config.cancelGrace(),
             config.maxResultBytes(), metrics.registry(), () -> loopRef[0].slotFreed());
         // heartbeat (STARTING) from here on: a restarted agent is seen alive seconds sooner on a busy machine
-        this.heartbeats = new Heartbeats(reporter, runner, names.heartbeats(), () -> state);
+        this.heartbeats = new Heartbeats(new Reporter(beats, names, identity, clock), runner, names.heartbeats(),
+            () -> state);
         heartbeats.start(config.heartbeatInterval());
         KafkaConsumer<byte[], byte[]> taskConsumer = new KafkaConsumer<>(config.consumerProperties(),
             new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -109,12 +113,11 @@ public final class Agent {
     }
 
     private Producer<byte[], IndexedRecord> producer(SchemaRegistryClient registry, boolean autoRegister,
-                                                      String transactionalId) {
+                                                      String role, String transactionalId) {
         Map<String, Object> props = new TreeMap<>(config.producerProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
-        String role = transactionalId == null ? "reports" : "transactions";
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, config.agentId() + "-" + role);
         if (transactionalId != null) {
             // one id per agent: a restarted agent fences its former self's unfinished transaction
@@ -203,6 +206,7 @@ public final class Agent {
             heartbeats.close();
             heartbeats.beat();
             reports.flush();
+            beats.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -223,6 +227,7 @@ public final class Agent {
         http.close();
         transactions.close(Duration.ofSeconds(5));
         reports.close(Duration.ofSeconds(5));
+        beats.close(Duration.ofSeconds(5));
         metrics.close();
     }
 

@@ -8,32 +8,34 @@ import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.app.StreamsLifecycle;
-import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
-import io.kafkasas.supervisor.agents.RecentHeartbeats;
 import io.kafkasas.supervisor.http.QueryApi;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The supervisor wired by hand: the topology, the query API (interactive queries across instances, each
- * instance advertising its HTTP address as {@code application.server}), health and metrics.
+ * The supervisor wired by hand: two Kafka Streams applications (the task state machine, and agent liveness on a
+ * stream thread of its own), the query API (interactive queries across instances, each instance advertising its
+ * HTTP address as {@code application.server}), health and metrics.
  */
 public final class SupervisorApp implements AutoCloseable {
 
@@ -42,8 +44,8 @@ public final class SupervisorApp implements AutoCloseable {
     private final SupervisorConfig config;
     private final AppMetrics metrics = new AppMetrics("supervisor");
     private final DeadLetterSink deadLetters;
-    private final RecentHeartbeats recentHeartbeats;
     private final KafkaStreams streams;
+    private final KafkaStreams liveness;
     private final HttpApi http;
 
     private SupervisorApp(SupervisorConfig config) {
@@ -55,48 +57,48 @@ public final class SupervisorApp implements AutoCloseable {
         SchemaRegistryConfig registry = config.shared().schemaRegistry();
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(registry), registry.autoRegister());
         this.deadLetters = deadLetterSink(config, serdes, metrics.registry());
-        Properties props = streamsProperties(config, deadLetters);
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-        Topic<String, AgentHeartbeat> heartbeats = new Topics(config.shared().topicNames(), serdes).heartbeats();
-        this.recentHeartbeats = new RecentHeartbeats(config.shared().kafkaProperties(), heartbeats.name(),
-            heartbeats.valueSerde().deserializer(), Clock.systemUTC());
-        KafkaStreams built = null;
+        SupervisorMetrics supervisorMetrics = new SupervisorMetrics(metrics.registry());
+        KafkaStreams tasks = null;
+        KafkaStreams agents = null;
         try {
-            built = new KafkaStreams(SupervisorTopology.build(config, config.shared().topicNames(), serdes,
-                new SupervisorMetrics(metrics.registry()), () -> ThreadLocalRandom.current().nextDouble(),
-                recentHeartbeats), props);
-            built.setUncaughtExceptionHandler(e -> {
-                LOG.error("A supervisor stream thread failed; replacing it (it resumes from the last commit)", e);
-                return StreamThreadExceptionResponse.REPLACE_THREAD;
-            });
-            metrics.bind(built);
-            this.streams = built;
+            tasks = streams("tasks", SupervisorTopology.tasks(config, config.shared().topicNames(), serdes,
+                supervisorMetrics, () -> ThreadLocalRandom.current().nextDouble(),
+                () -> UUID.randomUUID().toString()), streamsProperties(config.streamsProperties(), deadLetters), self);
+            agents = streams("liveness", SupervisorTopology.liveness(config, config.shared().topicNames(), serdes,
+                supervisorMetrics), streamsProperties(config.livenessProperties(), deadLetters), self);
+            this.streams = tasks;
+            this.liveness = agents;
             this.http = AppEndpoints.start(new HttpSettings(settings.host(), port), this::health, metrics,
-                new QueryApi(built, self, config.heartbeatTimeout(), Clock.systemUTC()).routes());
+                new QueryApi(tasks, agents, self, config.heartbeatTimeout(), Clock.systemUTC()).routes());
         } catch (RuntimeException e) {
-            // e.g. the HTTP port is taken: otherwise the heartbeat reader would go on polling Kafka for nobody
-            abandon(built);
+            // e.g. the HTTP port is taken
+            for (KafkaStreams built : new KafkaStreams[] {tasks, agents}) {
+                if (built != null) {
+                    built.close(Duration.ofSeconds(5));
+                }
+            }
+            deadLetters.close();
+            metrics.close();
             throw e;
         }
     }
 
-    private void abandon(KafkaStreams built) {
-        if (built != null) {
-            built.close(Duration.ofSeconds(5));
-        }
-        try {
-            recentHeartbeats.close();
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        deadLetters.close();
-        metrics.close();
+    private KafkaStreams streams(String what, Topology topology, Properties props, HostInfo self) {
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        KafkaStreams built = new KafkaStreams(topology, props);
+        built.setUncaughtExceptionHandler(e -> {
+            LOG.error("A supervisor stream thread ({}) failed; replacing it (it resumes from the last commit)", what,
+                e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        metrics.bind(built);
+        return built;
     }
 
     /** The Streams settings: the configured ones, and poison input dead-lettered instead of failing. */
-    static Properties streamsProperties(SupervisorConfig config, DeadLetterSink deadLetters) {
+    static Properties streamsProperties(Map<String, Object> configured, DeadLetterSink deadLetters) {
         Properties props = new Properties();
-        props.putAll(config.streamsProperties());
+        props.putAll(configured);
         DeadLetteringHandler.install(props, deadLetters);
         return props;
     }
@@ -110,6 +112,7 @@ public final class SupervisorApp implements AutoCloseable {
 
     public static SupervisorApp start(SupervisorConfig config) {
         SupervisorApp app = new SupervisorApp(config);
+        app.liveness.start();
         app.streams.start();
         LOG.info("Supervisor {} started; HTTP on {}", config.applicationId(), app.http.url());
         return app;
@@ -126,8 +129,16 @@ public final class SupervisorApp implements AutoCloseable {
         }
     }
 
+    /** Ready when both applications are; the state names the one that is not. */
     public Health health() {
-        return StreamsLifecycle.health(streams);
+        Health tasks = StreamsLifecycle.health(streams);
+        Health agents = StreamsLifecycle.health(liveness);
+        if (tasks.ready() && agents.ready()) {
+            return tasks;
+        }
+        Health down = tasks.ready() ? agents : tasks;
+        return new Health(false, tasks.live() && agents.live(), (down == tasks ? "tasks " : "liveness ")
+            + down.state());
     }
 
     public String httpUrl() {
@@ -138,15 +149,15 @@ public final class SupervisorApp implements AutoCloseable {
         return streams;
     }
 
+    public KafkaStreams liveness() {
+        return liveness;
+    }
+
     @Override
     public void close() {
         http.close();
         StreamsLifecycle.close(streams, config.streamsProperties(), Duration.ofSeconds(30));
-        try {
-            recentHeartbeats.close();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        StreamsLifecycle.close(liveness, config.livenessProperties(), Duration.ofSeconds(30));
         deadLetters.close();
         metrics.close();
         LOG.info("Supervisor stopped");

@@ -22,7 +22,6 @@ public final class SupervisorConfig {
     public static final String CHECK_INTERVAL_MS = "supervisor.check.interval.ms";
     public static final String DEADLINE_GRACE_MS = "supervisor.deadline.grace.ms";
     public static final String RETRY_JITTER = "supervisor.retry.jitter";
-    public static final String AGENT_PARTITIONS = "supervisor.agent.partitions";
     public static final String ADVERTISED_HOST = "supervisor.advertised.host";
     public static final String STREAMS_PREFIX = "streams.";
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -49,7 +48,8 @@ public final class SupervisorConfig {
         HttpSettings.define(def, DEFAULT_HTTP_PORT);
         return def
             .define(APPLICATION_ID, Type.STRING, "", Importance.MEDIUM,
-                "Kafka Streams application id; empty means <topic.prefix>supervisor.")
+                "Kafka Streams application id of the task state machine; empty means <topic.prefix>supervisor. Agent"
+                    + " liveness runs as a second application, <this id>-liveness.")
             .define(HEARTBEAT_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(100), Importance.HIGH,
                 "An agent silent this long is declared dead: its running tasks are re-emitted and it is told to"
                     + " restart. Longer than the agents' heartbeat interval plus their longest GC pause.")
@@ -62,8 +62,6 @@ public final class SupervisorConfig {
                     + " before it cancels the attempt itself.")
             .define(RETRY_JITTER, Type.DOUBLE, 0.2, Range.between(0.0, 1.0), Importance.LOW,
                 "Retry delays vary by up to this fraction either way, so failed tasks do not retry in lockstep.")
-            .define(AGENT_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.LOW,
-                "Partitions of the supervisor's internal topics keyed by agent id.")
             .define(ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
                 "Host name or IP at which the other supervisor instances reach this one's HTTP API (queries for"
                     + " tasks it holds are forwarded there); empty means http.host, or the machine's host name when"
@@ -103,21 +101,34 @@ public final class SupervisorConfig {
         return config.getDouble(RETRY_JITTER);
     }
 
-    public int agentPartitions() {
-        return config.getInt(AGENT_PARTITIONS);
-    }
-
     public HttpSettings http() {
         return HttpSettings.from(config);
     }
 
-    /** Kafka Streams properties: {@code kafka.*}, then {@code streams.*}, then exactly-once. */
+    /** The application id of agent liveness, which runs beside the task state machine. */
+    public String livenessApplicationId() {
+        return applicationId() + "-liveness";
+    }
+
+    /** The task state machine's Kafka Streams properties. */
     public Map<String, Object> streamsProperties() {
+        return streamsProperties(applicationId());
+    }
+
+    /** Agent liveness's Kafka Streams properties: as the task state machine's, with one stream thread. */
+    public Map<String, Object> livenessProperties() {
+        Map<String, Object> props = streamsProperties(livenessApplicationId());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1); // a few hundred bytes per agent per second
+        return props;
+    }
+
+    /** Kafka Streams properties: {@code kafka.*}, then {@code streams.*}, then exactly-once. */
+    private Map<String, Object> streamsProperties(String applicationId) {
         Map<String, Object> props = new TreeMap<>(config.kafkaProperties());
         props.putAll(config.originalsWithPrefix(STREAMS_PREFIX));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        StreamsLifecycle.staticMembership(props, applicationId(), http());
+        StreamsLifecycle.staticMembership(props, applicationId, http());
         return props;
     }
 }

@@ -9,6 +9,7 @@ import io.kafkasas.avro.TaskError;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.Wire;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -148,7 +149,7 @@ public final class Runner implements AutoCloseable {
         Stop stop = run.stop();
         TaskStatus.Builder status = reporter.status(run.event(), stop.status).setMessage(run.stopReason());
         if (stop == Stop.TIMED_OUT) {
-            status.setError(error("deadline", "Task " + run.taskId() + " " + run.stopReason(), true, null));
+            status.setError(error(Wire.DEADLINE_ERROR, "Task " + run.taskId() + " " + run.stopReason(), true, null));
         }
         return status.build();
     }

@@ -5,6 +5,7 @@ import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.TaskError;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.registry.SchemaRegistryException;
 import io.kafkasas.schemas.serde.DeadLetters;
 import io.kafkasas.schemas.serde.RecordChecks;
@@ -223,7 +224,7 @@ public final class TaskLoop implements Runnable {
                 continue;
             }
             if (event.getDeadline() != null && !event.getDeadline().isAfter(now)) {
-                TaskError late = TaskError.newBuilder().setType("deadline").setRetryable(false)
+                TaskError late = TaskError.newBuilder().setType(Wire.DEADLINE_ERROR).setRetryable(false)
                     .setMessage("The task's deadline " + event.getDeadline() + " passed before it started").build();
                 sends.add(() -> transactions.send(reporter.record(reporter.status(event, TaskStatusType.TIMED_OUT)
                     .setError(late).setMessage(late.getMessage()).build())));

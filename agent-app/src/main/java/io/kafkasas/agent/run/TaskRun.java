@@ -4,6 +4,7 @@ import io.kafkasas.agent.handler.TaskContext;
 import io.kafkasas.avro.InFlightTask;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.Deadlines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,21 +44,10 @@ final class TaskRun implements TaskContext {
         this.event = event;
         this.startedAt = startedAt;
         this.reporter = reporter;
-        this.deadline = deadlineOf(event, startedAt);
+        this.deadline = Deadlines.of(event, startedAt);
         byte[] bytes = new byte[event.getPayload().remaining()];
         event.getPayload().duplicate().get(bytes);
         this.payload = bytes;
-    }
-
-    /** The earlier of start + execution timeout and the task's own deadline; null for neither. */
-    static Instant deadlineOf(TaskEvent event, Instant startedAt) {
-        Instant byTimeout = event.getExecutionTimeoutMs() == null ? null
-            : startedAt.plusMillis(event.getExecutionTimeoutMs());
-        Instant task = event.getDeadline();
-        if (byTimeout == null || task == null) {
-            return byTimeout != null ? byTimeout : task;
-        }
-        return byTimeout.isBefore(task) ? byTimeout : task;
     }
 
     static String key(String taskId, int attempt) {

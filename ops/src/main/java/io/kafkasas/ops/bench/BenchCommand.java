@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -149,6 +150,8 @@ public final class BenchCommand implements Callable<Integer> {
             Stats.median(m.throughput(), r -> r.tasks() / r.succeededSeconds()));
         out.printf("  one task costs         %10.1f log records (incl. transaction markers), %.0f bytes each%n",
             m.recordsPerTask(), m.bytesPerRecord());
+        out.printf("    by topic: %s%n", String.join(", ", recordsByTopic(m).entrySet().stream()
+            .map(e -> String.format("%s %.2f", e.getKey(), e.getValue())).toList()));
         out.printf("  raw Kafka ceiling      %,10.0f records/s = %,.0f tasks/s; ours is %.0f%% of it%n",
             Stats.median(m.rawRecordsPerSecond(), d -> d), m.ceilingTasksPerSecond(),
             100 * m.tasksPerSecond() / m.ceilingTasksPerSecond());
@@ -171,6 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("tasksPerSecond", m.tasksPerSecond());
         json.put("recordsPerTask", m.recordsPerTask());
         json.put("bytesPerRecord", m.bytesPerRecord());
+        json.put("recordsPerTaskByTopic", recordsByTopic(m));
         json.put("rawRecordsPerSecond", m.rawRecordsPerSecond());
         json.put("ceilingTasksPerSecond", m.ceilingTasksPerSecond());
         List<Map<String, Object>> latency = new ArrayList<>();
@@ -195,6 +199,15 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Svg.bars(report.resolve("latency.svg"), "Open-loop latency, from the intended send time", "ms", latencyBars);
+    }
+
+    /** The median over the runs of each topic's records per task. */
+    private static Map<String, Double> recordsByTopic(Measurements m) {
+        Map<String, Double> medians = new TreeMap<>();
+        m.throughput().stream().flatMap(r -> r.recordsPerTaskByTopic().keySet().stream()).distinct()
+            .forEach(topic -> medians.put(topic, Stats.median(m.throughput(),
+                r -> r.recordsPerTaskByTopic().getOrDefault(topic, 0.0))));
+        return medians;
     }
 
     private static String row(Histogram h) {

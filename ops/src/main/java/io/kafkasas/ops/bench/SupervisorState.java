@@ -48,8 +48,10 @@ final class SupervisorState {
     }
 
     Sample sample(int tasks, int agents) throws Exception {
-        long taskBytes = liveBytes(SupervisorTopology.TASKS_STORE) + liveBytes(SupervisorTopology.TIMERS_STORE);
-        long agentBytes = liveBytes(SupervisorTopology.AGENTS_STORE);
+        long taskBytes = liveBytes(applicationId, SupervisorTopology.TASKS_STORE)
+            + liveBytes(applicationId, SupervisorTopology.DEAD_AGENTS_STORE);
+        // agent liveness is an application of its own (SupervisorConfig.livenessApplicationId)
+        long agentBytes = liveBytes(applicationId + "-liveness", SupervisorTopology.AGENTS_STORE);
         long pid = apps.supervisor().pid();
         // a full GC first, so that the heap figure is what is live, not what is not yet collected
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
@@ -64,8 +66,8 @@ final class SupervisorState {
     }
 
     /** The bytes (key + value) of the latest record of every live key in a store's changelog. */
-    private long liveBytes(String store) throws Exception {
-        String topic = applicationId + "-" + store + "-changelog";
+    private long liveBytes(String application, String store) throws Exception {
+        String topic = application + "-" + store + "-changelog";
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);

@@ -12,7 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * Closed-loop throughput: {@code tasks} no-op tasks submitted as fast as the client can send them; timed until the
  * last is QUEUED (scheduler), STARTED and SUCCEEDED (agents), and until the supervisor has read every status (its
- * view). The broker's log growth over the run gives the records and bytes one task costs.
+ * view). The broker's log growth over the run gives the records and bytes one task costs, by topic.
  */
 final class ThroughputRun {
 
@@ -21,7 +21,8 @@ final class ThroughputRun {
      * supervisor having read it), and the log growth per task.
      */
     record Result(long tasks, double submitSeconds, double queuedSeconds, double startedSeconds,
-                  double succeededSeconds, double supervisedSeconds, double recordsPerTask, double bytesPerTask) {
+                  double succeededSeconds, double supervisedSeconds, double recordsPerTask, double bytesPerTask,
+                  Map<String, Double> recordsPerTaskByTopic) {
 
         /** End to end: until every task is SUCCEEDED in the supervisor's view. */
         double tasksPerSecond() {
@@ -55,7 +56,8 @@ final class ThroughputRun {
             LogGrowth growth = LogGrowth.of(admin, prefix).minus(before);
             return new Result(tasks, submitted, seconds(times.last(StatusTimes.QUEUED), start),
                 seconds(times.last(StatusTimes.STARTED), start), seconds(times.last(StatusTimes.SUCCEEDED), start),
-                seconds(supervised, start), (double) growth.offsets() / tasks, (double) growth.bytes() / tasks);
+                seconds(supervised, start), (double) growth.offsets() / tasks, (double) growth.bytes() / tasks,
+                growth.perTask(tasks, prefix));
         }
     }
 

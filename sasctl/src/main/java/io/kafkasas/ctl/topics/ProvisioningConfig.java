@@ -34,13 +34,14 @@ public final class ProvisioningConfig extends SasConfig {
             "min.insync.replicas of every topic, capped at the replication factor; with acks=all a write survives"
                 + " the loss of (replication factor - this) brokers.")
         .define(PARTITIONS, Type.INT, 12, Range.atLeast(1), Importance.HIGH,
-            "Partitions of the task, task-status and task-requests topics: the most consumers that can share them.")
+            "Partitions of the task, task-status, task-requests and agent-deaths topics: the most consumers that can"
+                + " share them.")
         .define(CONTROL_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM,
             "Partitions of the heartbeats, agent-commands, schedules and dead-letters topics.")
         .define(HEARTBEAT_RETENTION_MS, Type.LONG, 3_600_000L, Range.atLeast(60_000), Importance.LOW,
             "How long heartbeats are kept (default 1 hour).")
         .define(COMMAND_RETENTION_MS, Type.LONG, 86_400_000L, Range.atLeast(60_000), Importance.LOW,
-            "How long agent commands are kept (default 1 day).")
+            "How long agent commands and verdicts on agents (agent-deaths) are kept (default 1 day).")
         .define(DEAD_LETTER_RETENTION_MS, Type.LONG, 30L * 86_400_000L, Range.atLeast(-1), Importance.MEDIUM,
             "How long dead letters are kept (default 30 days; -1 forever).");
 
@@ -76,6 +77,10 @@ public final class ProvisioningConfig extends SasConfig {
             TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
             TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()))));
         plan.add(new TopicSpec(names.agentCommands(), control, rf, Map.of(
+            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(getLong(COMMAND_RETENTION_MS)))));
+        // broadcast to every partition of the task state machine, so partitioned as the status topic
+        plan.add(new TopicSpec(names.agentDeaths(), partitions, rf, Map.of(
             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
             TopicConfig.RETENTION_MS_CONFIG, Long.toString(getLong(COMMAND_RETENTION_MS)))));
         plan.add(new TopicSpec(names.schedules(), control, rf, Map.of(

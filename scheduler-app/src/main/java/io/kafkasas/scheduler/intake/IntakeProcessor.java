@@ -9,6 +9,7 @@ import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.Statuses;
+import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.serde.DeadLetters;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
 import io.kafkasas.schemas.topics.Topics;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
 
-    public static final String PRODUCED_BY = "scheduler";
+    public static final String PRODUCED_BY = Wire.PRODUCED_BY_SCHEDULER;
     private static final Logger LOG = LoggerFactory.getLogger(IntakeProcessor.class);
 
     private final SchedulerConfig config;
@@ -130,8 +131,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         String reasons = problems.stream().map(Violation::toString).collect(Collectors.joining("; "));
         LOG.info("Rejecting request for task {}: {}", taskId, reasons);
         metrics.rejected().increment();
-        TaskError error = TaskError.newBuilder().setType("invalid-request").setMessage(reasons).setRetryable(false)
-            .build();
+        TaskError error = TaskError.newBuilder().setType(Wire.INVALID_REQUEST_ERROR).setMessage(reasons)
+            .setRetryable(false).build();
         forwardStatus(taskId, Statuses.of(request, taskId, TaskStatusType.REJECTED, now).setMessage(reasons)
             .setError(error).build(), now);
         RecordMetadata source = context.recordMetadata().orElseThrow();

@@ -2,6 +2,7 @@ package io.kafkasas.schemas.serde;
 
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
+import io.kafkasas.avro.AgentDeath;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.HostHeartbeat;
@@ -42,6 +43,9 @@ public final class RecordChecks {
             require(c.getType() != AgentCommandType.CANCEL_TASK || c.getTaskId() != null, topic,
                 "a CANCEL_TASK command with no task id");
             about = c.getAgentId();
+        } else if (value instanceof AgentDeath d) {
+            require(d.getIncarnation() >= 0, topic, "incarnation " + d.getIncarnation() + " (never negative)");
+            about = d.getAgentId();
         } else if (value instanceof HostHeartbeat h) {
             about = h.getHostId();
         }

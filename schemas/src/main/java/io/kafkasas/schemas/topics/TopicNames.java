@@ -61,6 +61,11 @@ public record TopicNames(String prefix, List<String> queues) {
         return prefix + "agent-commands";
     }
 
+    /** The supervisor's verdicts on agents, written to every partition; as many partitions as the status topic. */
+    public String agentDeaths() {
+        return prefix + "agent-deaths";
+    }
+
     public String schedules() {
         return prefix + "schedules";
     }
@@ -72,7 +77,7 @@ public record TopicNames(String prefix, List<String> queues) {
     /** Every topic name, task topics included. */
     public List<String> all() {
         List<String> all = new ArrayList<>(List.of(taskRequests(), taskStatus(), heartbeats(), hostHeartbeats(),
-            agentCommands(), schedules(), deadLetters()));
+            agentCommands(), agentDeaths(), schedules(), deadLetters()));
         queues.forEach(q -> all.add(tasks(q)));
         return List.copyOf(all);
     }

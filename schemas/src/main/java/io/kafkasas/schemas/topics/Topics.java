@@ -1,6 +1,7 @@
 package io.kafkasas.schemas.topics;
 
 import io.kafkasas.avro.AgentCommand;
+import io.kafkasas.avro.AgentDeath;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.HostHeartbeat;
@@ -30,6 +31,7 @@ public final class Topics {
     private final Topic<String, AgentHeartbeat> heartbeats;
     private final Topic<String, HostHeartbeat> hostHeartbeats;
     private final Topic<String, AgentCommand> agentCommands;
+    private final Topic<String, AgentDeath> agentDeaths;
     private final Topic<String, Schedule> schedules;
     private final Topic<byte[], DeadLetter> deadLetters;
 
@@ -44,6 +46,7 @@ public final class Topics {
         this.heartbeats = new Topic<>(names.heartbeats(), key, serdes.forValues(AgentHeartbeat.class));
         this.hostHeartbeats = new Topic<>(names.hostHeartbeats(), key, serdes.forValues(HostHeartbeat.class));
         this.agentCommands = new Topic<>(names.agentCommands(), key, serdes.forValues(AgentCommand.class));
+        this.agentDeaths = new Topic<>(names.agentDeaths(), key, serdes.forValues(AgentDeath.class));
         this.schedules = new Topic<>(names.schedules(), key, serdes.forValues(Schedule.class));
         this.deadLetters = new Topic<>(names.deadLetters(), Serdes.ByteArray(), serdes.forValues(DeadLetter.class));
     }
@@ -81,6 +84,10 @@ public final class Topics {
         return agentCommands;
     }
 
+    public Topic<String, AgentDeath> agentDeaths() {
+        return agentDeaths;
+    }
+
     public Topic<String, Schedule> schedules() {
         return schedules;
     }
@@ -92,7 +99,7 @@ public final class Topics {
     /** Every topic, task topics included. */
     public List<Topic<?, ?>> all() {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(taskRequests, taskStatus, heartbeats, hostHeartbeats,
-            agentCommands, schedules, deadLetters));
+            agentCommands, agentDeaths, schedules, deadLetters));
         names.queues().forEach(q -> all.add(tasksByQueue.get(q)));
         return List.copyOf(all);
     }

@@ -54,6 +54,7 @@ public final class QueryApi {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 10_000;
     private final KafkaStreams streams;
+    private final KafkaStreams liveness;
     private final HostInfo self;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
@@ -61,8 +62,10 @@ public final class QueryApi {
     private final Duration hostTimeout;
     private final Clock clock;
 
-    public QueryApi(KafkaStreams streams, HostInfo self, Duration hostTimeout, Clock clock) {
+    /** {@code streams}: the task state machine's application; {@code liveness}: agent liveness's. */
+    public QueryApi(KafkaStreams streams, KafkaStreams liveness, HostInfo self, Duration hostTimeout, Clock clock) {
         this.streams = streams;
+        this.liveness = liveness;
         this.self = self;
         this.hostTimeout = hostTimeout;
         this.clock = clock;
@@ -101,7 +104,7 @@ public final class QueryApi {
         String after = query.getOrDefault("after", "");
         List<Map<String, Object>> found = new ArrayList<>(localTasks(state, after, limit));
         if (!query.containsKey("local")) {
-            for (HostInfo other : otherInstances()) {
+            for (HostInfo other : otherInstances(streams)) {
                 found.addAll(fetchList(other, "/tasks?local=true&limit=" + limit + "&after=" + encode(after)
                     + (state == null ? "" : "&state=" + encode(state)), "tasks"));
             }
@@ -156,7 +159,7 @@ public final class QueryApi {
             }
         });
         if (!query(exchange.getRequestURI()).containsKey("local")) {
-            for (HostInfo other : otherInstances()) {
+            for (HostInfo other : otherInstances(liveness)) {
                 found.addAll(fetchList(other, "/agents?local=true", "agents"));
             }
             Map<String, HostHeartbeat> hosts = new HashMap<>();
@@ -177,7 +180,7 @@ public final class QueryApi {
 
     private List<HostHeartbeat> allHosts() {
         List<HostHeartbeat> hosts = new ArrayList<>();
-        this.<HostHeartbeat>store(SupervisorTopology.HOSTS_STORE).ifPresent(store -> {
+        this.<HostHeartbeat>store(liveness, SupervisorTopology.HOSTS_STORE).ifPresent(store -> {
             try (KeyValueIterator<String, HostHeartbeat> all = store.all()) {
                 all.forEachRemaining(h -> hosts.add(h.value));
             }
@@ -185,22 +188,22 @@ public final class QueryApi {
         return hosts;
     }
 
-    private List<HostInfo> otherInstances() {
-        return streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+    private List<HostInfo> otherInstances(KafkaStreams app) {
+        return app.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
             .filter(h -> !h.equals(self) && h.port() > 0).distinct().toList();
     }
 
     private Optional<ReadOnlyKeyValueStore<String, SupervisedTask>> tasksStore() {
-        return store(SupervisorTopology.TASKS_STORE);
+        return store(streams, SupervisorTopology.TASKS_STORE);
     }
 
     private Optional<ReadOnlyKeyValueStore<String, SupervisedAgent>> agentsStore() {
-        return store(SupervisorTopology.AGENTS_STORE);
+        return store(liveness, SupervisorTopology.AGENTS_STORE);
     }
 
-    private <V> Optional<ReadOnlyKeyValueStore<String, V>> store(String name) {
+    private static <V> Optional<ReadOnlyKeyValueStore<String, V>> store(KafkaStreams app, String name) {
         try {
-            return Optional.of(streams.store(StoreQueryParameters.fromNameAndType(name,
+            return Optional.of(app.store(StoreQueryParameters.fromNameAndType(name,
                 QueryableStoreTypes.<String, V>keyValueStore())));
         } catch (InvalidStateStoreException e) {
             return Optional.empty();

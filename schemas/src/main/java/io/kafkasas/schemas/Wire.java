@@ -1,0 +1,21 @@
+package io.kafkasas.schemas;
+
+/**
+ * The words kafka-sas writes into records, defined once: error types ({@code TaskError.type}) and the names of
+ * the apps in {@code producedBy} and {@code issuedBy}. Readers (handlers, dashboards, retry policies' lists of
+ * non-retryable types) match on them.
+ */
+public final class Wire {
+
+    /** The attempt's agent was declared dead (or replaced) while it ran; retryable. */
+    public static final String AGENT_DEAD_ERROR = "agent.dead";
+    /** The attempt ran past its execution timeout or the task's deadline. */
+    public static final String DEADLINE_ERROR = "deadline";
+    /** The scheduler refused the request; the message lists every problem. */
+    public static final String INVALID_REQUEST_ERROR = "invalid-request";
+    public static final String PRODUCED_BY_SCHEDULER = "scheduler";
+    public static final String PRODUCED_BY_SUPERVISOR = "supervisor";
+
+    private Wire() {
+    }
+}
