@@ -172,14 +172,9 @@ class SupervisorTopologyTest {
     }
 
     private void heartbeat(String agent, long incarnation) {
-        heartbeatSentAt(agent, incarnation, now);
-    }
-
-    /** A heartbeat sent at {@code sent} and read now: how a supervisor behind its input sees it. */
-    private void heartbeatSentAt(String agent, long incarnation, Instant sent) {
         heartbeatsIn.pipeInput(agent, AgentHeartbeat.newBuilder().setAgentId(agent).setHostId("h")
-            .setIncarnation(incarnation).setSequence(1).setTimestamp(sent).setCapacity(4).setFreeSlots(4).build(),
-            sent);
+            .setIncarnation(incarnation).setSequence(1).setTimestamp(now).setCapacity(4).setFreeSlots(4).build(),
+            now);
         deliverVerdicts();
     }
 

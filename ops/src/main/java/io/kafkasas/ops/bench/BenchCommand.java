@@ -97,15 +97,15 @@ public final class BenchCommand implements Callable<Integer> {
     private Measurements measure(PrintWriter out, TaskClient client, Admin admin, SasConfig config,
                                  String supervisor) throws Exception {
         Map<String, Object> kafka = config.kafkaProperties();
-        var statuses = config.topics().taskStatus();
+        var topics = config.topics();
         Duration timeout = Duration.ofMinutes(10);
         String prefix = config.topicNames().prefix();
         out.printf("Warming up (2,000 tasks) ...%n");
         out.flush();
-        ThroughputRun.run(client, kafka, statuses, admin, prefix, supervisor, 2000, timeout);
+        ThroughputRun.run(client, kafka, topics, admin, prefix, supervisor, 2000, timeout);
         List<ThroughputRun.Result> throughput = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
-            ThroughputRun.Result result = ThroughputRun.run(client, kafka, statuses, admin, prefix, supervisor, tasks,
+            ThroughputRun.Result result = ThroughputRun.run(client, kafka, topics, admin, prefix, supervisor, tasks,
                 timeout);
             out.printf("throughput run %d: %,.0f tasks/s end to end (%,d tasks SUCCEEDED in the supervisor's view in"
                 + " %.1f s)%n", run, result.tasksPerSecond(), result.tasks(), result.supervisedSeconds());
@@ -125,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<OpenLoopRun.Result> latency = new ArrayList<>();
         for (int rate : rates) {
-            OpenLoopRun.Result result = OpenLoopRun.run(client, kafka, statuses, rate, Duration.ofSeconds(seconds),
+            OpenLoopRun.Result result = OpenLoopRun.run(client, kafka, topics, rate, Duration.ofSeconds(seconds),
                 timeout);
             out.printf("open loop at %,d tasks/s: submit->started p99 %.1f ms%n", rate,
                 result.started().getValueAtPercentile(99) / 1000.0);

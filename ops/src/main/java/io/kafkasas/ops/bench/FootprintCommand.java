@@ -80,7 +80,7 @@ public final class FootprintCommand implements Callable<Integer> {
             ready.put("broker (with topics)", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
             SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
             try (TaskClient client = TaskClient.create(config);
-                 StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics().taskStatus())) {
+                 StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics())) {
                 String first = client.submit(TaskClient.request("noop").build()).join();
                 long appsStarted = System.currentTimeMillis();
                 try (LocalApps apps = LocalApps.start(runDir, stack.settingsFile(), agents)) {

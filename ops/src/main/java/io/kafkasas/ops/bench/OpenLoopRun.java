@@ -1,14 +1,12 @@
 package io.kafkasas.ops.bench;
 
-import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.schemas.client.TaskClient;
-import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -26,19 +24,15 @@ final class OpenLoopRun {
     private OpenLoopRun() {
     }
 
-    static Result run(TaskClient client, Map<String, Object> kafka, Topic<String, TaskStatus> statuses, int rate,
+    static Result run(TaskClient client, Map<String, Object> kafka, Topics topics, int rate,
                       Duration length, Duration timeout) throws InterruptedException {
         long tasks = rate * length.toSeconds();
         Map<String, Long> intended = new HashMap<>();
-        try (StatusTimes times = new StatusTimes(kafka, statuses)) {
+        try (StatusTimes times = new StatusTimes(kafka, topics)) {
             long startNanos = System.nanoTime();
             long startMs = System.currentTimeMillis();
             for (long i = 0; i < tasks; i++) {
-                long due = startNanos + i * TimeUnit.SECONDS.toNanos(1) / rate;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
+                long due = Pacing.awaitDue(startNanos, i, rate);
                 String id = UUID.randomUUID().toString();
                 intended.put(id, startMs + TimeUnit.NANOSECONDS.toMillis(due - startNanos));
                 client.submit(TaskClient.request("noop").setTaskId(id).build());

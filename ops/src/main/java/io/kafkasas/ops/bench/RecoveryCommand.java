@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         + " heartbeat timeout finds it) the agent running the most, and times each of its tasks from the fault"
         + " until re-emitted by the supervisor, started again and succeeded. Prints p50/p99 over all rounds.",
     footer = {"", "Examples:", "  bench recovery                          # 5 rounds each of KILL and STOP",
-        "  bench recovery --rounds 10 --faults STOP --tasks-per-agent 32"})
+        "  bench recovery --rounds 10 --faults STOP --tasks-per-agent 32",
+        "  bench recovery --load-rate 1000        # while 1,000 no-op tasks/s flow"})
 public final class RecoveryCommand implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Data directory of the stack (default ${DEFAULT-VALUE}).")
@@ -47,6 +48,10 @@ public final class RecoveryCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", description = "Rounds of each fault (default ${DEFAULT-VALUE}).")
     int rounds = 5;
+
+    @Option(names = "--load-rate", description = "No-op tasks submitted per second for the whole run, beside the"
+        + " victims' tasks, so that detection is measured under load (default ${DEFAULT-VALUE}: none).")
+    int loadRate = 0;
 
     @Option(names = "--faults", split = ",", description = "Faults, each --rounds times (default ${DEFAULT-VALUE}).")
     List<Fault> faults = List.of(Fault.KILL, Fault.STOP);
@@ -69,8 +74,10 @@ public final class RecoveryCommand implements Callable<Integer> {
             SasConfig config = own.config();
             Duration timeout = own.supervisor().heartbeatTimeout();
             List<Result> results = new ArrayList<>();
+            double loaded;
             try (TaskClient client = TaskClient.create(config);
-                 TaskTrail trail = new TaskTrail(config.kafkaProperties(), config.topics())) {
+                 TaskTrail trail = new TaskTrail(config.kafkaProperties(), config.topics());
+                 BackgroundLoad load = new BackgroundLoad(client, loadRate)) {
                 for (Fault fault : faults) {
                     for (int round = 1; round <= rounds; round++) {
                         Result r = RecoveryRun.round(client, own.apps(), trail, fault, agents * tasksPerAgent,
@@ -81,6 +88,10 @@ public final class RecoveryCommand implements Callable<Integer> {
                         results.add(r);
                     }
                 }
+                loaded = load.achievedRate();
+            }
+            if (loadRate > 0) {
+                out.printf("%nBackground load: %,d no-op tasks/s asked, %,.0f submitted%n", loadRate, loaded);
             }
             print(out, results, timeout);
             write(report, results, timeout);
@@ -139,6 +150,7 @@ public final class RecoveryCommand implements Callable<Integer> {
         json.put("tasksPerAgent", tasksPerAgent);
         json.put("taskSeconds", taskSeconds);
         json.put("heartbeatTimeoutMs", timeout.toMillis());
+        json.put("loadRate", loadRate);
         json.put("rounds", results);
         List<Svg.Bar> bars = new ArrayList<>();
         for (Fault fault : faults) {

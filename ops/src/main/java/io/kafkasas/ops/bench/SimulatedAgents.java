@@ -39,6 +39,8 @@ final class SimulatedAgents implements AutoCloseable {
     private static final String HOST = "sim";
 
     private final KafkaProducer<String, SpecificRecord> producer;
+    /** Heartbeats on a producer of their own, as real agents send them: never behind a burst of statuses. */
+    private final KafkaProducer<String, SpecificRecord> beats;
     private final Topics topics;
     private final String queue = TopicNames.DEFAULT_QUEUE;
     private final long incarnation = System.currentTimeMillis();
@@ -62,6 +64,7 @@ final class SimulatedAgents implements AutoCloseable {
             topics.tasks(queue).name(), topics.tasks(queue).valueSerde().serializer());
         Serializer<SpecificRecord> values = (topic, value) -> serialize(byTopic.get(topic), topic, value);
         producer = new KafkaProducer<>(props, new StringSerializer(), values);
+        beats = new KafkaProducer<>(props, new StringSerializer(), values);
         heartbeats.scheduleAtFixedRate(this::beat, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -138,7 +141,7 @@ final class SimulatedAgents implements AutoCloseable {
             Instant now = Instant.now();
             synchronized (this) {
                 sequence++;
-                agents.forEach((agent, inFlight) -> producer.send(new ProducerRecord<>(topics.heartbeats().name(),
+                agents.forEach((agent, inFlight) -> beats.send(new ProducerRecord<>(topics.heartbeats().name(),
                     agent, AgentHeartbeat.newBuilder().setAgentId(agent).setHostId(HOST).setIncarnation(incarnation)
                         .setSequence(sequence).setTimestamp(now).setState(AgentState.RUNNING)
                         .setQueues(List.of(queue)).setCapacity(Math.max(1, inFlight.size())).setFreeSlots(0)
@@ -154,5 +157,6 @@ final class SimulatedAgents implements AutoCloseable {
         heartbeats.shutdownNow();
         heartbeats.awaitTermination(5, TimeUnit.SECONDS);
         producer.close(Duration.ofSeconds(10));
+        beats.close(Duration.ofSeconds(10));
     }
 }

@@ -1,8 +1,10 @@
 package io.kafkasas.ops.bench;
 
 import io.kafkasas.app.TopicFollower;
+import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Follows the status topic from its end (read_committed, as the supervisor reads it) and keeps, per task, when it
- * was first QUEUED, STARTED and SUCCEEDED by the statuses' own timestamps (one machine, one clock).
+ * Follows the status and task topics from their ends (read_committed, as the supervisor reads them) and keeps, per
+ * task, when it was first queued (its first attempt's event emitted), STARTED and SUCCEEDED, by the records' own
+ * timestamps (one machine, one clock).
  */
 public final class StatusTimes implements AutoCloseable {
 
@@ -22,24 +25,39 @@ public final class StatusTimes implements AutoCloseable {
 
     private final Map<String, long[]> times = new ConcurrentHashMap<>();
     private final AtomicLongArray counts = new AtomicLongArray(3);
-    private final TopicFollower<TaskStatus> follower;
+    private final TopicFollower<TaskStatus> statuses;
+    private final TopicFollower<TaskEvent> events;
 
-    public StatusTimes(Map<String, Object> kafka, Topic<String, TaskStatus> topic) {
-        follower = new TopicFollower<>("bench-statuses", kafka, List.of(topic.name()), topic.keySerde().deserializer(),
-            topic.valueSerde().deserializer(), record -> add(record.value()));
+    public StatusTimes(Map<String, Object> kafka, Topics topics) {
+        Topic<String, TaskStatus> status = topics.taskStatus();
+        statuses = new TopicFollower<>("bench-statuses", kafka, List.of(status.name()),
+            status.keySerde().deserializer(), status.valueSerde().deserializer(), record -> add(record.value()));
+        Topic<String, TaskEvent> tasks = topics.tasks(topics.names().queues().get(0));
+        events = new TopicFollower<>("bench-events", kafka, topics.names().queues().stream()
+            .map(q -> topics.names().tasks(q)).toList(), tasks.keySerde().deserializer(),
+            tasks.valueSerde().deserializer(), record -> {
+                if (record.value() != null && record.value().getAttempt() == 1) {
+                    reached(record.value().getTaskId(), QUEUED, record.value().getEmittedAt().toEpochMilli());
+                }
+            });
     }
 
     private void add(TaskStatus status) {
         int stage = switch (status.getStatus()) {
-            case QUEUED -> QUEUED;
             case STARTED -> STARTED;
             case SUCCEEDED -> SUCCEEDED;
             default -> -1;
         };
         if (stage >= 0) {
-            long[] at = times.computeIfAbsent(status.getTaskId(), k -> new long[] {-1, -1, -1});
+            reached(status.getTaskId(), stage, status.getTimestamp().toEpochMilli());
+        }
+    }
+
+    private void reached(String taskId, int stage, long atMs) {
+        long[] at = times.computeIfAbsent(taskId, k -> new long[] {-1, -1, -1});
+        synchronized (at) { // two followers write
             if (at[stage] < 0) {
-                at[stage] = status.getTimestamp().toEpochMilli();
+                at[stage] = atMs;
                 counts.incrementAndGet(stage);
             }
         }
@@ -73,6 +91,7 @@ public final class StatusTimes implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        follower.close();
+        statuses.close();
+        events.close();
     }
 }

@@ -1,8 +1,7 @@
 package io.kafkasas.ops.bench;
 
-import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.schemas.client.TaskClient;
-import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -34,11 +33,11 @@ final class ThroughputRun {
     }
 
     /** {@code prefix}: the stack's topic prefix, whose topics' growth is what the tasks cost. */
-    static Result run(TaskClient client, Map<String, Object> kafka, Topic<String, TaskStatus> statuses, Admin admin,
+    static Result run(TaskClient client, Map<String, Object> kafka, Topics topics, Admin admin,
                       String prefix, String supervisor, long tasks, Duration timeout)
         throws ExecutionException, InterruptedException {
         LogGrowth before = LogGrowth.of(admin, prefix);
-        try (StatusTimes times = new StatusTimes(kafka, statuses)) {
+        try (StatusTimes times = new StatusTimes(kafka, topics)) {
             long start = System.currentTimeMillis();
             for (long i = 0; i < tasks; i++) {
                 client.submit(TaskClient.request("noop").build());
@@ -49,7 +48,7 @@ final class ThroughputRun {
                 throw new IllegalStateException("Only " + times.count(StatusTimes.SUCCEEDED) + " of " + tasks
                     + " tasks succeeded within " + timeout + "; see the logs under the bench directory");
             }
-            long supervised = SupervisorProgress.awaitCaughtUp(admin, kafka, supervisor, statuses.name(),
+            long supervised = SupervisorProgress.awaitCaughtUp(admin, kafka, supervisor, topics.taskStatus().name(),
                 timeout);
             // the supervisor's changelog and repartition writes of the last statuses land within a commit or two
             TimeUnit.SECONDS.sleep(2);

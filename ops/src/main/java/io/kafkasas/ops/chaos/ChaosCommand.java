@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
         + " and the supervisor, the scheduler and the broker are restarted; then checks that every task ended"
         + " SUCCEEDED exactly once in the supervisor's view. Exit 0 if every guarantee held, 1 if not.",
     footer = {"", "Examples:", "  chaos                                   # 100,000 tasks, a fault every 10 s",
-        "  chaos --tasks 2000 --fault-every 5 --faults KILL,STOP,BROKER"})
+        "  chaos --tasks 2000 --fault-every 5 --faults KILL,STOP,BROKER",
+        "  chaos --supervisors 2                   # a kill -9 of one of two supervisors fails over"})
 public final class ChaosCommand implements Callable<Integer> {
 
     @Option(names = "--dir", description = "Data directory of the chaos stack (default ${DEFAULT-VALUE}).")
@@ -64,6 +65,10 @@ public final class ChaosCommand implements Callable<Integer> {
         + " (default ${DEFAULT-VALUE}).")
     List<Kind> faults = List.of(Kind.KILL, Kind.POISON, Kind.STOP, Kind.SUPERVISOR_KILL, Kind.KILL, Kind.POISON,
         Kind.SCHEDULER_KILL, Kind.STOP, Kind.BROKER_PAUSE, Kind.SUPERVISOR, Kind.POISON, Kind.SCHEDULER, Kind.BROKER);
+
+    @Option(names = "--supervisors", description = "Supervisor instances, with standby replicas when more than one;"
+        + " SUPERVISOR_KILL kills each in turn (default ${DEFAULT-VALUE}).")
+    int supervisors = 1;
 
     @Option(names = "--max-faults", description = "Stop injecting after this many (default: until the tasks end).")
     int maxFaults = Integer.MAX_VALUE;
@@ -95,11 +100,11 @@ public final class ChaosCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "The BROKER and BROKER_PAUSE faults act on the local"
                 + " broker; with --cluster, leave them out: --faults KILL,STOP,POISON,SUPERVISOR_KILL,SCHEDULER_KILL");
         }
-        try (OwnStack own = OwnStack.start(out, "chaos", dir, cluster.file(), agents, concurrency)) {
+        try (OwnStack own = OwnStack.start(out, "chaos", dir, cluster.file(), agents, concurrency, supervisors)) {
             SasConfig config = own.config();
             String supervisor = own.supervisor().applicationId();
             try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(config.kafkaProperties());
-                 StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics().taskStatus());
+                 StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics());
                  Poisoner poisoner = new Poisoner(CtlConfig.of(ConfigSource.load(own.settingsFile(), Map.of())),
                      LocalApps.HOST_ID + "-1")) {
                 List<String> ids = submit(client);
@@ -155,8 +160,7 @@ public final class ChaosCommand implements Callable<Integer> {
         throws Exception {
         List<Fault> injected = new ArrayList<>();
         long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(timeoutMinutes);
-        // faults begin once the system is warm (a twentieth of the tasks done): a supervisor still reading its
-        // start-up backlog allows agents that much more silence, so an early stop could pass undetected
+        // faults begin once the system is at work (a twentieth of the tasks done), not while it starts up
         times.await(StatusTimes.SUCCEEDED, Math.max(1, total / 20), Duration.ofMinutes(timeoutMinutes));
         while (!times.await(StatusTimes.SUCCEEDED, total, Duration.ofSeconds(faultEvery))) {
             if (System.nanoTime() > giveUp) {

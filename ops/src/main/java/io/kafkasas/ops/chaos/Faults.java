@@ -62,7 +62,7 @@ final class Faults {
         return switch (kind) {
             case KILL, STOP -> agentFault(kind, at);
             case SUPERVISOR -> timed(kind, "supervisor", at, apps::restartSupervisor);
-            case SUPERVISOR_KILL -> timed(kind, "supervisor", at, () -> {
+            case SUPERVISOR_KILL -> timed(kind, apps.nextSupervisorToCrash(), at, () -> {
                 apps.crashSupervisor();
                 apps.awaitReady();
             });

@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,10 @@ public final class LocalApps implements AutoCloseable {
     });
 
     private final App scheduler;
+    /** The first supervisor instance: the one whose address the stack's settings name. */
     private final App supervisor;
+    private final List<App> supervisors;
+    private int nextSupervisorCrash;
     /** Null with no agents. */
     private final App host;
     private final List<App> all;
@@ -114,11 +118,17 @@ public final class LocalApps implements AutoCloseable {
         }
     }
 
-    private LocalApps(App scheduler, App supervisor, App host) {
+    private LocalApps(App scheduler, List<App> supervisors, App host) {
         this.scheduler = scheduler;
-        this.supervisor = supervisor;
+        this.supervisor = supervisors.get(0);
+        this.supervisors = supervisors;
         this.host = host;
-        this.all = host == null ? List.of(scheduler, supervisor) : List.of(scheduler, supervisor, host);
+        List<App> apps = new ArrayList<>(List.of(scheduler));
+        apps.addAll(supervisors);
+        if (host != null) {
+            apps.add(host);
+        }
+        this.all = List.copyOf(apps);
     }
 
     /** The id of the local agent host; its agents are {@code local-1} ... */
@@ -129,23 +139,35 @@ public final class LocalApps implements AutoCloseable {
      * simulate agents); waits until all are ready.
      */
     public static LocalApps start(Path dir, Path settings, int agentCount) throws IOException {
-        return start(dir, settings, agentCount, Map.of());
+        return start(dir, settings, agentCount, Map.of(), 1);
     }
 
-    /** As {@link #start(Path, Path, int)}, with {@code agentEnv} ({@code SAS_*} variables) for the agents too. */
-    public static LocalApps start(Path dir, Path settings, int agentCount, Map<String, String> agentEnv)
-        throws IOException {
+    /**
+     * As {@link #start(Path, Path, int)}, with {@code agentEnv} ({@code SAS_*} variables) for the agents too, and
+     * {@code supervisorCount} supervisor instances. Two or more keep a standby replica of every store and leave a
+     * killed instance's partitions after a 6 s session (Kafka's default is 45 s), as docs/supervisor.md advises.
+     */
+    public static LocalApps start(Path dir, Path settings, int agentCount, Map<String, String> agentEnv,
+                                  int supervisorCount) throws IOException {
         List<String> args = List.of(settings.toAbsolutePath().toString());
         int schedulerPort = KafkaCluster.freePort();
         App scheduler = new App("scheduler", SchedulerMain.class.getName(), args,
             Map.of("SAS_HTTP_PORT", Integer.toString(schedulerPort),
                 "SAS_STREAMS_STATE_DIR", dir.resolve("scheduler-state").toAbsolutePath().toString()),
             dir.resolve("logs/scheduler.log"), schedulerPort);
-        int supervisorPort = KafkaCluster.freePort();
-        App supervisor = new App("supervisor", SupervisorMain.class.getName(), args,
-            Map.of("SAS_HTTP_PORT", Integer.toString(supervisorPort),
-                "SAS_STREAMS_STATE_DIR", supervisorStateDir(dir).toAbsolutePath().toString()),
-            dir.resolve("logs/supervisor.log"), supervisorPort);
+        List<App> supervisors = new ArrayList<>();
+        for (int i = 1; i <= supervisorCount; i++) {
+            String name = i == 1 ? "supervisor" : "supervisor-" + i;
+            int port = KafkaCluster.freePort();
+            Map<String, String> env = new HashMap<>(Map.of("SAS_HTTP_PORT", Integer.toString(port),
+                "SAS_STREAMS_STATE_DIR", dir.resolve(name + "-state").toAbsolutePath().toString()));
+            if (supervisorCount > 1) {
+                env.putAll(Map.of("SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
+                    "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
+            }
+            supervisors.add(new App(name, SupervisorMain.class.getName(), args, env,
+                dir.resolve("logs/" + name + ".log"), port));
+        }
         int hostPort = KafkaCluster.freePort();
         Map<String, String> hostEnv = new HashMap<>(Map.of("SAS_AGENT_HOST_ID", HOST_ID,
             "SAS_HOST_AGENTS", Integer.toString(agentCount), "SAS_HOST_HTTP_PORT", Integer.toString(hostPort),
@@ -155,7 +177,7 @@ public final class LocalApps implements AutoCloseable {
         hostEnv.putAll(agentEnv);
         App host = agentCount == 0 ? null : new App("agent host", AgentMain.class.getName(),
             List.of("host", args.get(0)), hostEnv, dir.resolve("logs/agent-host.log"), hostPort);
-        LocalApps apps = new LocalApps(scheduler, supervisor, host);
+        LocalApps apps = new LocalApps(scheduler, supervisors, host);
         try {
             for (App app : apps.all) {
                 app.start();
@@ -163,7 +185,7 @@ public final class LocalApps implements AutoCloseable {
             apps.awaitReady();
             // so that 'sasctl --config <settings>' finds the apps' free ports
             addSettings(settings, Map.of(CtlConfig.SCHEDULER_URL, scheduler.url, CtlConfig.SUPERVISOR_URL,
-                supervisor.url));
+                supervisors.get(0).url));
             return apps;
         } catch (CompletionException e) {
             apps.close();
@@ -272,9 +294,18 @@ public final class LocalApps implements AutoCloseable {
         scheduler.crash();
     }
 
-    /** {@code kill -9} of the supervisor, then started again; returns at once. */
+    /** {@code kill -9} of a supervisor instance (each in turn, when there are several), then started again. */
     public void crashSupervisor() throws IOException {
-        supervisor.crash();
+        supervisors.get(nextSupervisorCrash++ % supervisors.size()).crash();
+    }
+
+    /** The name of the supervisor instance that {@link #crashSupervisor} crashes next. */
+    public String nextSupervisorToCrash() {
+        return supervisors.get(nextSupervisorCrash % supervisors.size()).name;
+    }
+
+    public int supervisorCount() {
+        return supervisors.size();
     }
 
     /** The host's agent slots ({@code GET /slots}): agent id, state, incarnation, pid, restarts, last exit code. */
@@ -308,7 +339,8 @@ public final class LocalApps implements AutoCloseable {
         if (host != null) {
             host.stop();
         }
-        CompletableFuture.allOf(CompletableFuture.runAsync(scheduler::stop),
-            CompletableFuture.runAsync(supervisor::stop)).join();
+        List<CompletableFuture<Void>> stops = new ArrayList<>(List.of(CompletableFuture.runAsync(scheduler::stop)));
+        supervisors.forEach(app -> stops.add(CompletableFuture.runAsync(app::stop)));
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
     }
 }

@@ -37,6 +37,12 @@ public final class OwnStack implements AutoCloseable {
      */
     public static OwnStack start(PrintWriter out, String name, Path dir, Path cluster, int agents, int slots)
         throws IOException {
+        return start(out, name, dir, cluster, agents, slots, 1);
+    }
+
+    /** As above, with {@code supervisors} supervisor instances. */
+    public static OwnStack start(PrintWriter out, String name, Path dir, Path cluster, int agents, int slots,
+                                 int supervisors) throws IOException {
         out.printf("Starting the %s stack under %s (%s; %s) ...%n", name, dir,
             cluster == null ? "local broker" : "cluster " + cluster, agents == 0 ? "no agents"
                 : agents + " agents x " + slots + " slots");
@@ -46,7 +52,7 @@ public final class OwnStack implements AutoCloseable {
         try {
             Path settings = stack != null ? stack.settingsFile() : onCluster(dir, cluster);
             LocalApps apps = LocalApps.start(dir, settings, agents,
-                Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(slots)));
+                Map.of("SAS_AGENT_CONCURRENCY", Integer.toString(slots)), supervisors);
             return new OwnStack(stack, apps, settings,
                 SasConfig.load(SasConfig.define(new ConfigDef()), settings, Map.of()));
         } catch (IOException | RuntimeException e) {

@@ -128,7 +128,7 @@ class SupervisionIT {
             String id = submit("{\"ms\":10,\"fail\":\"broken\"}", 3);
 
             await().atMost(WAIT).until(() -> history(id).contains(TaskStatusType.DEAD_LETTERED));
-            assertThat(history(id)).containsExactly(TaskStatusType.QUEUED, TaskStatusType.STARTED,
+            assertThat(history(id)).containsExactly(TaskStatusType.STARTED,
                 TaskStatusType.FAILED, TaskStatusType.STARTED, TaskStatusType.FAILED, TaskStatusType.STARTED,
                 TaskStatusType.FAILED, TaskStatusType.DEAD_LETTERED);
             assertThat(events.values(e -> e.getTaskId().equals(id))).extracting(TaskEvent::getAttempt)
@@ -172,7 +172,7 @@ class SupervisionIT {
 
         assertThat(answer.statusCode()).isEqualTo(202);
         await().atMost(WAIT).until(() -> history(id).contains(TaskStatusType.CANCELLED));
-        assertThat(history(id)).containsExactly(TaskStatusType.QUEUED, TaskStatusType.STARTED,
+        assertThat(history(id)).containsExactly(TaskStatusType.STARTED,
             TaskStatusType.CANCEL_REQUESTED, TaskStatusType.CANCELLED);
         assertThat(statuses.values(s -> s.getStatus() == TaskStatusType.CANCELLED).get(0).getMessage())
             .isEqualTo("customer withdrew");

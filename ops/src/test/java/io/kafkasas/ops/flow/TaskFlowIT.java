@@ -87,7 +87,7 @@ class TaskFlowIT {
                 TaskStatus::getTaskId, Collectors.mapping(TaskStatus::getStatus, Collectors.toList())));
             assertThat(history.keySet()).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(history).allSatisfy((id, states) -> assertThat(states).as("statuses of %s", id)
-                .containsExactly(TaskStatusType.QUEUED, TaskStatusType.STARTED, TaskStatusType.SUCCEEDED));
+                .containsExactly(TaskStatusType.STARTED, TaskStatusType.SUCCEEDED));
             Map<String, Long> perAgent = statuses.values(s -> s.getStatus() == TaskStatusType.SUCCEEDED).stream()
                 .collect(Collectors.groupingBy(TaskStatus::getAgentId, Collectors.counting()));
             LOG.info("Tasks per agent: {}", perAgent);

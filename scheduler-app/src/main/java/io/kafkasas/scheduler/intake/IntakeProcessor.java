@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>decode; an undecodable record becomes a dead letter and processing goes on;</li>
  *   <li>validate; an invalid request becomes a REJECTED status and a dead letter with the reasons;</li>
  *   <li>de-duplicate by idempotency key within the window: a repeat emits nothing;</li>
- *   <li>emit QUEUED, and the task event of attempt 1 now, or hold it in the delayed store until its
- *       notBefore time, when the wall-clock punctuator emits it.</li>
+ *   <li>emit the task event of attempt 1 now (the event on the task topic is what "queued" means), or hold it
+ *       in the delayed store until its notBefore time, when the wall-clock punctuator emits it; a held task gets
+ *       a QUEUED status that says until when.</li>
  * </ol>
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
@@ -97,9 +98,9 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         metrics.accepted().increment();
         Instant notBefore = request.getNotBefore();
         boolean delay = notBefore != null && notBefore.isAfter(now);
-        String note = delay ? "delayed until " + notBefore : null;
-        forwardStatus(taskId, Statuses.of(request, taskId, TaskStatusType.QUEUED, now).setMessage(note).build(), now);
         if (delay) {
+            forwardStatus(taskId, Statuses.of(request, taskId, TaskStatusType.QUEUED, now)
+                .setMessage("delayed until " + notBefore).build(), now);
             metrics.delayed().increment();
             delayed.put(dueKey(notBefore.toEpochMilli(), taskId), event);
         } else {
