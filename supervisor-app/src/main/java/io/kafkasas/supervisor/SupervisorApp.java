@@ -12,6 +12,7 @@ import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
+import io.kafkasas.schemas.topics.CoPartitioned;
 import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.http.QueryApi;
@@ -20,10 +21,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -111,11 +116,29 @@ public final class SupervisorApp implements AutoCloseable {
     }
 
     public static SupervisorApp start(SupervisorConfig config) {
+        checkPartitions(config);
         SupervisorApp app = new SupervisorApp(config);
         app.liveness.start();
         app.streams.start();
         LOG.info("Supervisor {} started; HTTP on {}", config.applicationId(), app.http.url());
         return app;
+    }
+
+    /** Refuses to start on topics that break the co-partitioning rule ({@link CoPartitioned}). */
+    private static void checkPartitions(SupervisorConfig config) {
+        Map<String, Object> kafka = new HashMap<>(config.shared().kafkaProperties());
+        kafka.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        kafka.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(kafka)) {
+            CoPartitioned.check(admin, config.shared().topicNames());
+        } catch (ExecutionException e) {
+            // the brokers do not answer now: Kafka Streams waits for them and reports missing topics itself
+            LOG.warn("Could not check the partitions of {}: {}", CoPartitioned.topics(config.shared().topicNames()),
+                e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the topics' partitions", e);
+        }
     }
 
     private static String advertisedHost(String bound) {

@@ -26,8 +26,6 @@ class SupervisorAppIT {
     @Test
     void aSupervisorThatCannotStartShouldLeaveNoThreadBehind(TestKafka kafka) throws Exception {
         String prefix = UniqueNames.topicPrefix();
-        // the reader follows the heartbeats topic; without it its thread would end by itself
-        TestTopics.create(kafka, List.of(prefix + "heartbeats"), 1);
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             SupervisorConfig config = SupervisorConfig.of(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "topic.prefix", prefix,
@@ -36,7 +34,22 @@ class SupervisorAppIT {
 
             assertThatThrownBy(() -> SupervisorApp.start(config)).hasMessageContaining("" + taken.getLocalPort());
         }
+        // both applications' clients (a producer's network thread, a consumer's) are named after their ids
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet())
-            .noneMatch(t -> t.getName().equals("supervisor-heartbeats") && t.isAlive()));
+            .noneMatch(t -> t.getName().contains(prefix + "supervisor") && t.isAlive()));
+    }
+
+    @Test
+    void shouldRefuseToStartWhenTheStatusAndDeathTopicsAreNotPartitionedAsTheTaskTopics(TestKafka kafka)
+        throws Exception {
+        String prefix = UniqueNames.topicPrefix();
+        TestTopics.create(kafka, List.of(prefix + "tasks.default", prefix + "task-status"), 3);
+        TestTopics.create(kafka, List.of(prefix + "agent-deaths"), 1);
+        SupervisorConfig config = SupervisorConfig.of(Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+            "topic.prefix", prefix, "schema.registry.url", "mock://supervisor-app-test", "http.port", "0",
+            "streams.state.dir", dir.toString()));
+
+        assertThatThrownBy(() -> SupervisorApp.start(config)).hasMessageContaining(prefix + "agent-deaths=1")
+            .hasMessageContaining(prefix + "task-status=3");
     }
 }
