@@ -272,6 +272,9 @@ class AgentHostIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> statuses.values(s -> slow.contains(s.getTaskId())
                 && s.getStatus() == TaskStatusType.STARTED).size() == 2 && statuses.values(s -> quick.contains(
                     s.getTaskId()) && s.getStatus() == TaskStatusType.SUCCEEDED).size() == 2);
+            // the host's first heartbeat may list its slots before their processes run: wait for one that names them
+            await().atMost(Duration.ofSeconds(10)).until(() -> slot(2) != null && slot(1).getPid() != null
+                && slot(2).getPid() != null);
             List<Long> children = List.of(slot(1).getPid(), slot(2).getPid());
 
             int exit = host.stop(Duration.ofSeconds(60));
