@@ -112,15 +112,15 @@ public final class SupervisorConfig {
 
     /**
      * The task state machine's Kafka Streams properties. Its defaults (each one a {@code streams.*} setting overrides)
-     * were measured with {@code ops bench} (docs/decisions.md): two stream threads, because a thread spends two
-     * thirds of its time waiting on the broker (fetches and exactly-once commits) and a second one overlaps those
-     * waits; no idling for timestamp order across a task's inputs, which the state machine does not need (a STARTED
-     * read before its event is handled); a commit every 200 ms, which lets a short task's event and outcome share
+     * were measured with {@code ops bench} (docs/decisions.md): three stream threads, because a thread spends most
+     * of its time waiting on the broker (fetches and exactly-once commits) and more threads overlap those waits; no
+     * idling for timestamp order across a task's inputs, which the state machine does not need (a STARTED read
+     * before its event is handled); a commit every 200 ms, which lets a short task's event and outcome share
      * one changelog write more often, and adds at most 200 ms to a re-emission.
      */
     public Map<String, Object> streamsProperties() {
         Map<String, Object> props = streamsProperties(applicationId());
-        props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
+        props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 3);
         props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         props.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         return props;
