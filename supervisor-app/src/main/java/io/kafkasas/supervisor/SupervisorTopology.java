@@ -105,9 +105,9 @@ public final class SupervisorTopology {
             .merge(deaths, Named.as("task-input"));
         TaskMachine machine = new TaskMachine(config.deadlineGrace(), new Backoff(config.retryJitter(), random),
             new Outputs(names, commandIds), metrics);
-        route(taskInput.process(() -> new TaskSupervisor(TASKS_STORE, DEAD_AGENTS_STORE, config.checkInterval(),
-                machine, metrics), Named.as(TASK_SUPERVISOR), TASKS_STORE, DEAD_AGENTS_STORE),
-            TASK_SUPERVISOR, topics, keys);
+        routeTaskOutputs(taskInput.process(() -> new TaskSupervisor(TASKS_STORE, DEAD_AGENTS_STORE,
+            config.checkInterval(), machine, metrics), Named.as(TASK_SUPERVISOR), TASKS_STORE, DEAD_AGENTS_STORE),
+            topics, keys);
         return builder.build();
     }
 
@@ -119,12 +119,12 @@ public final class SupervisorTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AGENTS_STORE), keys,
             serdes.forValues(SupervisedAgent.class)).withCachingEnabled());
-        route(builder.stream(names.heartbeats(), Consumed.with(keys, topics.heartbeats().valueSerde())
+        routeLivenessOutputs(builder.stream(names.heartbeats(), Consumed.with(keys, topics.heartbeats().valueSerde())
                     .withName("heartbeats-source"))
                 .mapValues((k, v) -> RecordChecks.check(names.heartbeats(), k, v), Named.as("heartbeats-checked"))
                 .process(() -> new AgentLiveness(AGENTS_STORE, config.checkInterval(), config.suspectAfter(),
                     config.heartbeatTimeout(), metrics), Named.as(AGENT_LIVENESS), AGENTS_STORE),
-            AGENT_LIVENESS, topics, keys);
+            topics, keys);
         builder.globalTable(names.hostHeartbeats(), Consumed.with(keys, topics.hostHeartbeats().valueSerde())
                 .withName("host-heartbeats-source"),
             Materialized.<String, HostHeartbeat, KeyValueStore<Bytes, byte[]>>as(HOSTS_STORE)
@@ -132,34 +132,62 @@ public final class SupervisorTopology {
         return builder.build();
     }
 
-    /** Sends each output of {@code processor} to its topic, by type. */
-    private static void route(KStream<String, SpecificRecord> out, String processor, Topics topics,
-                              Serde<String> keys) {
-        TopicNames names = topics.names();
-        out.split(Named.as(processor + "-"))
-            .branch((k, v) -> v instanceof TaskEvent, Branched.withConsumer(s -> s
-                .mapValues(v -> (TaskEvent) v, Named.as(processor + "-events"))
-                .to((k, v, c) -> names.tasks(v.getQueue()), Produced.with(keys,
-                    topics.tasks(names.queues().get(0)).valueSerde()).withName(processor + "-events-sink")), "event"))
-            .branch((k, v) -> v instanceof TaskStatus, Branched.withConsumer(s -> s
-                .mapValues(v -> (TaskStatus) v, Named.as(processor + "-statuses"))
-                .to(names.taskStatus(), Produced.with(keys, topics.taskStatus().valueSerde())
-                    .withName(processor + "-status-sink")), "status"))
-            .branch((k, v) -> v instanceof AgentCommand, Branched.withConsumer(s -> s
-                .mapValues(v -> (AgentCommand) v, Named.as(processor + "-commands"))
-                .to(names.agentCommands(), Produced.with(keys, topics.agentCommands().valueSerde())
-                    .withName(processor + "-command-sink")), "command"))
-            .branch((k, v) -> v instanceof AgentDeath, Branched.withConsumer(s -> s
-                .mapValues(v -> (AgentDeath) v, Named.as(processor + "-deaths"))
-                .to(names.agentDeaths(), Produced.with(keys, topics.agentDeaths().valueSerde())
-                    .withStreamPartitioner(SupervisorTopology::everyPartition)
-                    .withName(processor + "-death-sink")), "death"))
-            .branch((k, v) -> v instanceof DeadLetter, Branched.withConsumer(s -> s
-                .map((k, v) -> KeyValue.pair(k.getBytes(StandardCharsets.UTF_8), (DeadLetter) v),
-                    Named.as(processor + "-dead-letters"))
-                .to(names.deadLetters(), Produced.with(Serdes.ByteArray(), topics.deadLetters().valueSerde())
-                    .withName(processor + "-dead-letter-sink")), "dead-letter"))
+    /** The task state machine's outputs, each to its topic by type. */
+    private static void routeTaskOutputs(KStream<String, SpecificRecord> out, Topics topics, Serde<String> keys) {
+        String p = TASK_SUPERVISOR;
+        out.split(Named.as(p + "-"))
+            .branch((k, v) -> v instanceof TaskEvent, Branched.withConsumer(s -> events(s, p, topics, keys), "event"))
+            .branch((k, v) -> v instanceof TaskStatus, Branched.withConsumer(s -> statuses(s, p, topics, keys),
+                "status"))
+            .branch((k, v) -> v instanceof AgentCommand, Branched.withConsumer(s -> commands(s, p, topics, keys),
+                "command"))
+            .branch((k, v) -> v instanceof DeadLetter, Branched.withConsumer(s -> deadLetters(s, p, topics),
+                "dead-letter"))
             .noDefaultBranch();
+    }
+
+    /** Liveness's outputs: RESTART commands and verdicts. */
+    private static void routeLivenessOutputs(KStream<String, SpecificRecord> out, Topics topics,
+                                             Serde<String> keys) {
+        String p = AGENT_LIVENESS;
+        out.split(Named.as(p + "-"))
+            .branch((k, v) -> v instanceof AgentCommand, Branched.withConsumer(s -> commands(s, p, topics, keys),
+                "command"))
+            .branch((k, v) -> v instanceof AgentDeath, Branched.withConsumer(s -> deaths(s, p, topics, keys),
+                "death"))
+            .noDefaultBranch();
+    }
+
+    private static void events(KStream<String, SpecificRecord> s, String p, Topics topics, Serde<String> keys) {
+        TopicNames names = topics.names();
+        s.mapValues(v -> (TaskEvent) v, Named.as(p + "-events"))
+            .to((k, v, c) -> names.tasks(v.getQueue()), Produced.with(keys,
+                topics.tasks(names.queues().get(0)).valueSerde()).withName(p + "-events-sink"));
+    }
+
+    private static void statuses(KStream<String, SpecificRecord> s, String p, Topics topics, Serde<String> keys) {
+        s.mapValues(v -> (TaskStatus) v, Named.as(p + "-statuses"))
+            .to(topics.names().taskStatus(), Produced.with(keys, topics.taskStatus().valueSerde())
+                .withName(p + "-status-sink"));
+    }
+
+    private static void commands(KStream<String, SpecificRecord> s, String p, Topics topics, Serde<String> keys) {
+        s.mapValues(v -> (AgentCommand) v, Named.as(p + "-commands"))
+            .to(topics.names().agentCommands(), Produced.with(keys, topics.agentCommands().valueSerde())
+                .withName(p + "-command-sink"));
+    }
+
+    private static void deaths(KStream<String, SpecificRecord> s, String p, Topics topics, Serde<String> keys) {
+        s.mapValues(v -> (AgentDeath) v, Named.as(p + "-deaths"))
+            .to(topics.names().agentDeaths(), Produced.with(keys, topics.agentDeaths().valueSerde())
+                .withStreamPartitioner(SupervisorTopology::everyPartition).withName(p + "-death-sink"));
+    }
+
+    private static void deadLetters(KStream<String, SpecificRecord> s, String p, Topics topics) {
+        s.map((k, v) -> KeyValue.pair(k.getBytes(StandardCharsets.UTF_8), (DeadLetter) v),
+                Named.as(p + "-dead-letters"))
+            .to(topics.names().deadLetters(), Produced.with(Serdes.ByteArray(), topics.deadLetters().valueSerde())
+                .withName(p + "-dead-letter-sink"));
     }
 
     /** A verdict on an agent goes to every partition: the agent's attempts are spread over all of them. */

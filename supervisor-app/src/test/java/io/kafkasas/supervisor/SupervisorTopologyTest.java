@@ -659,5 +659,16 @@ class SupervisorTopologyTest {
                 .flatExtracting(n -> ((TopologyDescription.Source) n).topicSet())
                 .as("no backlog of task work can stand between a heartbeat and its verdict")
                 .containsExactly(TopicNames.defaults().heartbeats()));
+        assertThat(sinks(livenessTopology)).containsExactlyInAnyOrder(TopicNames.defaults().agentCommands(),
+            TopicNames.defaults().agentDeaths());
+        assertThat(sinks(topology)).as("verdicts are liveness's alone").doesNotContain(
+            TopicNames.defaults().agentDeaths());
+    }
+
+    /** The fixed topics a topology writes to. */
+    private static List<String> sinks(Topology topology) {
+        return topology.describe().subtopologies().stream().flatMap(sub -> sub.nodes().stream())
+            .filter(n -> n instanceof TopologyDescription.Sink sink && sink.topic() != null)
+            .map(n -> ((TopologyDescription.Sink) n).topic()).toList();
     }
 }
