@@ -172,9 +172,6 @@ public final class SupervisorApp implements AutoCloseable {
         return streams;
     }
 
-    public KafkaStreams liveness() {
-        return liveness;
-    }
 
     @Override
     public void close() {

@@ -39,10 +39,6 @@ final class BackgroundLoad implements AutoCloseable {
         return sent.get() / ((end - startNanos) / 1e9);
     }
 
-    long sent() {
-        return sent.get();
-    }
-
     @Override
     public void close() throws InterruptedException {
         stopped = true;

@@ -153,14 +153,14 @@ public final class LocalApps implements AutoCloseable {
         int schedulerPort = KafkaCluster.freePort();
         App scheduler = new App("scheduler", SchedulerMain.class.getName(), args,
             Map.of("SAS_HTTP_PORT", Integer.toString(schedulerPort),
-                "SAS_STREAMS_STATE_DIR", dir.resolve("scheduler-state").toAbsolutePath().toString()),
+                "SAS_STREAMS_STATE_DIR", stateDir(dir, "scheduler").toAbsolutePath().toString()),
             dir.resolve("logs/scheduler.log"), schedulerPort);
         List<App> supervisors = new ArrayList<>();
         for (int i = 1; i <= supervisorCount; i++) {
             String name = i == 1 ? "supervisor" : "supervisor-" + i;
             int port = KafkaCluster.freePort();
             Map<String, String> env = new HashMap<>(Map.of("SAS_HTTP_PORT", Integer.toString(port),
-                "SAS_STREAMS_STATE_DIR", dir.resolve(name + "-state").toAbsolutePath().toString()));
+                "SAS_STREAMS_STATE_DIR", stateDir(dir, name).toAbsolutePath().toString()));
             if (supervisorCount > 1) {
                 env.putAll(Map.of("SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
                     "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
@@ -238,7 +238,11 @@ public final class LocalApps implements AutoCloseable {
 
     /** Where the supervisor of the stack in {@code dir} keeps its Kafka Streams state. */
     public static Path supervisorStateDir(Path dir) {
-        return dir.resolve("supervisor-state");
+        return stateDir(dir, "supervisor");
+    }
+
+    private static Path stateDir(Path dir, String app) {
+        return dir.resolve(app + "-state");
     }
 
     /** Milliseconds from each app's process start until its health check first answered 200 (-1 if not yet). */
@@ -304,9 +308,6 @@ public final class LocalApps implements AutoCloseable {
         return supervisors.get(nextSupervisorCrash % supervisors.size()).name;
     }
 
-    public int supervisorCount() {
-        return supervisors.size();
-    }
 
     /** The host's agent slots ({@code GET /slots}): agent id, state, incarnation, pid, restarts, last exit code. */
     public JsonNode slots() throws IOException {

@@ -13,7 +13,6 @@ import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.topics.TopicNames;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -35,10 +34,6 @@ public final class Outputs {
     public Outputs(TopicNames topics, Supplier<String> ids) {
         this.topics = topics;
         this.ids = ids;
-    }
-
-    public static Outputs random(TopicNames topics) {
-        return new Outputs(topics, () -> UUID.randomUUID().toString());
     }
 
     Output event(TaskEvent event) {

@@ -47,8 +47,4 @@ final class TaskTimers {
         }
         return due;
     }
-
-    int size() {
-        return dueByTask.size();
-    }
 }
