@@ -69,6 +69,7 @@ public final class AgentLiveness implements Processor<String, AgentHeartbeat, St
         // meantime are still to be read: silence counts from now at the earliest, so no live agent is declared
         // dead for the supervisor's own gap
         this.startedAt = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        watched.clear(); // Streams initialises a processor again when it restores its task
         try (KeyValueIterator<String, SupervisedAgent> all = agents.all()) { // restored by now
             all.forEachRemaining(kv -> watched.put(kv.key, Watch.of(kv.value)));
         }

@@ -36,8 +36,8 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     private final Duration checkInterval;
     private final TaskMachine machine;
     private final SupervisorMetrics metrics;
-    private final TaskTimers timers = new TaskTimers();
-    private final RunningAttempts running = new RunningAttempts();
+    private TaskTimers timers;
+    private RunningAttempts running;
     /** Tasks by state in this partition's store, for the metrics. */
     private final Map<SupervisedTaskState, Long> counts = new EnumMap<>(SupervisedTaskState.class);
     private ProcessorContext<String, SpecificRecord> context;
@@ -60,7 +60,11 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         this.context = context;
         this.tasks = context.getStateStore(tasksStore);
         this.deadAgents = context.getStateStore(deadAgentsStore);
-        // one pass over the restored store builds what the records imply: counts, timers, running attempts
+        // one pass over the restored store builds what the records imply: counts, timers, running attempts; anew,
+        // since Streams initialises a processor again when it restores its task (e.g. after an aborted transaction)
+        this.timers = new TaskTimers();
+        this.running = new RunningAttempts();
+        counts.clear();
         try (KeyValueIterator<String, SupervisedTask> all = tasks.all()) {
             all.forEachRemaining(kv -> {
                 counts.merge(kv.value.getState(), 1L, Long::sum);
