@@ -84,7 +84,7 @@ public final class SupervisorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TASKS_STORE), keys,
             serdes.forValues(SupervisedTask.class)).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEAD_AGENTS_STORE), keys,
-            Serdes.Long()));
+            serdes.forValues(AgentDeath.class)));
 
         List<String> taskTopics = names.queues().stream().map(names::tasks).toList();
         // every source is checked first: what fails a check is dead-lettered (DeadLetteringHandler), and nothing

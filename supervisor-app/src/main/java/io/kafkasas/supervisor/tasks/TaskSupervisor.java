@@ -1,7 +1,6 @@
 package io.kafkasas.supervisor.tasks;
 
 import io.kafkasas.avro.AgentDeath;
-import io.kafkasas.avro.DeathCause;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.SupervisedTaskState;
 import io.kafkasas.avro.TaskEvent;
@@ -10,6 +9,7 @@ import io.kafkasas.supervisor.SupervisorMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -24,8 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * statuses and the verdicts on agents ({@link AgentDeath}, which reach every partition). The decisions are
  * {@link TaskMachine}'s; this class loads and saves the task, sends what was decided, and keeps two in-memory
  * indexes that the store already implies: the timers ({@link TaskTimers}, checked by a wall-clock punctuator) and
- * the running attempts by agent ({@link RunningAttempts}). The incarnations declared dead are remembered (store
- * {@code supervisor-dead-agents}), so a STARTED of one that arrives after its verdict is orphaned at once.
+ * the running attempts by agent ({@link RunningAttempts}). Each agent's latest verdict is remembered (store
+ * {@code supervisor-dead-agents}), so a STARTED of an incarnation it covers that arrives later is orphaned at once.
  */
 public final class TaskSupervisor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -42,7 +42,9 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     private final Map<SupervisedTaskState, Long> counts = new EnumMap<>(SupervisedTaskState.class);
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, SupervisedTask> tasks;
-    private KeyValueStore<String, Long> deadAgents;
+    private KeyValueStore<String, AgentDeath> deadAgents;
+    /** The store's verdicts in memory (one per agent): every STARTED asks it, and the store is small. */
+    private final Map<String, AgentDeath> dead = new HashMap<>();
     /** The state of the task last loaded, as it was in the store. */
     private SupervisedTaskState loadedState;
 
@@ -65,6 +67,10 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         this.timers = new TaskTimers();
         this.running = new RunningAttempts();
         counts.clear();
+        dead.clear();
+        try (KeyValueIterator<String, AgentDeath> all = deadAgents.all()) {
+            all.forEachRemaining(kv -> dead.put(kv.key, kv.value));
+        }
         try (KeyValueIterator<String, SupervisedTask> all = tasks.all()) {
             all.forEachRemaining(kv -> {
                 counts.merge(kv.value.getState(), 1L, Long::sum);
@@ -89,7 +95,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
         } else if (record.value() instanceof TaskStatus status) {
             SupervisedTask task = apply(machine.onStatus(load(status.getTaskId()), status, now), now);
             AgentDeath death = task == null || task.getState() != SupervisedTaskState.RUNNING
-                || task.getAgentId() == null ? null : deathOf(task.getAgentId());
+                || task.getAgentId() == null ? null : dead.get(task.getAgentId());
             if (death != null) {
                 // started by an incarnation already declared dead (or replaced): orphaned at once
                 apply(machine.onAgentGone(task, death, now), now);
@@ -100,20 +106,14 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
     }
 
     private void onDeath(AgentDeath death, Instant now) {
-        Long known = deadAgents.get(death.getAgentId());
-        if (known == null || known < death.getIncarnation()) {
-            deadAgents.put(death.getAgentId(), death.getIncarnation());
+        AgentDeath known = dead.get(death.getAgentId());
+        if (known == null || known.getIncarnation() < death.getIncarnation()) {
+            deadAgents.put(death.getAgentId(), death);
+            dead.put(death.getAgentId(), death);
         }
         for (String taskId : running.on(death.getAgentId(), death.getIncarnation())) {
             apply(machine.onAgentGone(load(taskId), death, now), now);
         }
-    }
-
-    /** The verdict that covers the agent's newest dead incarnation, or null if none was declared dead. */
-    private AgentDeath deathOf(String agentId) {
-        Long dead = deadAgents.get(agentId);
-        return dead == null ? null : AgentDeath.newBuilder().setAgentId(agentId).setIncarnation(dead)
-            .setCause(DeathCause.UNKNOWN).setDeclaredAt(Instant.EPOCH).build();
     }
 
     /** Fires every due timer; a task that has moved on since has a timer of its own or none. */

@@ -33,17 +33,14 @@ class TaskMachineTest {
         Contracts.trust();
     }
 
-    private static SupervisedTask running(String agent, long incarnation, Long timeoutMs) {
+    private SupervisedTask running(String agent, long incarnation, Long timeoutMs) {
         TaskEvent event = TaskEvent.newBuilder().setTaskId("t").setAttempt(1).setQueue("default").setType("noop")
             .setExecutionTimeoutMs(timeoutMs).setRetryPolicy(RetryPolicy.newBuilder().setMaxAttempts(3).build())
             .setSubmittedAt(NOW).setEmittedAt(NOW).build();
-        SupervisedTask task = SupervisedTask.newBuilder().setTaskId("t").setState(SupervisedTaskState.QUEUED)
-            .setUpdatedAt(NOW).build();
-        task = new TaskMachine(Duration.ZERO, new Backoff(0, () -> 0.5), null,
-            new SupervisorMetrics(new SimpleMeterRegistry())).onEvent(task, event, NOW).task();
-        return new TaskMachine(Duration.ZERO, null, null, new SupervisorMetrics(new SimpleMeterRegistry()))
-            .onStatus(task, TaskStatus.newBuilder().setTaskId("t").setAttempt(1).setStatus(TaskStatusType.STARTED)
-                .setTimestamp(NOW).setAgentId(agent).setIncarnation(incarnation).build(), NOW).task();
+        SupervisedTask queued = machine.onEvent(null, event, NOW).task();
+        return machine.onStatus(queued, TaskStatus.newBuilder().setTaskId("t").setAttempt(1)
+            .setStatus(TaskStatusType.STARTED).setTimestamp(NOW).setAgentId(agent).setIncarnation(incarnation).build(),
+            NOW).task();
     }
 
     private static AgentDeath death(String agent, long incarnation) {
