@@ -76,14 +76,16 @@ public final class BenchCommand implements Callable<Integer> {
                 Measurements m = measure(out, client, admin, config, own.supervisor().applicationId());
                 print(out, m);
                 write(report, m);
-                out.printf("%nReport: %s (report.json, throughput.svg, latency.svg)%n", report.toAbsolutePath());
+                out.printf("%nReport: %s (report.json, throughput.svg, latency.svg,"
+                    + " latency-percentiles.svg)%n", report.toAbsolutePath());
             }
         }
         return 0;
     }
 
     private record Measurements(List<ThroughputRun.Result> throughput, List<Double> rawRecordsPerSecond,
-                                double recordsPerTask, double bytesPerRecord, List<OpenLoopRun.Result> latency) {
+                                double recordsPerTask, double bytesPerRecord, List<OpenLoopRun.Result> latency,
+                                List<Histogram> floors) {
 
         double tasksPerSecond() {
             return Stats.median(throughput, ThroughputRun.Result::tasksPerSecond);
@@ -124,15 +126,21 @@ public final class BenchCommand implements Callable<Integer> {
             raw.add(perSecond);
         }
         List<OpenLoopRun.Result> latency = new ArrayList<>();
+        List<Histogram> floors = new ArrayList<>();
+        int partitions = admin.describeTopics(List.of(config.topicNames().tasks(config.topicNames().queues().get(0))))
+            .allTopicNames().get().values().iterator().next().partitions().size();
         for (int rate : rates) {
+            Histogram floor = FloorRun.run(admin, kafka, rate, Duration.ofSeconds(seconds), partitions);
             OpenLoopRun.Result result = OpenLoopRun.run(client, kafka, topics, rate, Duration.ofSeconds(seconds),
                 timeout);
-            out.printf("open loop at %,d tasks/s: submit->started p99 %.1f ms%n", rate,
-                result.started().getValueAtPercentile(99) / 1000.0);
+            out.printf("open loop at %,d tasks/s: submit->started p50 %.1f ms, p99 %.1f ms; one transactional hop"
+                + " p50 %.1f ms, p99 %.1f ms%n", rate, ms(result.started(), 50), ms(result.started(), 99),
+                ms(floor, 50), ms(floor, 99));
             out.flush();
             latency.add(result);
+            floors.add(floor);
         }
-        return new Measurements(throughput, raw, recordsPerTask, bytesPerRecord, latency);
+        return new Measurements(throughput, raw, recordsPerTask, bytesPerRecord, latency, floors);
     }
 
     private void print(PrintWriter out, Measurements m) {
@@ -156,11 +164,14 @@ public final class BenchCommand implements Callable<Integer> {
             Stats.median(m.rawRecordsPerSecond(), d -> d), m.ceilingTasksPerSecond(),
             100 * m.tasksPerSecond() / m.ceilingTasksPerSecond());
         out.printf("  open-loop latency (ms, from the intended send time):%n");
-        out.printf("    %8s %9s | %-26s | %-26s | %-26s%n", "rate/s", "achieved", "submit->queued p50/p99/p99.9",
-            "submit->started p50/p99/p99.9", "submit->succeeded p50/p99/p99.9");
-        for (OpenLoopRun.Result r : m.latency()) {
-            out.printf("    %,8d %,9.0f | %s | %s | %s%n", r.rate(), r.achievedRate(), row(r.queued()),
-                row(r.started()), row(r.succeeded()));
+        out.printf("    %8s %9s | %-26s | %-26s | %-26s | %-26s | %s%n", "rate/s", "achieved",
+            "submit->queued p50/p99/p99.9", "submit->started p50/p99/p99.9", "submit->succeeded p50/p99/p99.9",
+            "floor: one txn hop p50/p99/p99.9", "started p99 / floor p99");
+        for (int i = 0; i < m.latency().size(); i++) {
+            OpenLoopRun.Result r = m.latency().get(i);
+            Histogram floor = m.floors().get(i);
+            out.printf("    %,8d %,9.0f | %s | %s | %s | %s | %.1fx%n", r.rate(), r.achievedRate(), row(r.queued()),
+                row(r.started()), row(r.succeeded()), row(floor), ms(r.started(), 99) / ms(floor, 99));
         }
         out.flush();
     }
@@ -178,10 +189,11 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("rawRecordsPerSecond", m.rawRecordsPerSecond());
         json.put("ceilingTasksPerSecond", m.ceilingTasksPerSecond());
         List<Map<String, Object>> latency = new ArrayList<>();
-        for (OpenLoopRun.Result r : m.latency()) {
+        for (int i = 0; i < m.latency().size(); i++) {
+            OpenLoopRun.Result r = m.latency().get(i);
             latency.add(Map.of("rate", r.rate(), "achievedRate", r.achievedRate(), "tasks", r.tasks(),
                 "queuedMs", percentiles(r.queued()), "startedMs", percentiles(r.started()),
-                "succeededMs", percentiles(r.succeeded())));
+                "succeededMs", percentiles(r.succeeded()), "floorMs", percentiles(m.floors().get(i))));
         }
         json.put("latency", latency);
         HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(report.resolve("report.json").toFile(), json);
@@ -199,6 +211,15 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Svg.bars(report.resolve("latency.svg"), "Open-loop latency, from the intended send time", "ms", latencyBars);
+        List<Svg.Curve> curves = new ArrayList<>();
+        for (int i = 0; i < m.latency().size(); i++) {
+            OpenLoopRun.Result r = m.latency().get(i);
+            curves.add(new Svg.Curve(String.format("%,d/s submit->started", r.rate()), curve(r.started()), i, false));
+            curves.add(new Svg.Curve(String.format("%,d/s one transactional hop", r.rate()), curve(m.floors().get(i)),
+                i, true));
+        }
+        Svg.percentiles(report.resolve("latency-percentiles.svg"), "Latency by percentile, from the intended send"
+            + " time", "ms", curves);
     }
 
     /** The median over the runs of each topic's records per task. */
@@ -208,6 +229,14 @@ public final class BenchCommand implements Callable<Integer> {
             .forEach(topic -> medians.put(topic, Stats.median(m.throughput(),
                 r -> r.recordsPerTaskByTopic().getOrDefault(topic, 0.0))));
         return medians;
+    }
+
+    private static List<double[]> curve(Histogram h) {
+        List<double[]> points = new ArrayList<>();
+        for (double p : new double[] {0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99}) {
+            points.add(new double[] {p, ms(h, p)});
+        }
+        return points;
     }
 
     private static String row(Histogram h) {

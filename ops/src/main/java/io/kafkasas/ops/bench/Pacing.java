@@ -14,11 +14,16 @@ final class Pacing {
 
     /** Waits until the i-th send is due; returns when it was due (System.nanoTime). */
     static long awaitDue(long startNanos, long i, int rate) {
-        long due = startNanos + i * TimeUnit.SECONDS.toNanos(1) / rate;
+        long due = due(startNanos, i, rate);
         long wait = due - System.nanoTime();
         if (wait > 0) {
             LockSupport.parkNanos(wait);
         }
         return due;
+    }
+
+    /** When the i-th send is due (System.nanoTime). */
+    static long due(long startNanos, long i, int rate) {
+        return startNanos + i * TimeUnit.SECONDS.toNanos(1) / rate;
     }
 }

@@ -1,6 +1,5 @@
 package io.kafkasas.ops.bench;
 
-import io.kafkasas.schemas.topics.PartitionsReady;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -32,17 +30,13 @@ final class RawKafkaRun {
     /** Records per second through produce and consume. */
     static double run(Admin admin, Map<String, Object> kafka, long records, int size, int partitions)
         throws ExecutionException, InterruptedException {
-        String topic = "sas-bench-raw-" + System.currentTimeMillis();
-        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        PartitionsReady.await(admin, List.of(topic), Duration.ofSeconds(30));
-        try {
+        try (ScratchTopic scratch = ScratchTopic.create(admin, "sas-bench-raw-", partitions)) {
+            String topic = scratch.name();
             long start = System.nanoTime();
             CompletableFuture<Void> consumed = CompletableFuture.runAsync(() -> consume(kafka, topic, records));
             produce(kafka, topic, records, size);
             consumed.get();
             return records / ((System.nanoTime() - start) / 1e9);
-        } finally {
-            admin.deleteTopics(List.of(topic)).all().get();
         }
     }
 
