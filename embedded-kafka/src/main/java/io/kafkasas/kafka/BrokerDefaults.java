@@ -38,6 +38,9 @@ public final class BrokerDefaults {
         p.put("group.consumer.heartbeat.interval.ms", "1000");
         // abort a killed producer's open transaction soon after its timeout (default: checked every 10 s)
         p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
+        // a transaction begun right after the previous one's commit waits for its markers, polled every 20 ms by
+        // default: every exactly-once hop (scheduler, agents, supervisor) paid up to 20-40 ms for it (Kafka 4.4)
+        p.put("add.partitions.to.txn.retry.backoff.ms", "1");
         p.put("group.streams.min.session.timeout.ms", "1000");
         p.put("group.streams.min.heartbeat.interval.ms", "250");
         p.put("num.partitions", "6");
