@@ -6,6 +6,7 @@ import io.kafkasas.app.DeadLetterSink;
 import io.kafkasas.app.DeadLetteringHandler;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.IdleCommits;
 import io.kafkasas.app.StreamsLifecycle;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.scheduler.http.TaskApi;
@@ -58,7 +59,10 @@ public final class SchedulerApp implements AutoCloseable {
         this.deadLetters = new DeadLetterSink("scheduler", IntakeProcessor.PRODUCED_BY, deadLetterTopic.name(),
             deadLetterTopic.valueSerde().serializer(), config.shared().kafkaProperties(), metrics.registry());
         DeadLetteringHandler.install(props, deadLetters);
-        this.streams = new KafkaStreams(IntakeTopology.build(config, topics, metrics.registry(), clock), props);
+        IdleCommits idleCommits = config.commitWhenIdle()
+            ? IdleCommits.install(props, config.commitMinInterval()) : IdleCommits.off();
+        this.streams = new KafkaStreams(IntakeTopology.build(config, topics, metrics.registry(), clock, idleCommits),
+            props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A scheduler stream thread failed; replacing it (its tasks resume from the last commit)", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -134,6 +134,27 @@ class SchedulerIT {
     }
 
     @Test
+    void shouldCommitWhenTheInputRunsDryNotWhenTheIntervalEnds() throws Exception {
+        // with a 10-minute interval, only the commit asked for after the last polled record makes tasks visible
+        app.close();
+        settings.put(SchedulerConfig.COMMIT_WHEN_IDLE, "true");
+        settings.put(SchedulerConfig.STREAMS_PREFIX + "commit.interval.ms", "600000");
+        settings.put(SchedulerConfig.STREAMS_PREFIX + "producer.transaction.timeout.ms", "700000");
+        app = SchedulerApp.start(SchedulerConfig.of(settings), Clock.systemUTC());
+
+        String lone = client.submit(TaskClient.request("noop").build()).get();
+        await().atMost(WAIT).until(() -> tasks.values().stream().anyMatch(t -> t.getTaskId().equals(lone)));
+        for (int i = 0; i < 300; i++) {
+            client.submit(TaskClient.request("noop").build());
+        }
+        client.flush();
+        await().atMost(WAIT).until(() -> tasks.values().size() == 301);
+        Instant notBefore = Instant.now().plusSeconds(2);
+        String delayed = client.submit(TaskClient.request("noop").setNotBefore(notBefore).build()).get();
+        await().atMost(WAIT).until(() -> tasks.values().stream().anyMatch(t -> t.getTaskId().equals(delayed)));
+    }
+
+    @Test
     void shouldStartADelayedTaskOnTimeAlsoAcrossARestart() throws Exception {
         Instant notBefore = Instant.now().plusSeconds(8);
         HttpResponse<String> accepted = post("{\"type\":\"noop\",\"notBefore\":\"" + notBefore + "\"}");

@@ -1,5 +1,6 @@
 package io.kafkasas.scheduler.intake;
 
+import io.kafkasas.app.IdleCommits;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.EmitReason;
@@ -40,7 +41,10 @@ import org.slf4j.LoggerFactory;
  *   <li>de-duplicate by idempotency key within the window: a repeat emits nothing;</li>
  *   <li>emit the task event of attempt 1 now (the event on the task topic is what "queued" means), or hold it
  *       in the delayed store until its notBefore time, when the wall-clock punctuator emits it; a held task gets
- *       a QUEUED status that says until when.</li>
+ *       a QUEUED status that says until when;</li>
+ *   <li>with {@code scheduler.commit.when.idle}, ask for the commit after the last record its stream thread
+ *       polled ({@link IdleCommits}), and after emitting held tasks: what was emitted becomes visible then, not at
+ *       the next commit interval.</li>
  * </ol>
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
@@ -53,16 +57,19 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     private final RequestValidator validator;
     private final IntakeMetrics metrics;
     private final Clock clock;
+    private final IdleCommits idleCommits;
     private ProcessorContext<Object, Object> context;
     private WindowStore<String, String> dedup;
     private KeyValueStore<String, TaskEvent> delayed;
 
-    IntakeProcessor(SchedulerConfig config, Topics topics, IntakeMetrics metrics, Clock clock) {
+    IntakeProcessor(SchedulerConfig config, Topics topics, IntakeMetrics metrics, Clock clock,
+                    IdleCommits idleCommits) {
         this.config = config;
         this.requests = topics.taskRequests().valueSerde().deserializer();
         this.validator = new RequestValidator(config);
         this.metrics = metrics;
         this.clock = clock;
+        this.idleCommits = idleCommits;
     }
 
     @Override
@@ -71,10 +78,28 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         this.dedup = context.getStateStore(IntakeTopology.DEDUP_STORE);
         this.delayed = context.getStateStore(IntakeTopology.DELAYED_STORE);
         context.schedule(config.delayCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
+        if (idleCommits.on()) {
+            context.schedule(idleCommits.spacing(), PunctuationType.WALL_CLOCK_TIME, now -> {
+                if (idleCommits.due()) {
+                    context.commit();
+                }
+            });
+        }
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        try {
+            intake(record);
+        } finally {
+            // 5. the last record of the poll: commit now, so that the agents see the tasks at once
+            if (idleCommits.handledLast()) {
+                context.commit();
+            }
+        }
+    }
+
+    private void intake(Record<byte[], byte[]> record) {
         Instant now = clock.instant();
         // 1. decode
         TaskRequest request = decode(record, now);
@@ -177,6 +202,9 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
                 TaskEvent event = TaskEvent.newBuilder(entry.value).setEmittedAt(now).build();
                 context.forward(new Record<>(event.getTaskId(), event, wallClockMs), IntakeTopology.TASKS_SINK);
                 delayed.delete(entry.key);
+                if (idleCommits.on()) {
+                    context.commit();
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.kafkasas.scheduler.intake;
 
+import io.kafkasas.app.IdleCommits;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.topics.Topics;
@@ -39,7 +40,8 @@ public final class IntakeTopology {
     private IntakeTopology() {
     }
 
-    public static Topology build(SchedulerConfig config, Topics topics, MeterRegistry meters, Clock clock) {
+    public static Topology build(SchedulerConfig config, Topics topics, MeterRegistry meters, Clock clock,
+                                 IdleCommits idleCommits) {
         Serde<TaskEvent> events = topics.tasks(config.queues().get(0)).valueSerde();
         TopicNameExtractor<String, TaskEvent> taskTopic = (key, event, context) ->
             topics.names().tasks(event.getQueue());
@@ -47,7 +49,7 @@ public final class IntakeTopology {
         Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topics.taskRequests().name())
-            .addProcessor(INTAKE, () -> new IntakeProcessor(config, topics, metrics, clock), SOURCE)
+            .addProcessor(INTAKE, () -> new IntakeProcessor(config, topics, metrics, clock, idleCommits), SOURCE)
             .addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, config.dedupWindow(), config.dedupWindow(), false),
                 Serdes.String(), Serdes.String()), INTAKE)

@@ -2,6 +2,7 @@ package io.kafkasas.scheduler.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkasas.app.IdleCommits;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.RetryPolicy;
@@ -59,7 +60,7 @@ class IntakeTopologyTest {
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("intake"),
             SchedulerConfig.DEDUP_WINDOW_MS, Long.toString(Duration.ofHours(24).toMillis())));
         Topics topics = config.shared().topics();
-        topology = IntakeTopology.build(config, topics, new SimpleMeterRegistry(), clock);
+        topology = IntakeTopology.build(config, topics, new SimpleMeterRegistry(), clock, IdleCommits.off());
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
