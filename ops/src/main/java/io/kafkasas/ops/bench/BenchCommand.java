@@ -134,8 +134,9 @@ public final class BenchCommand implements Callable<Integer> {
             OpenLoopRun.Result result = OpenLoopRun.run(client, kafka, topics, rate, Duration.ofSeconds(seconds),
                 timeout);
             out.printf("open loop at %,d tasks/s: submit->started p50 %.1f ms, p99 %.1f ms; one transactional hop"
-                + " p50 %.1f ms, p99 %.1f ms%n", rate, ms(result.started(), 50), ms(result.started(), 99),
-                ms(floor, 50), ms(floor, 99));
+                + " p50 %.1f ms, p99 %.1f ms; agents' pickup p50 %.1f ms, p99 %.1f ms%n", rate,
+                ms(result.started(), 50), ms(result.started(), 99), ms(floor, 50), ms(floor, 99),
+                ms(result.pickup(), 50), ms(result.pickup(), 99));
             out.flush();
             latency.add(result);
             floors.add(floor);
@@ -193,7 +194,8 @@ public final class BenchCommand implements Callable<Integer> {
             OpenLoopRun.Result r = m.latency().get(i);
             latency.add(Map.of("rate", r.rate(), "achievedRate", r.achievedRate(), "tasks", r.tasks(),
                 "queuedMs", percentiles(r.queued()), "startedMs", percentiles(r.started()),
-                "succeededMs", percentiles(r.succeeded()), "floorMs", percentiles(m.floors().get(i))));
+                "succeededMs", percentiles(r.succeeded()), "floorMs", percentiles(m.floors().get(i)),
+                "pickupMs", percentiles(r.pickup())));
         }
         json.put("latency", latency);
         HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(report.resolve("report.json").toFile(), json);

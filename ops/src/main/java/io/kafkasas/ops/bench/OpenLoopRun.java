@@ -16,8 +16,11 @@ import org.HdrHistogram.Histogram;
  */
 final class OpenLoopRun {
 
-    /** Submit → QUEUED (the scheduler), → STARTED and → SUCCEEDED, in microseconds (from ms timestamps). */
-    record Result(int rate, long tasks, Histogram queued, Histogram started, Histogram succeeded,
+    /**
+     * Submit → QUEUED (the scheduler), → STARTED and → SUCCEEDED, and the agents' pickup (the event read committed
+     * by the bench → STARTED), in microseconds (from ms timestamps).
+     */
+    record Result(int rate, long tasks, Histogram queued, Histogram started, Histogram succeeded, Histogram pickup,
                   double achievedRate) {
     }
 
@@ -46,6 +49,7 @@ final class OpenLoopRun {
             Histogram queued = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             Histogram started = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             Histogram succeeded = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+            Histogram pickup = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
             intended.forEach((id, at) -> {
                 long[] reached = times.of(id);
                 if (reached[StatusTimes.QUEUED] >= 0) {
@@ -53,10 +57,14 @@ final class OpenLoopRun {
                 }
                 if (reached[StatusTimes.STARTED] >= 0) { // a STARTED after its SUCCEEDED is not read yet: none
                     started.recordValue(Math.max(0, reached[StatusTimes.STARTED] - at) * 1000);
+                    if (reached[StatusTimes.VISIBLE] >= 0) {
+                        pickup.recordValue(Math.max(0, reached[StatusTimes.STARTED] - reached[StatusTimes.VISIBLE])
+                            * 1000);
+                    }
                 }
                 succeeded.recordValue(Math.max(0, reached[StatusTimes.SUCCEEDED] - at) * 1000);
             });
-            return new Result(rate, tasks, queued, started, succeeded, achieved);
+            return new Result(rate, tasks, queued, started, succeeded, pickup, achieved);
         }
     }
 }

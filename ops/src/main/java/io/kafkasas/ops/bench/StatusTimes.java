@@ -15,16 +15,18 @@ import java.util.concurrent.atomic.AtomicLongArray;
 /**
  * Follows the status and task topics from their ends (read_committed, as the supervisor reads them) and keeps, per
  * task, when it was first queued (its first attempt's event emitted), STARTED and SUCCEEDED, by the records' own
- * timestamps (one machine, one clock).
+ * timestamps (one machine, one clock), and when this follower read the event, committed (visible to the agents).
  */
 public final class StatusTimes implements AutoCloseable {
 
     public static final int QUEUED = 0;
     public static final int STARTED = 1;
     public static final int SUCCEEDED = 2;
+    /** When this follower read the first attempt's event (its own clock): the event became visible, committed. */
+    public static final int VISIBLE = 3;
 
     private final Map<String, long[]> times = new ConcurrentHashMap<>();
-    private final AtomicLongArray counts = new AtomicLongArray(3);
+    private final AtomicLongArray counts = new AtomicLongArray(4);
     private final TopicFollower<TaskStatus> statuses;
     private final TopicFollower<TaskEvent> events;
 
@@ -38,6 +40,7 @@ public final class StatusTimes implements AutoCloseable {
             tasks.valueSerde().deserializer(), record -> {
                 if (record.value() != null && record.value().getAttempt() == 1) {
                     reached(record.value().getTaskId(), QUEUED, record.value().getEmittedAt().toEpochMilli());
+                    reached(record.value().getTaskId(), VISIBLE, System.currentTimeMillis());
                 }
             });
     }
@@ -54,7 +57,7 @@ public final class StatusTimes implements AutoCloseable {
     }
 
     private void reached(String taskId, int stage, long atMs) {
-        long[] at = times.computeIfAbsent(taskId, k -> new long[] {-1, -1, -1});
+        long[] at = times.computeIfAbsent(taskId, k -> new long[] {-1, -1, -1, -1});
         synchronized (at) { // two followers write
             if (at[stage] < 0) {
                 at[stage] = atMs;
@@ -81,7 +84,7 @@ public final class StatusTimes implements AutoCloseable {
 
     /** When the task reached each stage (epoch ms, -1 if not yet). */
     long[] of(String taskId) {
-        return times.getOrDefault(taskId, new long[] {-1, -1, -1});
+        return times.getOrDefault(taskId, new long[] {-1, -1, -1, -1});
     }
 
     /** The latest time any task reached {@code stage}. */
