@@ -25,7 +25,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * <p>Each commit is a Kafka transaction, which costs the broker CPU: where the broker has cores to spare this
  * brings a lone request's wait from about half the interval down to one commit; on a saturated broker the extra
- * transactions make every wait longer (docs/decisions.md, "Commit when idle").
+ * transactions make the tail longer (docs/decisions.md, "Commit when idle, spaced").
  */
 public final class IdleCommits {
 
