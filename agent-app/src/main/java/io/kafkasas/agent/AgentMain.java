@@ -1,18 +1,16 @@
 package io.kafkasas.agent;
 
-import io.kafkasas.agent.host.AgentHostMain;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An agent's entry point: {@code java -jar agent-app.jar [config.properties]}, with {@code SAS_*} environment
- * variables over the file. SIGTERM stops it gracefully; the exit code is one of {@link AgentExit}, and RESTART
- * ends it with {@link AgentExit#RESTART_REQUESTED} (3) for a container's restart policy to act on.
- * {@code java -jar agent-app.jar host [config.properties]} runs an agent host instead ({@link AgentHostMain}).
+ * One agent's process: {@code java -jar agent-app.jar [config.properties]} ({@link AgentAppMain}), with
+ * {@code SAS_*} environment variables over the file. SIGTERM stops it gracefully; the exit code is one of
+ * {@link AgentExit}, and RESTART ends it with {@link AgentExit#RESTART_REQUESTED} (3) for a container's restart
+ * policy to act on.
  */
 public final class AgentMain {
 
@@ -32,10 +30,6 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("host")) {
-            AgentHostMain.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
         Agent agent;
         AgentConfig config;
         try {

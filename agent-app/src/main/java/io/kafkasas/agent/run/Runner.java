@@ -69,10 +69,6 @@ public final class Runner implements AutoCloseable {
         return capacity - running.size();
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     /** Starts {@code event}'s attempt, whose STARTED status is already committed. */
     public void start(TaskEvent event, Instant startedAt) {
         TaskRun run = new TaskRun(event, startedAt, reporter);

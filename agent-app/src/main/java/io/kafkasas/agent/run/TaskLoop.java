@@ -285,10 +285,6 @@ public final class TaskLoop implements Runnable {
         draining = true;
     }
 
-    public boolean isDraining() {
-        return draining;
-    }
-
     /** Leaves the loop; {@link #awaitEnd} returns once it has. */
     public void stop() {
         stopping = true;

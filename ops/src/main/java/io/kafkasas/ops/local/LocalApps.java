@@ -1,7 +1,7 @@
 package io.kafkasas.ops.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkasas.agent.AgentMain;
+import io.kafkasas.agent.AgentAppMain;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.ctl.CtlConfig;
@@ -175,7 +175,7 @@ public final class LocalApps implements AutoCloseable {
             "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
             "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST));
         hostEnv.putAll(agentEnv);
-        App host = agentCount == 0 ? null : new App("agent host", AgentMain.class.getName(),
+        App host = agentCount == 0 ? null : new App("agent host", AgentAppMain.class.getName(),
             List.of("host", args.get(0)), hostEnv, dir.resolve("logs/agent-host.log"), hostPort);
         LocalApps apps = new LocalApps(scheduler, supervisors, host);
         try {

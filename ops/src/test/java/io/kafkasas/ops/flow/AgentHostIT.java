@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkasas.agent.AgentMain;
+import io.kafkasas.agent.AgentAppMain;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
@@ -105,7 +105,7 @@ class AgentHostIT {
         registry.close();
     }
 
-    /** Starts {@code java ... AgentMain host} with 2 agents of 4 slots each, and {@code extra} settings. */
+    /** Starts {@code java ... AgentAppMain host} with 2 agents of 4 slots each, and {@code extra} settings. */
     private ChildJvm startHost(Map<String, String> extra) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("SAS_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
             "SAS_SCHEMA_REGISTRY_URL", registry.url(), "SAS_TOPIC_PREFIX", settings.get(SasConfig.TOPIC_PREFIX),
@@ -113,7 +113,7 @@ class AgentHostIT {
             "SAS_HOST_AGENT_JVM_OPTIONS", "-Xmx192m", "SAS_HOST_HTTP_PORT", "0",
             "SAS_HOST_AGENT_LOG_DIR", LOGS.resolve(testName).toString(), "SAS_HOST_RESTART_GRACE_MS", "2000"));
         env.putAll(extra);
-        host = ChildJvm.start(AgentMain.class.getName(), List.of("-Xmx128m"), List.of("host"), env,
+        host = ChildJvm.start(AgentAppMain.class.getName(), List.of("-Xmx128m"), List.of("host"), env,
             LOGS.resolve(testName).resolve("host.log"));
         return host;
     }

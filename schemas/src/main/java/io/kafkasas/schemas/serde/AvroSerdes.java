@@ -21,11 +21,6 @@ public final class AvroSerdes {
             new AvroDeserializer<>(type, registry));
     }
 
-    public <T extends SpecificRecord> Serde<T> forKeys(Class<T> type) {
-        return Serdes.serdeFrom(new AvroSerializer<>(registry, autoRegister, true),
-            new AvroDeserializer<>(type, registry));
-    }
-
     public SchemaRegistryClient registry() {
         return registry;
     }
