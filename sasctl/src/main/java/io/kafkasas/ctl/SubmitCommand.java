@@ -56,7 +56,7 @@ public final class SubmitCommand extends CtlCommand {
     @Option(names = "--task-id", paramLabel = "ID", description = "Choose the task id (default: the scheduler's).")
     String taskId;
 
-    @Option(names = "--priority", description = "Higher runs earlier where an agent has a choice.")
+    @Option(names = "--priority", description = "Carried with the task; agents do not order tasks by it.")
     Integer priority;
 
     @Option(names = "--execution-timeout", paramLabel = "DURATION",
