@@ -22,7 +22,8 @@ import picocli.CommandLine;
         + " replays dead letters, creates and checks topics.",
         "Settings come from --config FILE, then SAS_* environment variables, then the flags: see"
             + " docs/configuration.md (sasctl reads the shared settings and ctl.*)."},
-    subcommands = {SubmitCommand.class, StatusCommand.class, WatchCommand.class, AgentsCommand.class,
+    subcommands = {SubmitCommand.class, StatusCommand.class, WatchCommand.class, CancelCommand.class,
+        AgentsCommand.class,
         DeadLettersCommand.class, TopicsCommand.class, TailCommand.class, AutoComplete.GenerateCompletion.class},
     footer = {"", "Examples:", "  sasctl submit shell --payload '{\"command\":\"echo\",\"args\":[\"hi\"]}' --wait",
         "  sasctl status 3f1c0e4e-8a39-4c6b-9a51-0d1e7c2f9b10 -o json", "  sasctl watch",

@@ -19,6 +19,12 @@ final class TaskWatch {
      */
     static int follow(AppApi supervisor, String taskId, Duration timeout, Duration every, PrintWriter out,
                       boolean json) throws InterruptedException {
+        return follow(supervisor, taskId, "SUCCEEDED", timeout, every, out, json);
+    }
+
+    /** As the other {@code follow}, with {@link ExitCodes#OK} once it ended {@code wanted}. */
+    static int follow(AppApi supervisor, String taskId, String wanted, Duration timeout, Duration every,
+                      PrintWriter out, boolean json) throws InterruptedException {
         String path = "/tasks/" + AppApi.encode(taskId);
         Instant deadline = Instant.now().plus(timeout);
         String lastSeen = null;
@@ -39,7 +45,7 @@ final class TaskWatch {
                     }
                 }
                 if (TaskViews.ENDED.contains(state)) {
-                    return "SUCCEEDED".equals(state) ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
+                    return wanted.equals(state) ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
                 }
             } else if (answer.status() != 404 && answer.status() != 503) {
                 throw supervisor.unexpected(answer, path);

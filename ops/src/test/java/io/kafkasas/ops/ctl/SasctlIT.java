@@ -75,6 +75,23 @@ class SasctlIT {
     }
 
     @Test
+    void shouldCancelARunningTaskAndRefuseAnUnknownOne() throws Exception {
+        Sasctl.Run submit = Sasctl.run(settings, "submit", "sleep", "--payload", "{\"ms\":120000}", "-o", "json");
+        String taskId = Output.JSON.readTree(submit.out().lines().findFirst().orElseThrow()).get("taskId").asText();
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "status", taskId).out().contains("RUNNING"));
+
+        Sasctl.Run cancel = Sasctl.run(settings, "cancel", taskId, "--reason", "not needed", "--wait", "-o", "json");
+
+        assertThat(cancel.exitCode()).as(cancel.err()).isEqualTo(ExitCodes.OK);
+        List<String> lines = cancel.out().lines().toList();
+        assertThat(Output.JSON.readTree(lines.get(lines.size() - 1)).get("state").asText()).isEqualTo("CANCELLED");
+        Sasctl.Run unknown = Sasctl.run(settings, "cancel", "no-such-task");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(Sasctl.run(settings, "status", "no-such-task").exitCode()).as("nothing stored for it")
+            .isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
     void shouldRefuseAnInvalidRequestWithItsReasonsAndSayWhatIsUnknown() {
         Sasctl.Run invalid = Sasctl.run(settings, "submit", "noop", "--queue", "no-such-queue");
         assertThat(invalid.exitCode()).isEqualTo(ExitCodes.REJECTED);
