@@ -38,7 +38,8 @@ public final class CancelCommand extends CtlCommand {
         AppApi supervisor = AppApi.supervisor(config);
         supervisor.getOk("/tasks/" + AppApi.encode(taskId)); // an unknown id is refused here, not cancelled
         String path = "/tasks/" + AppApi.encode(taskId) + "/cancel";
-        AppApi.Answer answer = AppApi.scheduler(config).post(path, Map.of("reason", reason));
+        AppApi scheduler = AppApi.scheduler(config);
+        AppApi.Answer answer = scheduler.post(path, Map.of("reason", reason));
         switch (answer.status()) {
             case 202 -> {
                 PrintWriter out = out();
@@ -52,7 +53,7 @@ public final class CancelCommand extends CtlCommand {
                     out, output.json()) : ExitCodes.OK;
             }
             case 503 -> throw new CtlException(ExitCodes.UNAVAILABLE, answer.error());
-            default -> throw AppApi.scheduler(config).unexpected(answer, "POST " + path);
+            default -> throw scheduler.unexpected(answer, "POST " + path);
         }
     }
 }

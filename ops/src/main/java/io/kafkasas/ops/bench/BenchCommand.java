@@ -84,8 +84,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private record Measurements(List<ThroughputRun.Result> throughput, List<Double> rawRecordsPerSecond,
-                                double recordsPerTask, double bytesPerRecord, List<OpenLoopRun.Result> latency,
-                                List<Histogram> floors) {
+                                double recordsPerTask, double bytesPerRecord, List<RateLatency> latency) {
 
         double tasksPerSecond() {
             return Stats.median(throughput, ThroughputRun.Result::tasksPerSecond);
@@ -94,6 +93,10 @@ public final class BenchCommand implements Callable<Integer> {
         double ceilingTasksPerSecond() {
             return Stats.median(rawRecordsPerSecond, d -> d) / recordsPerTask;
         }
+    }
+
+    /** Our open-loop run at one rate, and the floor of one transactional hop measured just before it. */
+    private record RateLatency(OpenLoopRun.Result ours, Histogram floor) {
     }
 
     private Measurements measure(PrintWriter out, TaskClient client, Admin admin, SasConfig config,
@@ -125,8 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.flush();
             raw.add(perSecond);
         }
-        List<OpenLoopRun.Result> latency = new ArrayList<>();
-        List<Histogram> floors = new ArrayList<>();
+        List<RateLatency> latency = new ArrayList<>();
         int partitions = admin.describeTopics(List.of(config.topicNames().tasks(config.topicNames().queues().get(0))))
             .allTopicNames().get().values().iterator().next().partitions().size();
         for (int rate : rates) {
@@ -138,10 +140,9 @@ public final class BenchCommand implements Callable<Integer> {
                 ms(result.started(), 50), ms(result.started(), 99), ms(floor, 50), ms(floor, 99),
                 ms(result.pickup(), 50), ms(result.pickup(), 99));
             out.flush();
-            latency.add(result);
-            floors.add(floor);
+            latency.add(new RateLatency(result, floor));
         }
-        return new Measurements(throughput, raw, recordsPerTask, bytesPerRecord, latency, floors);
+        return new Measurements(throughput, raw, recordsPerTask, bytesPerRecord, latency);
     }
 
     private void print(PrintWriter out, Measurements m) {
@@ -168,9 +169,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("    %8s %9s | %-26s | %-26s | %-26s | %-26s | %s%n", "rate/s", "achieved",
             "submit->queued p50/p99/p99.9", "submit->started p50/p99/p99.9", "submit->succeeded p50/p99/p99.9",
             "floor: one txn hop p50/p99/p99.9", "started p99 / floor p99");
-        for (int i = 0; i < m.latency().size(); i++) {
-            OpenLoopRun.Result r = m.latency().get(i);
-            Histogram floor = m.floors().get(i);
+        for (RateLatency l : m.latency()) {
+            OpenLoopRun.Result r = l.ours();
+            Histogram floor = l.floor();
             out.printf("    %,8d %,9.0f | %s | %s | %s | %s | %.1fx%n", r.rate(), r.achievedRate(), row(r.queued()),
                 row(r.started()), row(r.succeeded()), row(floor), ms(r.started(), 99) / ms(floor, 99));
         }
@@ -190,11 +191,11 @@ public final class BenchCommand implements Callable<Integer> {
         json.put("rawRecordsPerSecond", m.rawRecordsPerSecond());
         json.put("ceilingTasksPerSecond", m.ceilingTasksPerSecond());
         List<Map<String, Object>> latency = new ArrayList<>();
-        for (int i = 0; i < m.latency().size(); i++) {
-            OpenLoopRun.Result r = m.latency().get(i);
+        for (RateLatency l : m.latency()) {
+            OpenLoopRun.Result r = l.ours();
             latency.add(Map.of("rate", r.rate(), "achievedRate", r.achievedRate(), "tasks", r.tasks(),
                 "queuedMs", percentiles(r.queued()), "startedMs", percentiles(r.started()),
-                "succeededMs", percentiles(r.succeeded()), "floorMs", percentiles(m.floors().get(i)),
+                "succeededMs", percentiles(r.succeeded()), "floorMs", percentiles(l.floor()),
                 "pickupMs", percentiles(r.pickup())));
         }
         json.put("latency", latency);
@@ -206,7 +207,8 @@ public final class BenchCommand implements Callable<Integer> {
         bars.add(new Svg.Bar("raw Kafka, same records", m.ceilingTasksPerSecond(), 1));
         Svg.bars(report.resolve("throughput.svg"), "No-op tasks per second, end to end", "tasks/s", bars);
         List<Svg.Bar> latencyBars = new ArrayList<>();
-        for (OpenLoopRun.Result r : m.latency()) {
+        for (RateLatency l : m.latency()) {
+            OpenLoopRun.Result r = l.ours();
             for (double p : new double[] {50, 99, 99.9}) {
                 latencyBars.add(new Svg.Bar(String.format("%,d/s submit->started p%s", r.rate(),
                     Svg.format(p)), ms(r.started(), p), p == 50 ? 0 : 2));
@@ -215,10 +217,11 @@ public final class BenchCommand implements Callable<Integer> {
         Svg.bars(report.resolve("latency.svg"), "Open-loop latency, from the intended send time", "ms", latencyBars);
         List<Svg.Curve> curves = new ArrayList<>();
         for (int i = 0; i < m.latency().size(); i++) {
-            OpenLoopRun.Result r = m.latency().get(i);
-            curves.add(new Svg.Curve(String.format("%,d/s submit->started", r.rate()), curve(r.started()), i, false));
-            curves.add(new Svg.Curve(String.format("%,d/s one transactional hop", r.rate()), curve(m.floors().get(i)),
-                i, true));
+            RateLatency l = m.latency().get(i);
+            int rate = l.ours().rate();
+            curves.add(new Svg.Curve(String.format("%,d/s submit->started", rate), curve(l.ours().started()), i,
+                false));
+            curves.add(new Svg.Curve(String.format("%,d/s one transactional hop", rate), curve(l.floor()), i, true));
         }
         Svg.percentiles(report.resolve("latency-percentiles.svg"), "Latency by percentile, from the intended send"
             + " time", "ms", curves);

@@ -196,16 +196,18 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     /** Emits every held task whose time has come, oldest first. */
     void emitDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
+        boolean emitted = false;
         try (KeyValueIterator<String, TaskEvent> due = delayed.range(dueKey(0, ""), dueKey(wallClockMs, "~"))) {
             while (due.hasNext()) {
                 KeyValue<String, TaskEvent> entry = due.next();
                 TaskEvent event = TaskEvent.newBuilder(entry.value).setEmittedAt(now).build();
                 context.forward(new Record<>(event.getTaskId(), event, wallClockMs), IntakeTopology.TASKS_SINK);
                 delayed.delete(entry.key);
-                if (idleCommits.on()) {
-                    context.commit();
-                }
+                emitted = true;
             }
+        }
+        if (emitted && idleCommits.on()) {
+            context.commit();
         }
     }
 
