@@ -80,8 +80,8 @@ public final class Agent {
         this.transactions = producer(registry, registryConfig.autoRegister(), "transactions", names.prefix()
             + "agent." + config.agentId());
         Reporter reporter = new Reporter(reports, names, identity, clock);
-        Handlers handlers = Handlers.load(config.handlers(), config::handlerSettings, config.typeMapping(),
-            Agent.class.getClassLoader());
+        Handlers handlers = Handlers.load(config.handlers(), config.handlerPath(), config::handlerSettings,
+            config.typeMapping(), Agent.class.getClassLoader());
         LOG.info("Agent {} (incarnation {}) runs task types: {}", config.agentId(), config.incarnation(),
             handlers.describe());
         TaskLoop[] loopRef = new TaskLoop[1];

@@ -35,6 +35,7 @@ public final class AgentConfig {
     public static final String CANCEL_GRACE_MS = "agent.cancel.grace.ms";
     public static final String MAX_RESULT_BYTES = "agent.max.result.bytes";
     public static final String HANDLERS = "agent.handlers";
+    public static final String HANDLER_PATH = "agent.handler.path";
     public static final String TYPE_MAPPING_PREFIX = "agent.task.type.";
     public static final String HANDLER_PREFIX = "handler.";
     public static final String CONSUMER_PREFIX = "consumer.";
@@ -93,8 +94,12 @@ public final class AgentConfig {
             .define(MAX_RESULT_BYTES, Type.INT, 64 * 1024, Range.between(0, 16 * 1024 * 1024), Importance.LOW,
                 "Largest result a handler may return; a larger one fails the attempt (not retryable).")
             .define(HANDLERS, Type.LIST, "noop,sleep,shell,http", Importance.HIGH,
-                "Handlers to enable by name; each serves the task type of its name unless agent.task.type.* maps"
-                    + " types otherwise.");
+                "Handlers on the class path to enable by name (the built-in ones are noop, sleep, shell and http);"
+                    + " each serves the task type of its name unless agent.task.type.* maps types otherwise.")
+            .define(HANDLER_PATH, Type.LIST, "", Importance.HIGH,
+                "Folders of handler plugins; every handler found in them is enabled, in addition to"
+                    + " agent.handlers. A jar directly in a folder is one plugin; a subfolder is one plugin made of"
+                    + " the jars in it.");
     }
 
     public SasConfig shared() {
@@ -160,9 +165,19 @@ public final class AgentConfig {
         return config.getList(HANDLERS);
     }
 
-    /** {@code handler.<name>.*} settings with the prefix removed. */
+    public List<Path> handlerPath() {
+        return config.getList(HANDLER_PATH).stream().map(Path::of).toList();
+    }
+
+    /**
+     * {@code handler.<name>.*} settings with the prefix removed. A dash in the name may also be written as a dot, as
+     * environment variables must: {@code SAS_HANDLER_WORD_COUNT_MAX_BYTES} sets {@code max.bytes} of
+     * {@code word-count}.
+     */
     public Map<String, String> handlerSettings(String name) {
         Map<String, String> settings = new TreeMap<>();
+        config.originalsWithPrefix(HANDLER_PREFIX + name.replace('-', '.') + ".")
+            .forEach((k, v) -> settings.put(k, String.valueOf(v)));
         config.originalsWithPrefix(HANDLER_PREFIX + name + ".").forEach((k, v) -> settings.put(k, String.valueOf(v)));
         return settings;
     }

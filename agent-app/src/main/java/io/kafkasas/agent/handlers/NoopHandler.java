@@ -1,8 +1,8 @@
 package io.kafkasas.agent.handlers;
 
-import io.kafkasas.agent.handler.TaskContext;
-import io.kafkasas.agent.handler.TaskHandler;
-import io.kafkasas.agent.handler.TaskHandlerFactory;
+import io.kafkasas.handler.TaskContext;
+import io.kafkasas.handler.TaskHandler;
+import io.kafkasas.handler.TaskHandlerFactory;
 import java.util.Map;
 
 /** {@code noop}: succeeds at once with no result; for tests and benchmarks of kafka-sas itself. */

@@ -2,7 +2,7 @@ package io.kafkasas.agent.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kafkasas.agent.handler.TaskFailedException;
+import io.kafkasas.handler.TaskFailedException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

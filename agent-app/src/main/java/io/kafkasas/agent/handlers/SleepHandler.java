@@ -1,10 +1,10 @@
 package io.kafkasas.agent.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkasas.agent.handler.TaskContext;
-import io.kafkasas.agent.handler.TaskFailedException;
-import io.kafkasas.agent.handler.TaskHandler;
-import io.kafkasas.agent.handler.TaskHandlerFactory;
+import io.kafkasas.handler.TaskContext;
+import io.kafkasas.handler.TaskFailedException;
+import io.kafkasas.handler.TaskHandler;
+import io.kafkasas.handler.TaskHandlerFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;

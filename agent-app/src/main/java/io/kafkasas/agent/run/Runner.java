@@ -1,8 +1,8 @@
 package io.kafkasas.agent.run;
 
 import io.kafkasas.agent.handler.Handlers;
-import io.kafkasas.agent.handler.TaskFailedException;
-import io.kafkasas.agent.handler.TaskHandler;
+import io.kafkasas.handler.TaskFailedException;
+import io.kafkasas.handler.TaskHandler;
 import io.kafkasas.agent.run.TaskRun.Stop;
 import io.kafkasas.avro.InFlightTask;
 import io.kafkasas.avro.TaskError;

@@ -1,6 +1,6 @@
 package io.kafkasas.agent.run;
 
-import io.kafkasas.agent.handler.TaskContext;
+import io.kafkasas.handler.TaskContext;
 import io.kafkasas.avro.InFlightTask;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatusType;

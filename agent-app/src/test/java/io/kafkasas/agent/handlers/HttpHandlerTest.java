@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.kafkasas.agent.handler.TaskFailedException;
-import io.kafkasas.agent.handler.TaskHandler;
-import io.kafkasas.agent.handlers.ShellHandlerTest.FakeContext;
+import io.kafkasas.handler.StubTaskContext;
+import io.kafkasas.handler.TaskFailedException;
+import io.kafkasas.handler.TaskHandler;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,8 +45,8 @@ class HttpHandlerTest {
         server.stop(0);
     }
 
-    private FakeContext call(String path, String extra) {
-        return new FakeContext("{\"url\":\"" + base + path + "\"" + extra + "}");
+    private StubTaskContext call(String path, String extra) {
+        return StubTaskContext.json("http", "{\"url\":\"" + base + path + "\"" + extra + "}");
     }
 
     @Test
@@ -84,7 +84,7 @@ class HttpHandlerTest {
 
     @Test
     void shouldRefuseAUrlThatIsNotHttp() {
-        assertThatThrownBy(() -> http.run(new FakeContext("{\"url\":\"file:///etc/passwd\"}")))
+        assertThatThrownBy(() -> http.run(StubTaskContext.json("http", "{\"url\":\"file:///etc/passwd\"}")))
             .isInstanceOfSatisfying(TaskFailedException.class, e -> {
                 assertThat(e.type()).isEqualTo("http.bad-payload");
                 assertThat(e.retryable()).isFalse();

@@ -38,8 +38,8 @@ class RunnerTest {
         Contracts.trust();
         Reporter reporter = new Reporter(producer, TopicNames.defaults(),
             new AgentIdentity("agent-1", "host", 7, List.of("default"), 2), Clock.systemUTC());
-        Handlers handlers = Handlers.load(List.of("sleep", "noop", "stubborn"), name -> Map.of(), Map.of(),
-            getClass().getClassLoader());
+        Handlers handlers = Handlers.load(List.of("sleep", "noop", "stubborn"), List.of(), name -> Map.of(),
+            Map.of(), getClass().getClassLoader());
         runner = new Runner(2, handlers, reporter, Duration.ofMillis(300), 1024, new SimpleMeterRegistry(), () -> { });
     }
 

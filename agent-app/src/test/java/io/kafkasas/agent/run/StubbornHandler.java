@@ -1,8 +1,8 @@
 package io.kafkasas.agent.run;
 
-import io.kafkasas.agent.handler.TaskContext;
-import io.kafkasas.agent.handler.TaskHandler;
-import io.kafkasas.agent.handler.TaskHandlerFactory;
+import io.kafkasas.handler.TaskContext;
+import io.kafkasas.handler.TaskHandler;
+import io.kafkasas.handler.TaskHandlerFactory;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

@@ -48,7 +48,7 @@ class TaskLoopTest {
         new ByteArraySerializer(), (topic, value) -> new byte[0]);
     private final Reporter reporter = new Reporter(outcomes, TopicNames.defaults(),
         new AgentIdentity("agent-1", "host", 7, List.of("default"), 2), Clock.systemUTC());
-    private final Handlers handlers = Handlers.load(List.of("noop"), name -> Map.of(), Map.of(),
+    private final Handlers handlers = Handlers.load(List.of("noop"), List.of(), name -> Map.of(), Map.of(),
         getClass().getClassLoader());
     private final TaskEvent task = TaskEvent.newBuilder().setTaskId("t-1").setAttempt(1).setQueue("default")
         .setType("noop").setRetryPolicy(RetryPolicy.newBuilder().build()).setSubmittedAt(Instant.now())

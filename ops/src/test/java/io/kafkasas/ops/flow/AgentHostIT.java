@@ -63,6 +63,8 @@ class AgentHostIT {
     private static final String HOST = "h1";
     /** Kept after the run: the host's and its agents' logs tell how long each restart took and why. */
     private static final Path LOGS = Path.of("target", "agent-host-it");
+    /** The example handler's jar, copied here by the build (not on the test class path). */
+    private static final Path HANDLER_PLUGINS = Path.of("target", "handler-plugins").toAbsolutePath();
 
     @TempDir
     Path dir;
@@ -230,6 +232,41 @@ class AgentHostIT {
         JsonNode hosts = SupervisorView.get(supervisor + "/hosts").get("hosts");
         assertThat(hosts).hasSize(1);
         assertThat(hosts.get(0).get("state").asText()).isEqualTo("GONE");
+    }
+
+    /**
+     * The example handler as its docs deploy it: its jar in a plugin folder of the host's agents, configured by
+     * environment, running beside the built-in handlers.
+     */
+    @Test
+    void shouldRunAPluginHandlerBesideTheBuiltInOnes() throws Exception {
+        try (TaskClient client = TaskClient.create(SchedulerConfig.of(settings).shared());
+             SchedulerApp scheduler = SchedulerApp.start(SchedulerConfig.of(withStateDir("scheduler")),
+                 Clock.systemUTC())) {
+            startHost(Map.of("SAS_HOST_AGENTS", "1", "SAS_AGENT_HANDLER_PATH", HANDLER_PLUGINS.toString(),
+                "SAS_HANDLER_WORD_COUNT_MAX_BYTES", "64"));
+            String counted = client.submit(TaskClient.request("word-count").setPayload(ByteBuffer.wrap(
+                "kafka runs tasks\nagents report".getBytes(StandardCharsets.UTF_8))).build()).join();
+            String tooLarge = client.submit(TaskClient.request("word-count").setPayload(ByteBuffer.wrap(
+                "x".repeat(65).getBytes(StandardCharsets.UTF_8))).build()).join();
+            String builtIn = submitSleeps(client, 1, 10).get(0);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> outcome(counted) != null && outcome(tooLarge) != null
+                && outcome(builtIn) != null);
+            assertThat(outcome(counted).getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
+            assertThat(StandardCharsets.UTF_8.decode(outcome(counted).getResult()).toString())
+                .isEqualTo("{\"lines\":2,\"words\":5}");
+            assertThat(outcome(tooLarge).getStatus()).as("the setting reached the handler: 65 bytes > 64")
+                .isEqualTo(TaskStatusType.FAILED);
+            assertThat(outcome(tooLarge).getError().getType()).isEqualTo("word-count.too-large");
+            assertThat(outcome(builtIn).getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
+        }
+    }
+
+    /** The first final status of {@code taskId}, or null. */
+    private TaskStatus outcome(String taskId) {
+        return statuses.values(s -> s.getTaskId().equals(taskId) && (s.getStatus() == TaskStatusType.SUCCEEDED
+            || s.getStatus() == TaskStatusType.FAILED)).stream().findFirst().orElse(null);
     }
 
     @Test

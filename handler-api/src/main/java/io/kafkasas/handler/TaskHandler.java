@@ -1,4 +1,4 @@
-package io.kafkasas.agent.handler;
+package io.kafkasas.handler;
 
 /**
  * Runs one attempt of a task. Implementations are made by a {@link TaskHandlerFactory} found with

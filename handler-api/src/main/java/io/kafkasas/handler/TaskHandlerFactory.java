@@ -1,9 +1,9 @@
-package io.kafkasas.agent.handler;
+package io.kafkasas.handler;
 
 import java.util.Map;
 
 /**
- * Makes a handler; listed in {@code META-INF/services/io.kafkasas.agent.handler.TaskHandlerFactory} of the jar
+ * Makes a handler; listed in {@code META-INF/services/io.kafkasas.handler.TaskHandlerFactory} of the jar
  * that provides it. The agent enables handlers by {@link #name()} ({@code agent.handlers}) and passes each its
  * {@code handler.<name>.*} settings with the prefix removed.
  */

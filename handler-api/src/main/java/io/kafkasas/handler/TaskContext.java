@@ -1,4 +1,4 @@
-package io.kafkasas.agent.handler;
+package io.kafkasas.handler;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.kafkasas.agent.handler;
+package io.kafkasas.handler;
 
 /** A failed attempt with a machine-readable error type and whether another attempt might succeed. */
 public class TaskFailedException extends Exception {
