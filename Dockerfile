@@ -28,6 +28,8 @@ ARG APP
 RUN groupadd --system --gid 10001 sas \
     && useradd --system --uid 10001 --gid sas --home-dir /var/lib/kafka-sas --create-home --shell /usr/sbin/nologin sas
 COPY --from=build /out/app.jar /opt/kafka-sas/app.jar
+# the agent host's handler plugins (docs/handlers.md): add jars in an image FROM this one, or mount a volume here
+RUN mkdir -p /opt/kafka-sas/handlers
 COPY docker/run.sh docker/healthcheck.sh /opt/kafka-sas/
 ENV KAFKA_SAS_APP=${APP} \
     JAVA_TOOL_OPTIONS="-XX:+ExitOnOutOfMemoryError"

@@ -12,6 +12,7 @@ case "$KAFKA_SAS_APP" in
   agent-host)
     # the host and its agents share the container: the host takes little, the agents split the rest
     export SAS_HTTP_HOST="${SAS_HTTP_HOST:-0.0.0.0}"
+    export SAS_AGENT_HANDLER_PATH="${SAS_AGENT_HANDLER_PATH:-/opt/kafka-sas/handlers}"
     agents="${SAS_HOST_AGENTS:-2}"
     export SAS_HOST_AGENT_JVM_OPTIONS="${SAS_HOST_AGENT_JVM_OPTIONS:--XX:MaxRAMPercentage=$((ram * 4 / 5 / agents))}"
     exec java -XX:MaxRAMPercentage="$((ram / 5))" -jar /opt/kafka-sas/app.jar host "$@" ;;

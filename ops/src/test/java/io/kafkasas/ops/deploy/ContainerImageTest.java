@@ -2,6 +2,7 @@ package io.kafkasas.ops.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.host.HostConfig;
 import io.kafkasas.ops.config.AppSettings;
 import io.kafkasas.ops.config.EnvCheck;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class ContainerImageTest {
 
     private static final Path ROOT = DeploymentFiles.ROOT;
+    private static final String HANDLERS = "/opt/kafka-sas/handlers";
 
     @Test
     void everyAppShouldBeBuiltFromItsModule() {
@@ -74,6 +76,12 @@ class ContainerImageTest {
             "HEALTHCHECK", "ENTRYPOINT [\"/opt/kafka-sas/run.sh\"]");
         assertThat(read("docker/run.sh")).contains("SAS_STREAMS_STATE_DIR:-" + DeploymentFiles.STATE_MOUNT + "/");
         assertThat(read("ops/k8s/scheduler.yaml")).contains("runAsUser: 10001");
+    }
+
+    @Test
+    void agentHostShouldLoadHandlerPluginsFromTheImagesFolder() {
+        assertThat(read("Dockerfile")).contains("mkdir -p " + HANDLERS);
+        assertThat(read("docker/run.sh")).contains(ConfigSource.envNameOf(AgentConfig.HANDLER_PATH) + ":-" + HANDLERS);
     }
 
     /** The {@code case} branches of a shell script: app → what {@code pattern}'s group captures in its line. */
