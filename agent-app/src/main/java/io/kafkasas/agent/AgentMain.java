@@ -1,6 +1,6 @@
 package io.kafkasas.agent;
 
-import java.nio.file.Path;
+import io.kafkasas.app.AppMain;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -30,13 +30,11 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        AgentConfig config = AppMain.configOrExit("agent", args, AgentConfig::load, AgentConfig::shared);
         Agent agent;
-        AgentConfig config;
         try {
-            config = AgentConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
-            LOG.info("agent configuration:\n{}", config.shared().describe());
             agent = Agent.start(config, Clock.systemUTC());
-        } catch (IllegalArgumentException e) { // ConfigProblemsException included: every problem at once
+        } catch (IllegalArgumentException e) { // a handler's settings, or its plugin folder
             LOG.error("{}", e.getMessage());
             System.exit(AgentExit.INVALID_CONFIG.code());
             return;

@@ -1,12 +1,12 @@
 package io.kafkasas.app;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * One Prometheus registry per app, with the JVM's metrics and, once bound, the Kafka clients' and Streams' own
@@ -42,20 +41,15 @@ public final class AppMetrics implements AutoCloseable {
     }
 
     public void bind(Producer<?, ?> producer) {
-        bindKafka(new KafkaClientMetrics(producer));
+        bind(new KafkaClientMetrics(producer));
     }
 
     public void bind(Consumer<?, ?> consumer) {
-        bindKafka(new KafkaClientMetrics(consumer));
+        bind(new KafkaClientMetrics(consumer));
     }
 
-    public void bind(KafkaStreams streams) {
-        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
-        metrics.bindTo(registry);
-        bound.add(metrics);
-    }
-
-    private void bindKafka(KafkaClientMetrics metrics) {
+    /** Binds {@code metrics} (a Kafka client's or Streams' own) and closes them with this registry. */
+    public <T extends MeterBinder & AutoCloseable> void bind(T metrics) {
         metrics.bindTo(registry);
         bound.add(metrics);
     }

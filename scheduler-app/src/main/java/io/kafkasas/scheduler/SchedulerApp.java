@@ -3,11 +3,12 @@ package io.kafkasas.scheduler;
 import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
 import io.kafkasas.app.DeadLetterSink;
-import io.kafkasas.app.DeadLetteringHandler;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
-import io.kafkasas.app.IdleCommits;
-import io.kafkasas.app.StreamsLifecycle;
+import io.kafkasas.app.streams.DeadLetteringHandler;
+import io.kafkasas.app.streams.IdleCommits;
+import io.kafkasas.app.streams.StreamsApps;
+import io.kafkasas.app.streams.StreamsLifecycle;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.scheduler.http.TaskApi;
 import io.kafkasas.scheduler.intake.IntakeProcessor;
@@ -27,7 +28,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -61,13 +61,8 @@ public final class SchedulerApp implements AutoCloseable {
         DeadLetteringHandler.install(props, deadLetters);
         IdleCommits idleCommits = config.commitWhenIdle()
             ? IdleCommits.install(props, config.commitMinInterval()) : IdleCommits.off();
-        this.streams = new KafkaStreams(IntakeTopology.build(config, topics, metrics.registry(), clock, idleCommits),
-            props);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("A scheduler stream thread failed; replacing it (its tasks resume from the last commit)", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        metrics.bind(streams);
+        this.streams = StreamsApps.create("scheduler", IntakeTopology.build(config, topics, metrics.registry(), clock,
+            idleCommits), props, metrics);
         this.client = TaskClient.create(config.shared());
         this.http = AppEndpoints.start(config.http(), this::health, metrics,
             TaskApi.routes(client, new RequestValidator(config), this::firstTaskOf, clock));

@@ -1,7 +1,7 @@
 package io.kafkasas.scheduler;
 
 import io.kafkasas.app.HttpSettings;
-import io.kafkasas.app.StreamsLifecycle;
+import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.config.SasConfig;
@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -37,7 +36,6 @@ public final class SchedulerConfig {
     public static final String RETRY_BACKOFF_COEFFICIENT = "retry.backoff.coefficient";
     public static final String RETRY_MAX_INTERVAL_MS = "retry.max.interval.ms";
     public static final String RETRY_MAX_ATTEMPTS = "retry.max.attempts";
-    public static final String STREAMS_PREFIX = "streams.";
     public static final int DEFAULT_HTTP_PORT = 8080;
 
     public static final ConfigDef DEFINITION = define();
@@ -100,8 +98,7 @@ public final class SchedulerConfig {
     }
 
     public String applicationId() {
-        String id = config.getString(APPLICATION_ID);
-        return id.isEmpty() ? config.topicNames().prefix() + "scheduler" : id;
+        return StreamsApps.applicationId(config, APPLICATION_ID, "scheduler");
     }
 
     public List<String> queues() {
@@ -161,11 +158,7 @@ public final class SchedulerConfig {
      * when committing when idle, a poll that blocks no longer than the commits' spacing).
      */
     public Map<String, Object> streamsProperties() {
-        Map<String, Object> props = new TreeMap<>(config.kafkaProperties());
-        props.putAll(config.originalsWithPrefix(STREAMS_PREFIX));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        StreamsLifecycle.staticMembership(props, applicationId(), http());
+        Map<String, Object> props = StreamsApps.properties(config, applicationId(), http());
         if (commitWhenIdle()) { // the thread must come round to commit what waited for the spacing
             props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(1, commitMinInterval().toMillis()));
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.TaskEvent;
@@ -63,7 +64,7 @@ class SchedulerIT {
         settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
             SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("scheduler-it"), "http.port", "0",
-            SchedulerConfig.STREAMS_PREFIX + "state.dir", stateDir.resolve("a").toString()));
+            StreamsApps.STREAMS_PREFIX + "state.dir", stateDir.resolve("a").toString()));
         config = SchedulerConfig.of(settings);
         topics = config.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 3);
@@ -138,8 +139,8 @@ class SchedulerIT {
         // with a 10-minute interval, only the commit asked for after the last polled record makes tasks visible
         app.close();
         settings.put(SchedulerConfig.COMMIT_WHEN_IDLE, "true");
-        settings.put(SchedulerConfig.STREAMS_PREFIX + "commit.interval.ms", "600000");
-        settings.put(SchedulerConfig.STREAMS_PREFIX + "producer.transaction.timeout.ms", "700000");
+        settings.put(StreamsApps.STREAMS_PREFIX + "commit.interval.ms", "600000");
+        settings.put(StreamsApps.STREAMS_PREFIX + "producer.transaction.timeout.ms", "700000");
         app = SchedulerApp.start(SchedulerConfig.of(settings), Clock.systemUTC());
 
         String lone = client.submit(TaskClient.request("noop").build()).get();
@@ -164,7 +165,7 @@ class SchedulerIT {
 
         // a new instance with an empty state directory must restore the held task from the changelog
         app.close();
-        settings.put(SchedulerConfig.STREAMS_PREFIX + "state.dir", stateDir.resolve("b").toString());
+        settings.put(StreamsApps.STREAMS_PREFIX + "state.dir", stateDir.resolve("b").toString());
         app = SchedulerApp.start(SchedulerConfig.of(settings), Clock.systemUTC());
 
         await().atMost(WAIT).until(() -> !tasks.values().isEmpty());

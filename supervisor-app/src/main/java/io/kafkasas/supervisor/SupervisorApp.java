@@ -3,11 +3,12 @@ package io.kafkasas.supervisor;
 import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.AppMetrics;
 import io.kafkasas.app.DeadLetterSink;
-import io.kafkasas.app.DeadLetteringHandler;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpSettings;
-import io.kafkasas.app.StreamsLifecycle;
+import io.kafkasas.app.streams.DeadLetteringHandler;
+import io.kafkasas.app.streams.StreamsApps;
+import io.kafkasas.app.streams.StreamsLifecycle;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
@@ -32,7 +33,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,14 +90,7 @@ public final class SupervisorApp implements AutoCloseable {
 
     private KafkaStreams streams(String what, Topology topology, Properties props, HostInfo self) {
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-        KafkaStreams built = new KafkaStreams(topology, props);
-        built.setUncaughtExceptionHandler(e -> {
-            LOG.error("A supervisor stream thread ({}) failed; replacing it (it resumes from the last commit)", what,
-                e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-        metrics.bind(built);
-        return built;
+        return StreamsApps.create("supervisor " + what, topology, props, metrics);
     }
 
     /** The Streams settings: the configured ones, and poison input dead-lettered instead of failing. */

@@ -1,12 +1,11 @@
 package io.kafkasas.supervisor;
 
 import io.kafkasas.app.HttpSettings;
-import io.kafkasas.app.StreamsLifecycle;
+import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.schemas.config.SasConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -23,7 +22,6 @@ public final class SupervisorConfig {
     public static final String DEADLINE_GRACE_MS = "supervisor.deadline.grace.ms";
     public static final String RETRY_JITTER = "supervisor.retry.jitter";
     public static final String ADVERTISED_HOST = "supervisor.advertised.host";
-    public static final String STREAMS_PREFIX = "streams.";
     public static final int DEFAULT_HTTP_PORT = 8082;
 
     public static final ConfigDef DEFINITION = define();
@@ -77,8 +75,7 @@ public final class SupervisorConfig {
     }
 
     public String applicationId() {
-        String id = config.getString(APPLICATION_ID);
-        return id.isEmpty() ? config.topicNames().prefix() + "supervisor" : id;
+        return StreamsApps.applicationId(config, APPLICATION_ID, "supervisor");
     }
 
     public Duration heartbeatTimeout() {
@@ -133,13 +130,7 @@ public final class SupervisorConfig {
         return props;
     }
 
-    /** Kafka Streams properties: {@code kafka.*}, then {@code streams.*}, then exactly-once. */
     private Map<String, Object> streamsProperties(String applicationId) {
-        Map<String, Object> props = new TreeMap<>(config.kafkaProperties());
-        props.putAll(config.originalsWithPrefix(STREAMS_PREFIX));
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        StreamsLifecycle.staticMembership(props, applicationId, http());
-        return props;
+        return StreamsApps.properties(config, applicationId, http());
     }
 }

@@ -1,10 +1,6 @@
 package io.kafkasas.supervisor;
 
-import io.kafkasas.schemas.config.ConfigProblemsException;
-import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.kafkasas.app.AppMain;
 
 /**
  * The supervisor's entry point: {@code java -jar supervisor-app.jar [config.properties]}, with {@code SAS_*}
@@ -12,27 +8,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SupervisorMain {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SupervisorMain.class);
-
     private SupervisorMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        SupervisorConfig config;
-        try {
-            config = SupervisorConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
-        } catch (ConfigProblemsException e) {
-            LOG.error("{}", e.getMessage());
-            System.exit(2);
-            return;
-        }
-        LOG.info("supervisor configuration:\n{}", config.shared().describe());
-        SupervisorApp app = SupervisorApp.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "supervisor-shutdown"));
-        stopped.await();
+        AppMain.run("supervisor", args, SupervisorConfig::load, SupervisorConfig::shared, SupervisorApp::start);
     }
 }

@@ -1,10 +1,7 @@
 package io.kafkasas.agent.host;
 
-import io.kafkasas.agent.AgentExit;
-import java.nio.file.Path;
+import io.kafkasas.app.AppMain;
 import java.time.Clock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The agent host's entry point: {@code java -jar agent-app.jar host [config.properties]}. It runs
@@ -13,22 +10,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentHostMain {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AgentHostMain.class);
-
     private AgentHostMain() {
     }
 
     public static void main(String[] args) {
-        AgentHost host;
-        try {
-            HostConfig config = HostConfig.load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
-            LOG.info("agent host configuration:\n{}", config.shared().describe());
-            host = AgentHost.start(config, Clock.systemUTC());
-        } catch (IllegalArgumentException e) { // ConfigProblemsException included: every problem at once
-            LOG.error("{}", e.getMessage());
-            System.exit(AgentExit.INVALID_CONFIG.code());
-            return;
-        }
+        HostConfig config = AppMain.configOrExit("agent host", args, HostConfig::load, HostConfig::shared);
+        AgentHost host = AgentHost.start(config, Clock.systemUTC());
         Runtime.getRuntime().addShutdownHook(new Thread(host::stop, "host-shutdown"));
         host.awaitStop();
     }

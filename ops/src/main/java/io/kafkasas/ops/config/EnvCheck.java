@@ -1,8 +1,8 @@
 package io.kafkasas.ops.config;
 
+import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.supervisor.SupervisorConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ public final class EnvCheck {
             String setting = key.substring(SasConfig.KAFKA_PREFIX.length());
             return (app.streams() ? STREAMS_SETTINGS : CLIENT_SETTINGS).contains(setting);
         }
-        String streams = SupervisorConfig.STREAMS_PREFIX;
+        String streams = StreamsApps.STREAMS_PREFIX;
         return app.streams() && key.startsWith(streams) && isStreamsSetting(key.substring(streams.length()));
     }
 

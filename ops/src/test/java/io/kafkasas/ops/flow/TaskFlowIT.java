@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkasas.agent.Agent;
 import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.AgentExit;
+import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.SchedulerApp;
@@ -57,7 +58,7 @@ class TaskFlowIT {
         Map<String, String> settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
             SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("flow"), "http.port", "0",
-            SchedulerConfig.STREAMS_PREFIX + "state.dir", stateDir.toString()));
+            StreamsApps.STREAMS_PREFIX + "state.dir", stateDir.toString()));
         SchedulerConfig schedulerConfig = SchedulerConfig.of(settings);
         Topics topics = schedulerConfig.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 6);

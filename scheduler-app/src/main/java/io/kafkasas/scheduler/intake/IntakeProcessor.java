@@ -1,6 +1,6 @@
 package io.kafkasas.scheduler.intake;
 
-import io.kafkasas.app.IdleCommits;
+import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.EmitReason;

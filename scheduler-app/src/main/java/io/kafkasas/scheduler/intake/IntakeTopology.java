@@ -1,6 +1,6 @@
 package io.kafkasas.scheduler.intake;
 
-import io.kafkasas.app.IdleCommits;
+import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.topics.Topics;

@@ -2,7 +2,7 @@ package io.kafkasas.scheduler.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kafkasas.app.IdleCommits;
+import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.RetryPolicy;

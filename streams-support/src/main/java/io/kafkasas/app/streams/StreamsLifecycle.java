@@ -1,5 +1,7 @@
-package io.kafkasas.app;
+package io.kafkasas.app.streams;
 
+import io.kafkasas.app.Health;
+import io.kafkasas.app.HttpSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;

@@ -1,5 +1,6 @@
-package io.kafkasas.app;
+package io.kafkasas.app.streams;
 
+import io.kafkasas.app.DeadLetterSink;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.schemas.registry.SchemaRegistryException;

@@ -1,4 +1,4 @@
-package io.kafkasas.app;
+package io.kafkasas.app.streams;
 
 import java.time.Duration;
 import java.util.Map;

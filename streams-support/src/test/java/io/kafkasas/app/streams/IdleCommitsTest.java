@@ -1,4 +1,4 @@
-package io.kafkasas.app;
+package io.kafkasas.app.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
