@@ -1,15 +1,15 @@
 package io.kafkasas.ctl;
 
-import io.kafkasas.ctl.topics.ProvisioningConfig;
 import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.topics.ProvisioningConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * What sasctl reads: the shared settings (topics, Kafka, schema registry), the topic plan of {@code topics create}

@@ -11,7 +11,7 @@ import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
-import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.Topics;

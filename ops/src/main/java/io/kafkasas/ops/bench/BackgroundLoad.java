@@ -1,6 +1,6 @@
 package io.kafkasas.ops.bench;
 
-import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.client.TaskClient;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** No-op tasks submitted at a steady rate on a thread of its own, for as long as a measurement runs. */

@@ -2,9 +2,9 @@ package io.kafkasas.ops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.LocalStack;
-import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.IOException;
 import java.io.PrintWriter;

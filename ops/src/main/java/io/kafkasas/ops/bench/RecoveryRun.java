@@ -2,10 +2,10 @@ package io.kafkasas.ops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.ChildJvm;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.ops.bench.TaskTrail.Start;
 import io.kafkasas.ops.bench.TaskTrail.Trail;
 import io.kafkasas.ops.local.LocalApps;
-import io.kafkasas.schemas.client.TaskClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

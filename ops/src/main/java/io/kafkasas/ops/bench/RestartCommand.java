@@ -1,11 +1,11 @@
 package io.kafkasas.ops.bench;
 
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.ops.bench.RestartRun.App;
 import io.kafkasas.ops.bench.RestartRun.Result;
 import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.OwnStack;
-import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;

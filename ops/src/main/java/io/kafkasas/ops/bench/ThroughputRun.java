@@ -1,6 +1,6 @@
 package io.kafkasas.ops.bench;
 
-import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.Map;

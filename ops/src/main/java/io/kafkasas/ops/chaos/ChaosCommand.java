@@ -1,6 +1,7 @@
 package io.kafkasas.ops.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ops.bench.StatusTimes;
 import io.kafkasas.ops.bench.SupervisorProgress;
@@ -9,7 +10,6 @@ import io.kafkasas.ops.chaos.Faults.Kind;
 import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
-import io.kafkasas.schemas.client.TaskClient;
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.IOException;

@@ -11,7 +11,7 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
-import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.topics.TopicNames;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package io.kafkasas.ops.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkasas.avro.TaskRequest;
-import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.client.TaskClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,9 +1,9 @@
 package io.kafkasas.ops.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkasas.ops.local.DemoWorkload.Submitted;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.ctl.topics.TopicProvisioner;
-import io.kafkasas.schemas.client.TaskClient;
+import io.kafkasas.ops.local.DemoWorkload.Submitted;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,11 +1,11 @@
 package io.kafkasas.ops.local;
 
+import io.kafkasas.ctl.topics.TopicProvisioner;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
-import io.kafkasas.ctl.topics.ProvisioningConfig;
-import io.kafkasas.ctl.topics.TopicProvisioner;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.schemas.topics.ProvisioningConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

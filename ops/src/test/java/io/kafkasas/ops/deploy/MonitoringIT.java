@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
-import io.kafkasas.schemas.client.TaskClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,11 +1,11 @@
 package io.kafkasas.ctl.deadletters;
 
+import io.kafkasas.client.TaskClient;
 import io.kafkasas.ctl.CtlCommand;
 import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ctl.CtlException;
 import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
-import io.kafkasas.schemas.client.TaskClient;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.kafkasas.ctl.topics;
 
 import io.kafkasas.schemas.topics.PartitionsReady;
+import io.kafkasas.schemas.topics.TopicSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -3,6 +3,7 @@ package io.kafkasas.ctl.topics;
 import io.kafkasas.ctl.CtlCommand;
 import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
+import io.kafkasas.schemas.topics.ProvisioningConfig;
 import java.io.PrintWriter;
 import java.util.List;
 import org.apache.kafka.clients.admin.Admin;

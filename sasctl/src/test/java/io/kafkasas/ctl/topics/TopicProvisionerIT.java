@@ -3,6 +3,7 @@ package io.kafkasas.ctl.topics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.topics.ProvisioningConfig;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.UniqueNames;

@@ -1,4 +1,4 @@
-package io.kafkasas.schemas.client;
+package io.kafkasas.client;
 
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.kafkasas.avro.TaskEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -24,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class RestSchemaRegistryClientTest {
 
-    private static final Schema SCHEMA = TaskEvent.getClassSchema();
+    private static final Schema SCHEMA = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"TaskEvent\","
+        + "\"namespace\":\"io.kafkasas.avro\",\"fields\":[{\"name\":\"taskId\",\"type\":\"string\"}]}");
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<String> authHeaders = new CopyOnWriteArrayList<>();
     private HttpServer server;

@@ -1,4 +1,4 @@
-package io.kafkasas.ctl.topics;
+package io.kafkasas.schemas.topics;
 
 import java.util.Map;
 

@@ -1,15 +1,14 @@
-package io.kafkasas.ctl.topics;
+package io.kafkasas.schemas.topics;
 
 import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.topics.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
