@@ -1,10 +1,9 @@
 package io.kafkasas.agent.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.handler.SettinglessHandler;
 import io.kafkasas.handler.TaskContext;
 import io.kafkasas.handler.TaskFailedException;
-import io.kafkasas.handler.TaskHandler;
-import io.kafkasas.handler.TaskHandlerFactory;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -23,7 +22,7 @@ import java.util.Map;
  * 2xx succeeds with the status and the tail of the body; 5xx, timeouts and connection failures are retryable;
  * 4xx is not (the request itself is wrong). The timeout is the payload's, capped by the attempt's deadline.
  */
-public final class HttpHandler implements TaskHandlerFactory, TaskHandler {
+public final class HttpHandler extends SettinglessHandler {
 
     private static final int BODY_TAIL = 4096;
     private static final long DEFAULT_TIMEOUT_MS = 30_000;
@@ -31,18 +30,9 @@ public final class HttpHandler implements TaskHandlerFactory, TaskHandler {
     private final HttpClient client;
 
     public HttpHandler() {
+        super("http");
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
-    }
-
-    @Override
-    public String name() {
-        return "http";
-    }
-
-    @Override
-    public TaskHandler create(Map<String, String> settings) {
-        return this;
     }
 
     @Override

@@ -1,21 +1,13 @@
 package io.kafkasas.agent.handlers;
 
+import io.kafkasas.handler.SettinglessHandler;
 import io.kafkasas.handler.TaskContext;
-import io.kafkasas.handler.TaskHandler;
-import io.kafkasas.handler.TaskHandlerFactory;
-import java.util.Map;
 
 /** {@code noop}: succeeds at once with no result; for tests and benchmarks of kafka-sas itself. */
-public final class NoopHandler implements TaskHandlerFactory, TaskHandler {
+public final class NoopHandler extends SettinglessHandler {
 
-    @Override
-    public String name() {
-        return "noop";
-    }
-
-    @Override
-    public TaskHandler create(Map<String, String> settings) {
-        return this;
+    public NoopHandler() {
+        super("noop");
     }
 
     @Override

@@ -1,30 +1,22 @@
 package io.kafkasas.agent.handlers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.handler.SettinglessHandler;
 import io.kafkasas.handler.TaskContext;
 import io.kafkasas.handler.TaskFailedException;
-import io.kafkasas.handler.TaskHandler;
-import io.kafkasas.handler.TaskHandlerFactory;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 /**
  * {@code sleep}: waits {@code {"ms": 250}} (default 100), reporting progress on the way, and stops at once when
  * cancelled; {@code "fail": "message"} then fails the attempt (retryable). For tests, demos and benchmarks.
  */
-public final class SleepHandler implements TaskHandlerFactory, TaskHandler {
+public final class SleepHandler extends SettinglessHandler {
 
     private static final int PROGRESS_STEPS = 4;
 
-    @Override
-    public String name() {
-        return "sleep";
-    }
-
-    @Override
-    public TaskHandler create(Map<String, String> settings) {
-        return this;
+    public SleepHandler() {
+        super("sleep");
     }
 
     @Override

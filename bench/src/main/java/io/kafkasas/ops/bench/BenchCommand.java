@@ -2,8 +2,8 @@ package io.kafkasas.ops.bench;
 
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.client.TaskClient;
-import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.OwnStack;
+import io.kafkasas.ops.local.StackOptions;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,9 +19,7 @@ import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * Measures the local stack: closed-loop throughput of no-op tasks, the raw-Kafka ceiling for the records one task
@@ -35,9 +33,6 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  bench                                   # 200,000 tasks x 3, rates 500/1000/5000",
         "  bench --tasks 20000 --runs 1 --rates 1000 --seconds 10   # a quick look"})
 public final class BenchCommand implements Callable<Integer> {
-
-    @Option(names = "--dir", description = "Data directory of the bench stack (default ${DEFAULT-VALUE}).")
-    Path dir = Path.of(".sas-bench");
 
     @Option(names = "--tasks", description = "No-op tasks per throughput run (default ${DEFAULT-VALUE}).")
     long tasks = 200_000;
@@ -59,17 +54,14 @@ public final class BenchCommand implements Callable<Integer> {
     int seconds = 20;
 
     @Mixin
-    ClusterOption cluster;
-
-    @Spec
-    CommandSpec spec;
+    StackOptions stack;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        Path report = dir.resolve("report");
+        PrintWriter out = stack.out();
+        Path report = stack.dir().resolve("report");
         Files.createDirectories(report);
-        try (OwnStack own = OwnStack.start(out, "bench", dir, cluster.file(), agents, concurrency)) {
+        try (OwnStack own = stack.start(agents, concurrency)) {
             SasConfig config = own.config();
             Map<String, Object> kafka = config.kafkaProperties();
             try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(kafka)) {

@@ -4,8 +4,8 @@ import io.kafkasas.app.HttpApi;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.ops.bench.RecoveryRun.Fault;
 import io.kafkasas.ops.bench.RecoveryRun.Result;
-import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.OwnStack;
+import io.kafkasas.ops.local.StackOptions;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,9 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Detection and recovery: how long a dead or hung agent's tasks wait before they run again. */
 @Command(name = "recovery", mixinStandardHelpOptions = true,
@@ -32,9 +30,6 @@ import picocli.CommandLine.Spec;
         "  bench recovery --rounds 10 --faults STOP --tasks-per-agent 32",
         "  bench recovery --load-rate 1000        # while 1,000 no-op tasks/s flow"})
 public final class RecoveryCommand implements Callable<Integer> {
-
-    @Option(names = "--dir", description = "Data directory of the stack (default ${DEFAULT-VALUE}).")
-    Path dir = Path.of(".sas-recovery");
 
     @Option(names = "--agents", description = "Agents on the host, at least 2 (default ${DEFAULT-VALUE}).")
     int agents = 2;
@@ -57,20 +52,17 @@ public final class RecoveryCommand implements Callable<Integer> {
     List<Fault> faults = List.of(Fault.KILL, Fault.STOP);
 
     @Mixin
-    ClusterOption cluster;
-
-    @Spec
-    CommandSpec spec;
+    StackOptions stack;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        Path report = dir.resolve("report");
+        PrintWriter out = stack.out();
+        Path report = stack.dir().resolve("report");
         Files.createDirectories(report);
         // twice the slots the tasks fill, so that the survivors have room for the victim's tasks: the figures are
         // then about detection and recovery, not about waiting for a free slot
         int slots = 2 * tasksPerAgent;
-        try (OwnStack own = OwnStack.start(out, "recovery", dir, cluster.file(), agents, slots)) {
+        try (OwnStack own = stack.start(agents, slots)) {
             SasConfig config = own.config();
             Duration timeout = own.supervisor().heartbeatTimeout();
             List<Result> results = new ArrayList<>();

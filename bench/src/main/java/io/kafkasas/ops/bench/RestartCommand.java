@@ -4,8 +4,8 @@ import io.kafkasas.app.HttpApi;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.ops.bench.RestartRun.App;
 import io.kafkasas.ops.bench.RestartRun.Result;
-import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.OwnStack;
+import io.kafkasas.ops.local.StackOptions;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -18,9 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** How soon an app killed with kill -9 and started again is back at work. */
 @Command(name = "restart", mixinStandardHelpOptions = true,
@@ -37,9 +35,6 @@ public final class RestartCommand implements Callable<Integer> {
 
     private static final long TARGET_MS = 10_000;
 
-    @Option(names = "--dir", description = "Data directory of the stack (default ${DEFAULT-VALUE}).")
-    Path dir = Path.of(".sas-restart");
-
     @Option(names = "--apps", split = ",", description = "Apps to kill, each --rounds times (default"
         + " ${DEFAULT-VALUE}).")
     List<App> apps = List.of(App.SCHEDULER, App.SUPERVISOR, App.AGENT);
@@ -52,16 +47,13 @@ public final class RestartCommand implements Callable<Integer> {
     int settleSeconds = 5;
 
     @Mixin
-    ClusterOption cluster;
-
-    @Spec
-    CommandSpec spec;
+    StackOptions stack;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = stack.out();
         List<Result> results = new ArrayList<>();
-        try (OwnStack own = OwnStack.start(out, "restart", dir, cluster.file(), 2, 4)) {
+        try (OwnStack own = stack.start(2, 4)) {
             SasConfig config = own.config();
             try (TaskClient client = TaskClient.create(config);
                  TaskTrail trail = new TaskTrail(config.kafkaProperties(), config.topics())) {
@@ -91,7 +83,7 @@ public final class RestartCommand implements Callable<Integer> {
                     : median <= TARGET_MS ? "met at the median" : String.format("missed by %,.0f ms", median
                     - TARGET_MS));
         }
-        Path report = dir.resolve("report");
+        Path report = stack.dir().resolve("report");
         Files.createDirectories(report);
         HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(report.resolve("restart.json").toFile(),
             Map.of("targetMs", TARGET_MS, "rounds", results));

@@ -1,9 +1,9 @@
 package io.kafkasas.ops.bench;
 
 import io.kafkasas.app.HttpApi;
-import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
+import io.kafkasas.ops.local.StackOptions;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.supervisor.SupervisorConfig;
 import java.io.PrintWriter;
@@ -18,9 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** Scale: the supervisor's state, memory and punctuation cost with many tasks in flight and many agents. */
 @Command(name = "scale", mixinStandardHelpOptions = true,
@@ -31,9 +29,6 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  bench scale                             # up to 100,000 tasks on 1,000 agents",
         "  bench scale --tasks 20000 --agents 200 --steps 2"})
 public final class ScaleCommand implements Callable<Integer> {
-
-    @Option(names = "--dir", description = "Data directory of the stack (default ${DEFAULT-VALUE}).")
-    Path dir = Path.of(".sas-scale");
 
     @Option(names = "--tasks", description = "Tasks in flight at the last step (default ${DEFAULT-VALUE}).")
     int tasks = 100_000;
@@ -54,15 +49,12 @@ public final class ScaleCommand implements Callable<Integer> {
     int settleSeconds = 30;
 
     @Mixin
-    ClusterOption cluster;
-
-    @Spec
-    CommandSpec spec;
+    StackOptions stack;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        try (OwnStack own = OwnStack.start(out, "scale", dir, cluster.file(), 0, 0)) { // the agents are simulated
+        PrintWriter out = stack.out();
+        try (OwnStack own = stack.start(0, 0)) { // the agents are simulated
             SasConfig config = own.config();
             SupervisorConfig supervisor = own.supervisor();
             List<SupervisorState.Sample> samples = new ArrayList<>();
@@ -70,7 +62,7 @@ public final class ScaleCommand implements Callable<Integer> {
                  SimulatedAgents sim = new SimulatedAgents(config.kafkaProperties(), config.topics(),
                      Duration.ofSeconds(1))) {
                 SupervisorState state = new SupervisorState(config.kafkaProperties(), admin,
-                    supervisor.applicationId(), LocalApps.supervisorStateDir(dir), own.apps());
+                    supervisor.applicationId(), LocalApps.supervisorStateDir(stack.dir()), own.apps());
                 int started = 0;
                 for (int step = steps - 1; step >= 0; step--) {
                     int agentCount = Math.max(1, agents >> step);
@@ -90,10 +82,11 @@ public final class ScaleCommand implements Callable<Integer> {
                 }
             }
             print(out, samples);
-            Files.createDirectories(dir.resolve("report"));
-            HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("report/scale.json").toFile(),
+            Path report = stack.dir().resolve("report");
+            Files.createDirectories(report);
+            HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(report.resolve("scale.json").toFile(),
                 Map.of("settleSeconds", settleSeconds, "jvmOptions", LocalApps.JVM_OPTIONS, "steps", samples));
-            out.printf("%nReport: %s%n", dir.resolve("report/scale.json").toAbsolutePath());
+            out.printf("%nReport: %s%n", report.resolve("scale.json").toAbsolutePath());
             return 0;
         }
     }

@@ -7,16 +7,15 @@ import io.kafkasas.ops.bench.StatusTimes;
 import io.kafkasas.ops.bench.SupervisorProgress;
 import io.kafkasas.ops.chaos.Faults.Fault;
 import io.kafkasas.ops.chaos.Faults.Kind;
-import io.kafkasas.ops.local.ClusterOption;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
+import io.kafkasas.ops.local.StackOptions;
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,10 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * A scripted chaos run on a local stack of its own: mixed sleep tasks, faults injected in turn while they run,
@@ -45,9 +42,6 @@ import picocli.CommandLine.Spec;
         "  chaos --tasks 2000 --fault-every 5 --faults KILL,STOP,BROKER",
         "  chaos --supervisors 2                   # a kill -9 of one of two supervisors fails over"})
 public final class ChaosCommand implements Callable<Integer> {
-
-    @Option(names = "--dir", description = "Data directory of the chaos stack (default ${DEFAULT-VALUE}).")
-    Path dir = Path.of(".sas-chaos");
 
     @Option(names = "--tasks", description = "Tasks (default ${DEFAULT-VALUE}).")
     int tasks = 100_000;
@@ -88,19 +82,16 @@ public final class ChaosCommand implements Callable<Integer> {
     long seed = 42;
 
     @Mixin
-    ClusterOption cluster;
-
-    @Spec
-    CommandSpec spec;
+    StackOptions stack;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        if (cluster.file() != null && (faults.contains(Kind.BROKER) || faults.contains(Kind.BROKER_PAUSE))) {
-            throw new ParameterException(spec.commandLine(), "The BROKER and BROKER_PAUSE faults act on the local"
+        PrintWriter out = stack.out();
+        if (stack.cluster() != null && (faults.contains(Kind.BROKER) || faults.contains(Kind.BROKER_PAUSE))) {
+            throw new ParameterException(stack.commandLine(), "The BROKER and BROKER_PAUSE faults act on the local"
                 + " broker; with --cluster, leave them out: --faults KILL,STOP,POISON,SUPERVISOR_KILL,SCHEDULER_KILL");
         }
-        try (OwnStack own = OwnStack.start(out, "chaos", dir, cluster.file(), agents, concurrency, supervisors)) {
+        try (OwnStack own = stack.start(agents, concurrency, supervisors)) {
             SasConfig config = own.config();
             String supervisor = own.supervisor().applicationId();
             try (TaskClient client = TaskClient.create(config); Admin admin = Admin.create(config.kafkaProperties());
