@@ -38,7 +38,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -246,9 +245,7 @@ class AgentIT {
 
     @Test
     void shouldDeadLetterUndecodableTasksAndRunTheOnesAround() throws Exception {
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
-                new ByteArraySerializer());
+        try (KafkaProducer<byte[], byte[]> raw = kafka.rawProducer();
              RecordCollector<byte[], DeadLetter> letters = new RecordCollector<>(kafka,
                  List.of(topics.names().deadLetters()), topics.deadLetters().keySerde().deserializer(),
                  topics.deadLetters().valueSerde().deserializer())) {

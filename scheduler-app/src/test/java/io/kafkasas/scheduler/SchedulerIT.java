@@ -34,9 +34,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -215,9 +213,7 @@ class SchedulerIT {
         Random random = new Random(42);
         int valid = 0;
         int garbage = 0;
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new ByteArraySerializer(),
-                new ByteArraySerializer());
+        try (KafkaProducer<byte[], byte[]> raw = kafka.rawProducer();
              RecordCollector<byte[], DeadLetter> letters = new RecordCollector<>(kafka,
                  List.of(topics.names().deadLetters()), topics.deadLetters().keySerde().deserializer(),
                  topics.deadLetters().valueSerde().deserializer())) {

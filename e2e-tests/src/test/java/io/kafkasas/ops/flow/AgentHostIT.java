@@ -20,7 +20,6 @@ import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.SupervisorApp;
 import io.kafkasas.supervisor.SupervisorConfig;
@@ -28,7 +27,6 @@ import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
-import io.kafkasas.testkit.UniqueNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -83,9 +81,7 @@ class AgentHostIT {
         this.kafka = kafka;
         this.testName = test.getTestMethod().orElseThrow().getName();
         registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), 0);
-        settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
-            SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-            SchemaRegistryConfig.URL, registry.url(), "http.port", "0"));
+        settings = TestSettings.of(kafka, registry.url());
         topics = SchedulerConfig.of(settings).shared().topics();
         TestTopics.create(kafka, topics.names().all(), 6);
         hostBeats = new RecordCollector<>(kafka, List.of(topics.names().hostHeartbeats()), new StringDeserializer(),

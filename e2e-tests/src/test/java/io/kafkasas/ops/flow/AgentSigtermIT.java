@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kafkasas.agent.AgentMain;
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.AgentState;
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
-import io.kafkasas.app.ChildJvm;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;

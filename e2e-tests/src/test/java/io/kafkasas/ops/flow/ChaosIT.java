@@ -20,7 +20,6 @@ import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
-import io.kafkasas.testkit.UniqueNames;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -61,9 +60,7 @@ class ChaosIT {
     @Test
     void shouldEndEveryTaskSucceededOnceThroughAKilledAndAHungAgent(TestKafka kafka) throws Exception {
         try (LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), 0)) {
-            Map<String, String> settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
-                SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-                SchemaRegistryConfig.URL, registry.url(), "http.port", "0"));
+            Map<String, String> settings = TestSettings.of(kafka, registry.url());
             SchedulerConfig config = SchedulerConfig.of(with(settings, "streams.state.dir", "scheduler"));
             Topics topics = config.shared().topics();
             TestTopics.create(kafka, topics.names().all(), 6);

@@ -17,7 +17,6 @@ import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.SupervisorApp;
 import io.kafkasas.supervisor.SupervisorConfig;
@@ -25,7 +24,6 @@ import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
-import io.kafkasas.testkit.UniqueNames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,9 +60,7 @@ class DeadAgentIT {
     @Test
     void shouldFinishEveryTaskOfAKilledAgentElsewhereExactlyOnce(TestKafka kafka) throws Exception {
         try (LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), 0)) {
-            Map<String, String> settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
-                SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-                SchemaRegistryConfig.URL, registry.url(), "http.port", "0"));
+            Map<String, String> settings = TestSettings.of(kafka, registry.url());
             SchedulerConfig schedulerConfig = SchedulerConfig.of(withStateDir(settings, "scheduler"));
             Topics topics = schedulerConfig.shared().topics();
             TestTopics.create(kafka, topics.names().all(), 6);

@@ -13,9 +13,7 @@ import io.kafkasas.ops.chaos.PoisonRecords.Poison;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
-import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.supervisor.SupervisorApp;
@@ -24,7 +22,6 @@ import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
-import io.kafkasas.testkit.UniqueNames;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,9 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,9 +56,7 @@ class PoisonIT {
     @Test
     void shouldDeadLetterEveryKindOfBadRecordOnEveryTopicOnceAndGoOn(TestKafka kafka) throws Exception {
         try (LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), 0)) {
-            Map<String, String> settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
-                SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-                SchemaRegistryConfig.URL, registry.url(), "http.port", "0"));
+            Map<String, String> settings = TestSettings.of(kafka, registry.url());
             SchedulerConfig schedulerConfig = SchedulerConfig.of(with(settings, "streams.state.dir", "s"));
             TopicNames names = schedulerConfig.shared().topicNames();
             TestTopics.create(kafka, names.all(), 2);
@@ -78,7 +71,7 @@ class PoisonIT {
                  RecordCollector<byte[], DeadLetter> letters = new RecordCollector<>(kafka,
                      List.of(names.deadLetters()), new ByteArrayDeserializer(),
                      serdes.forValues(DeadLetter.class).deserializer());
-                 KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+                 KafkaProducer<byte[], byte[]> producer = kafka.rawProducer()) {
                 Agent agent = Agent.start(AgentConfig.of(agentSettings), Clock.systemUTC());
                 try {
                     await().atMost(WAIT).until(() -> supervisor.streams().state() == KafkaStreams.State.RUNNING
@@ -120,10 +113,6 @@ class PoisonIT {
         return copy;
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(TestKafka kafka) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
-            new ByteArraySerializer(), new ByteArraySerializer());
-    }
 
     private static List<DeadLetter> lettersFor(RecordCollector<byte[], DeadLetter> letters, Sent sent) {
         return letters.values(l -> l.getSourceTopic().equals(sent.poison().topic())

@@ -16,8 +16,6 @@ import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
-import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.SupervisorApp;
 import io.kafkasas.supervisor.SupervisorConfig;
@@ -39,9 +37,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,9 +63,7 @@ class SupervisionIT {
 
     @BeforeEach
     void start(TestKafka kafka) {
-        settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
-            SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-            SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("supervision"), "http.port", "0"));
+        settings = TestSettings.of(kafka, "mock://" + UniqueNames.of("supervision"));
         SchedulerConfig schedulerConfig = SchedulerConfig.of(with("streams.state.dir", dir.resolve("s").toString()));
         topics = schedulerConfig.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 3);
@@ -120,8 +114,7 @@ class SupervisionIT {
         try (RecordCollector<byte[], DeadLetter> letters = new RecordCollector<>(kafka,
             List.of(topics.names().deadLetters()), topics.deadLetters().keySerde().deserializer(),
             topics.deadLetters().valueSerde().deserializer());
-             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                 kafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+             KafkaProducer<byte[], byte[]> raw = kafka.rawProducer()) {
             byte[] poison = "not a heartbeat".getBytes(StandardCharsets.UTF_8);
             raw.send(new ProducerRecord<>(topics.names().heartbeats(), "agent-1".getBytes(StandardCharsets.UTF_8),
                 poison)).get();

@@ -25,7 +25,6 @@ import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
-import io.kafkasas.testkit.UniqueNames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,10 +59,8 @@ class SupervisorFailoverIT {
     @Test
     void shouldNeitherLoseNorRepeatADecisionWhenASupervisorInstanceIsKilled(TestKafka kafka) throws Exception {
         try (LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), 0)) {
-            Map<String, String> settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
-                SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-                SchemaRegistryConfig.URL, registry.url(), "http.port", "0",
-                "streams.state.dir", dir.resolve("scheduler").toString()));
+            Map<String, String> settings = TestSettings.of(kafka, registry.url());
+            settings.put("streams.state.dir", dir.resolve("scheduler").toString());
             SchedulerConfig config = SchedulerConfig.of(settings);
             Topics topics = config.shared().topics();
             TestTopics.create(kafka, topics.names().all(), 6);

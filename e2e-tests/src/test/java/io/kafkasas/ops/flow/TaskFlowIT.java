@@ -13,8 +13,6 @@ import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
-import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
@@ -55,10 +53,8 @@ class TaskFlowIT {
 
     @Test
     void shouldRunEveryTaskExactlyOnceWhenNothingFails(TestKafka kafka) throws Exception {
-        Map<String, String> settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
-            SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
-            SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("flow"), "http.port", "0",
-            StreamsApps.STREAMS_PREFIX + "state.dir", stateDir.toString()));
+        Map<String, String> settings = TestSettings.of(kafka, "mock://" + UniqueNames.of("flow"));
+        settings.put(StreamsApps.STREAMS_PREFIX + "state.dir", stateDir.toString());
         SchedulerConfig schedulerConfig = SchedulerConfig.of(settings);
         Topics topics = schedulerConfig.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 6);
