@@ -22,6 +22,8 @@ final class TaskViews {
                 ? " on " + task.get("agentId").asText() : ""))
             .row("failures", text(task, "failures"))
             .row("error", error(task.path("error")))
+            .row("result", task.hasNonNull("resultBase64") ? "base64 " + text(task, "resultBase64")
+                : text(task, "result"))
             .row("deadline", text(task, "deadline"))
             .row("retry at", text(task, "retryAt"))
             .row("updated", text(task, "updatedAt"))

@@ -30,6 +30,7 @@ import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.UniqueNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,6 +170,12 @@ class SupervisorTopologyTest {
     private void statusBy(String agent, String id, int attempt, TaskStatusType type, TaskError error) {
         statusIn.pipeInput(id, TaskStatus.newBuilder().setTaskId(id).setAttempt(attempt).setStatus(type)
             .setTimestamp(now).setAgentId(agent).setIncarnation(1L).setError(error).build(), now);
+    }
+
+    private void succeededWith(String agent, String id, int attempt, String result) {
+        statusIn.pipeInput(id, TaskStatus.newBuilder().setTaskId(id).setAttempt(attempt)
+            .setStatus(TaskStatusType.SUCCEEDED).setTimestamp(now).setAgentId(agent).setIncarnation(1L)
+            .setResult(ByteBuffer.wrap(result.getBytes(StandardCharsets.UTF_8))).build(), now);
     }
 
     private void heartbeat(String agent, long incarnation) {
@@ -344,22 +351,24 @@ class SupervisorTopologyTest {
     // ---- fencing
 
     @Test
-    void shouldRecordAResultFromAReplacedAttemptAsStaleAndNeverAsTheOutcome() {
+    void shouldRecordAResultFromAReplacedAttemptAsStaleAndKeepOnlyTheWinnersResult() {
         heartbeat("agent-a", 1);
         task("t-4", null);
         status("t-4", 1, TaskStatusType.STARTED, null);
         advance(Duration.ofMillis(5_250));
         assertThat(tasksOut.readValue().getAttempt()).isEqualTo(2);
 
-        status("t-4", 1, TaskStatusType.SUCCEEDED, null);
+        succeededWith("agent-a", "t-4", 1, "stale");
 
         assertThat(state("t-4").getState()).isEqualTo(SupervisedTaskState.QUEUED);
+        assertThat(state("t-4").getResult()).isNull();
         assertThat(state("t-4").getStaleResults()).isEqualTo(1);
         assertThat(state("t-4").getAttempts()).extracting(a -> a.getOutcome())
             .containsExactly(TaskStatusType.FAILED, TaskStatusType.STALE);
         statusBy("agent-b", "t-4", 2, TaskStatusType.STARTED, null);
-        statusBy("agent-b", "t-4", 2, TaskStatusType.SUCCEEDED, null);
+        succeededWith("agent-b", "t-4", 2, "the outcome");
         assertThat(state("t-4").getState()).isEqualTo(SupervisedTaskState.SUCCEEDED);
+        assertThat(StandardCharsets.UTF_8.decode(state("t-4").getResult()).toString()).isEqualTo("the outcome");
         assertThat(tasksOut.isEmpty()).isTrue();
     }
 

@@ -70,8 +70,35 @@ class SasctlIT {
         JsonNode task = Output.JSON.readTree(status.out());
         assertThat(task.get("state").asText()).isEqualTo("SUCCEEDED");
         assertThat(task.get("attempts").get(0).get("outcome").asText()).isEqualTo("SUCCEEDED");
+        assertThat(task.get("result").asText()).as("the handler's result").contains("\"exitCode\":0", "hi");
         assertThat(Sasctl.run(settings, "status", taskId).out()).contains("SUCCEEDED", "shell (queue default)",
-            "local-1");
+            "local-1", "exitCode");
+
+        Sasctl.Run listed = Sasctl.run(settings, "tasks", "--state", "SUCCEEDED", "--all", "-o", "json");
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(Output.JSON.readTree(listed.out()).get("tasks").findValuesAsText("taskId")).contains(taskId);
+        Sasctl.run(settings, "submit", "noop", "--wait");
+        Sasctl.Run page = Sasctl.run(settings, "tasks", "--state", "SUCCEEDED", "--limit", "1");
+        assertThat(page.out()).as("a page of one, and where the next begins").contains("SUCCEEDED", "More: --after");
+        assertThat(Sasctl.run(settings, "tasks", "--limit", "0").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    /** Drained, the only agent takes no task; restarted, a new incarnation runs what waited. */
+    @Test
+    void shouldDrainAnAgentAndRestartIt() throws Exception {
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "agents").out().contains("ALIVE"));
+        Sasctl.Run drain = Sasctl.run(settings, "agents", "drain", "local-1", "--wait", "--timeout", "60s");
+        assertThat(drain.exitCode()).as(drain.err()).isZero();
+        assertThat(Sasctl.run(settings, "agents").out()).contains("DRAINING");
+        String waiting = Sasctl.run(settings, "submit", "noop").out().trim();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> Sasctl.run(settings,
+            "status", waiting, "-o", "json").out().contains("\"QUEUED\""));
+
+        Sasctl.Run restart = Sasctl.run(settings, "agents", "restart", "local-1", "--wait", "--timeout", "90s");
+
+        assertThat(restart.exitCode()).as(restart.err()).isZero();
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "status", waiting).out().contains("SUCCEEDED"));
+        assertThat(Sasctl.run(settings, "agents", "drain", "no-such-agent").exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
     }
 
     @Test

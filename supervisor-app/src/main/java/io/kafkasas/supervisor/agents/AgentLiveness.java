@@ -97,6 +97,7 @@ public final class AgentLiveness implements Processor<String, AgentHeartbeat, St
         agent.setLastHeartbeatAt(now);
         agent.setCapacity(heartbeat.getCapacity());
         agent.setFreeSlots(heartbeat.getFreeSlots());
+        agent.setActivity(heartbeat.getState());
         agent.setInFlight(new ArrayList<>(heartbeat.getInFlight()));
         save(agent);
     }

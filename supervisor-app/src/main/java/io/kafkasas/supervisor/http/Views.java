@@ -8,8 +8,12 @@ import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.TaskError;
 import io.kafkasas.schemas.serde.RecordViews;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,7 +39,22 @@ final class Views {
         view.put("type", task.getEvent() == null ? null : task.getEvent().getType());
         view.put("attempts", task.getAttempts().stream().map(Views::attempt).toList());
         view.put("updatedAt", time(task.getUpdatedAt()));
+        putResult(view, task.getResult());
         return view;
+    }
+
+    /** {@code result} as text when it is UTF-8, else {@code resultBase64}; neither before SUCCEEDED or when empty. */
+    private static void putResult(Map<String, Object> view, ByteBuffer result) {
+        if (result == null || !result.hasRemaining()) {
+            return;
+        }
+        byte[] bytes = new byte[result.remaining()];
+        result.duplicate().get(bytes);
+        try {
+            view.put("result", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            view.put("resultBase64", Base64.getEncoder().encodeToString(bytes));
+        }
     }
 
     private static Map<String, Object> attempt(AttemptRecord attempt) {
@@ -55,6 +74,7 @@ final class Views {
         view.put("hostId", agent.getHostId());
         view.put("incarnation", agent.getIncarnation());
         view.put("state", agent.getLiveness().name());
+        view.put("activity", agent.getActivity() == null ? null : agent.getActivity().name());
         view.put("lastHeartbeatAt", time(agent.getLastHeartbeatAt()));
         view.put("inFlight", agent.getInFlight().size());
         view.put("capacity", agent.getCapacity());

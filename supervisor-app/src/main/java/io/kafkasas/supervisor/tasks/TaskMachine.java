@@ -239,8 +239,11 @@ public final class TaskMachine {
 
     private void end(SupervisedTask task, TaskStatus status, SupervisedTaskState state, Instant now) {
         record(task, status, now);
-        if (state == SupervisedTaskState.SUCCEEDED && task.getEvent() != null) {
-            metrics.succeeded(Duration.between(task.getEvent().getSubmittedAt(), status.getTimestamp()));
+        if (state == SupervisedTaskState.SUCCEEDED) {
+            task.setResult(status.getResult());
+            if (task.getEvent() != null) {
+                metrics.succeeded(Duration.between(task.getEvent().getSubmittedAt(), status.getTimestamp()));
+            }
         }
         task.setState(state);
     }
