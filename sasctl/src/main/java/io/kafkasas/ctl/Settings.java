@@ -5,7 +5,9 @@ import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,18 +48,18 @@ public final class Settings {
      * wins over one given before it ({@code sasctl -c a.properties status -c b.properties ID} reads b).
      */
     public Map<String, String> load() {
-        Settings outer = outer();
-        Path file = configFile != null ? configFile : outer != null ? outer.configFile : null;
+        List<Settings> chain = chain();
+        Path file = null;
+        for (Settings settings : chain) {
+            file = settings.configFile != null ? settings.configFile : file;
+        }
         Map<String, String> settings;
         try {
             settings = ConfigSource.load(file, System.getenv());
         } catch (UncheckedIOException e) {
             throw new CtlException(ExitCodes.USAGE, e.getMessage());
         }
-        if (outer != null) {
-            settings.putAll(outer.flags());
-        }
-        settings.putAll(flags());
+        chain.forEach(level -> settings.putAll(level.flags()));
         return settings;
     }
 
@@ -78,16 +80,18 @@ public final class Settings {
         return flags;
     }
 
-    /** The nearest enclosing command's settings, if it has them (sasctl's top level does). */
-    private Settings outer() {
+    /** The settings of every enclosing command (sasctl, {@code agents} ...), outermost first, then these. */
+    private List<Settings> chain() {
+        List<Settings> chain = new ArrayList<>();
+        chain.add(this);
         for (CommandSpec command = mixee == null ? null : mixee.parent(); command != null;
              command = command.parent()) {
             CommandSpec mixin = command.mixins().get(MIXIN_NAME);
             if (mixin != null && mixin.userObject() instanceof Settings settings) {
-                return settings;
+                chain.add(0, settings);
             }
         }
-        return null;
+        return chain;
     }
 
     /** The merged settings as sasctl's typed configuration. */

@@ -55,6 +55,10 @@ class SasctlMainTest {
         Sasctl.Run both = Sasctl.run(empty(), "--supervisor", "http://127.0.0.1:1", "agents", "--supervisor",
             "http://127.0.0.1:" + closedPort);
         assertThat(both.err()).as("the subcommand's own flag wins").contains("at http://127.0.0.1:" + closedPort);
+        Sasctl.Run nested = Sasctl.run(empty(), "--supervisor", "http://127.0.0.1:" + closedPort, "agents", "drain",
+            "a-1");
+        assertThat(nested.err()).as("a flag before a subcommand's subcommand counts too")
+            .contains("at http://127.0.0.1:" + closedPort);
     }
 
     @Test
