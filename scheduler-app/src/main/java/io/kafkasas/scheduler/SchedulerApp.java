@@ -14,7 +14,7 @@ import io.kafkasas.client.TaskClient;
 import io.kafkasas.scheduler.http.TaskApi;
 import io.kafkasas.scheduler.intake.IntakeProcessor;
 import io.kafkasas.scheduler.intake.IntakeTopology;
-import io.kafkasas.scheduler.intake.RequestValidator;
+import io.kafkasas.schemas.requests.RequestValidator;
 import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import java.time.Clock;
@@ -65,7 +65,7 @@ public final class SchedulerApp implements AutoCloseable {
             idleCommits), props, metrics);
         this.client = TaskClient.create(config.shared());
         this.http = AppEndpoints.start(config.http(), this::health, metrics,
-            TaskApi.routes(client, new RequestValidator(config), this::firstTaskOf, clock));
+            TaskApi.routes(client, new RequestValidator(config.requestLimits()), this::firstTaskOf, clock));
     }
 
     /** Starts the scheduler; {@link #close()} stops it. */

@@ -5,10 +5,12 @@ import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.requests.RequestValidator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
@@ -103,6 +105,12 @@ public final class SchedulerConfig {
 
     public List<String> queues() {
         return config.topicNames().queues();
+    }
+
+    /** What a request may ask for here. */
+    public RequestValidator.Limits requestLimits() {
+        return new RequestValidator.Limits(Set.copyOf(queues()), maxPayloadBytes(), maxDelay().toMillis(),
+            maxExecutionTimeoutMs(), maxAttemptsLimit());
     }
 
     public int maxPayloadBytes() {

@@ -1,6 +1,7 @@
 package io.kafkasas.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.schemas.requests.InvalidTaskRequestException;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
@@ -196,7 +198,17 @@ class SchedulerIT {
         try (RecordCollector<byte[], DeadLetter> letters = new RecordCollector<>(kafka,
             List.of(topics.names().deadLetters()), topics.deadLetters().keySerde().deserializer(),
             topics.deadLetters().valueSerde().deserializer())) {
-            String taskId = client.submit(TaskClient.request("noop").setQueue("nope").build()).get();
+            String taskId;
+            // the Java client refuses a queue it does not know; one whose settings name a queue the scheduler lacks
+            // (or any other producer) reaches the scheduler, which rejects the request
+            assertThatThrownBy(() -> client.submit(TaskClient.request("noop").setQueue("nope").build()).get())
+                .hasCauseInstanceOf(InvalidTaskRequestException.class).hasMessageContaining("unknown queue 'nope'");
+            try (TaskClient stale = TaskClient.create(Map.of(SasConfig.TOPIC_PREFIX,
+                    settings.get(SasConfig.TOPIC_PREFIX), SasConfig.KAFKA_PREFIX + "bootstrap.servers",
+                    kafka.bootstrapServers(), SchemaRegistryConfig.URL, settings.get(SchemaRegistryConfig.URL),
+                    SasConfig.QUEUES, "default,nope"))) {
+                taskId = stale.submit(TaskClient.request("noop").setQueue("nope").build()).get();
+            }
 
             await().atMost(WAIT).until(() -> !statuses.values().isEmpty() && !letters.values().isEmpty());
             TaskStatus rejected = statuses.values().get(0);

@@ -7,12 +7,16 @@ import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.schemas.requests.InvalidTaskRequestException;
+import io.kafkasas.schemas.requests.RequestValidator;
+import io.kafkasas.schemas.requests.Violation;
 import io.kafkasas.schemas.serde.AvroSerializer;
 import io.kafkasas.schemas.topics.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -51,10 +55,22 @@ public final class TaskClient implements AutoCloseable {
 
     private final Producer<String, SpecificRecord> producer;
     private final TopicNames topics;
+    private final RequestValidator validator;
 
+    /** A client that writes with {@code producer}; requests for queues other than {@code topics}' are refused. */
     public TaskClient(Producer<String, SpecificRecord> producer, TopicNames topics) {
         this.producer = producer;
         this.topics = topics;
+        this.validator = new RequestValidator(RequestValidator.Limits.queuesOnly(topics.queues()));
+    }
+
+    /**
+     * A client from settings, in one line: {@code TaskClient.create(Map.of("kafka.bootstrap.servers", "kafka:9092",
+     * "schema.registry.url", "http://registry:8081"))}. The keys are the shared ones of docs/configuration.md
+     * ({@code kafka.*} for security settings, {@code queues}, {@code topic.prefix} ...); wrong ones are named.
+     */
+    public static TaskClient create(Map<String, String> settings) {
+        return create(SasConfig.of(settings));
     }
 
     /** A client with the Kafka properties and schema registry of {@code config}. */
@@ -87,11 +103,17 @@ public final class TaskClient implements AutoCloseable {
 
     /**
      * Sends {@code request} (see {@link #identified}); completes with its task id when acknowledged, or exceptionally
-     * within {@link #MAX_SEND}. Exceptionally means "not acknowledged": a retry with the same idempotency key is
-     * dropped as a duplicate if the first was written after all.
+     * within {@link #MAX_SEND}. Exceptionally with {@link InvalidTaskRequestException} at once when the request breaks
+     * the rules the scheduler applies (an unknown queue, a malformed id, a deadline in the past ...; every problem
+     * named); otherwise exceptionally means "not acknowledged": a retry with the same idempotency key is dropped as a
+     * duplicate if the first was written after all.
      */
     public CompletableFuture<String> submit(TaskRequest request) {
         TaskRequest identified = identified(request);
+        List<Violation> problems = validator.check(identified, Instant.now());
+        if (!problems.isEmpty()) {
+            return CompletableFuture.failedFuture(new InvalidTaskRequestException(problems));
+        }
         return send(new ProducerRecord<>(topics.taskRequests(), identified.getIdempotencyKey(), identified),
             identified.getTaskId());
     }

@@ -33,6 +33,13 @@ public class SasConfig extends AbstractConfig {
         super(definition, originals, false);
     }
 
+    /** The shared settings alone, validated (every problem at once): what a client of kafka-sas needs. */
+    public static SasConfig of(Map<String, String> settings) {
+        ConfigDef definition = define(new ConfigDef());
+        validate(definition, settings);
+        return new SasConfig(definition, settings);
+    }
+
     /** The shared keys, added to {@code def}. */
     public static ConfigDef define(ConfigDef def) {
         def.define(TOPIC_PREFIX, Type.STRING, TopicNames.DEFAULT_PREFIX,

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -31,15 +32,18 @@ final class DemoWorkload {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TaskClient client;
+    private final TaskClient staleClient;
     private final String schedulerUrl;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    DemoWorkload(TaskClient client, String schedulerUrl) {
+    /** {@code staleClient}: one whose settings name a queue the scheduler does not have. */
+    DemoWorkload(TaskClient client, TaskClient staleClient, String schedulerUrl) {
         this.client = client;
+        this.staleClient = staleClient;
         this.schedulerUrl = schedulerUrl;
     }
 
-    /** Submits {@code count} tasks plus a duplicate; returns the accepted ones and the HTTP refusals seen. */
+    /** Submits {@code count} tasks plus a duplicate; returns the accepted ones and the refusals seen. */
     List<Submitted> submit(int count, List<String> refusals) throws IOException, InterruptedException {
         List<Submitted> submitted = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -54,9 +58,20 @@ final class DemoWorkload {
         Map<String, Object> once = new LinkedHashMap<>(Map.of("type", "noop", "idempotencyKey", "demo-once"));
         submitted.add(new Submitted(overKafka(once), "duplicate"));
         overKafka(once);
-        // invalid requests: the HTTP API explains, the Kafka path answers with REJECTED
+        // invalid requests: the HTTP API and the Java client explain at once; what reaches the scheduler over Kafka
+        // anyway is answered with REJECTED
         overHttp(Map.of("type", "noop", "queue", "no-such-queue", "retries", 3), refusals);
-        submitted.add(new Submitted(overKafka(Map.of("type", "noop", "executionTimeoutMs", -5)), "invalid"));
+        try {
+            client.submit(TaskClient.request("noop").setExecutionTimeoutMs(-5L).build()).join();
+        } catch (CompletionException e) {
+            refusals.add("The Java client refused a request, as it should: " + e.getCause().getMessage());
+        }
+        try {
+            submitted.add(new Submitted(staleClient.submit(TaskClient.request("noop").setQueue("retired").build())
+                .get(), "invalid"));
+        } catch (ExecutionException e) {
+            throw new IOException("Kafka did not take a demo task: " + e.getCause(), e);
+        }
         client.flush();
         return submitted;
     }
@@ -130,7 +145,8 @@ final class DemoWorkload {
         if (response.statusCode() == 202) {
             return JSON.readTree(response.body()).get("taskId").asText();
         }
-        refusals.add(response.statusCode() + " " + response.body());
+        refusals.add("The HTTP API refused a request, as it should: " + response.statusCode() + " "
+            + response.body());
         return null;
     }
 }

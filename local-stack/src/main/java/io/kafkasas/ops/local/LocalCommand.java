@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.ctl.topics.TopicProvisioner;
 import io.kafkasas.ops.local.DemoWorkload.Submitted;
+import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.topics.TopicNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -158,10 +161,13 @@ public final class LocalCommand implements Callable<Integer> {
         List<Submitted> tasks;
         out.printf("%nSubmitting %d demo tasks (half over Kafka, half over HTTP) ...%n", demoTasks);
         out.flush();
-        try (TaskClient client = TaskClient.create(config)) {
-            tasks = new DemoWorkload(client, apps.schedulerUrl()).submit(demoTasks, refusals);
+        // a client whose settings still name a queue the scheduler no longer has: its request is REJECTED
+        Map<String, String> stale = new HashMap<>(ConfigSource.load(stack.settingsFile(), Map.of()));
+        stale.put(SasConfig.QUEUES, TopicNames.DEFAULT_QUEUE + ",retired");
+        try (TaskClient client = TaskClient.create(config); TaskClient staleClient = TaskClient.create(stale)) {
+            tasks = new DemoWorkload(client, staleClient, apps.schedulerUrl()).submit(demoTasks, refusals);
         }
-        refusals.forEach(r -> out.printf("  The HTTP API refused a request, as it should: %s%n", r));
+        refusals.forEach(r -> out.printf("  %s%n", r));
         ProgressView view = new ProgressView(out, System.console() != null);
         boolean[] killed = {noKill || agents < 2};
         boolean ended = view.follow(config.kafkaProperties(), config.topics().taskStatus(), tasks,

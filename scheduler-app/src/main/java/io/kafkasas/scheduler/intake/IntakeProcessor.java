@@ -11,6 +11,8 @@ import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.Statuses;
 import io.kafkasas.schemas.Wire;
+import io.kafkasas.schemas.requests.RequestValidator;
+import io.kafkasas.schemas.requests.Violation;
 import io.kafkasas.schemas.serde.DeadLetters;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
 import io.kafkasas.schemas.topics.Topics;
@@ -66,7 +68,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
                     IdleCommits idleCommits) {
         this.config = config;
         this.requests = topics.taskRequests().valueSerde().deserializer();
-        this.validator = new RequestValidator(config);
+        this.validator = new RequestValidator(config.requestLimits());
         this.metrics = metrics;
         this.clock = clock;
         this.idleCommits = idleCommits;

@@ -1,4 +1,4 @@
-package io.kafkasas.scheduler.intake;
+package io.kafkasas.schemas.requests;
 
 /** One thing wrong with a task request: the field (as named in the JSON API and the schema) and why. */
 public record Violation(String field, String reason) {

@@ -1,19 +1,33 @@
-package io.kafkasas.scheduler.intake;
+package io.kafkasas.schemas.requests;
 
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.TaskRequest;
-import io.kafkasas.scheduler.SchedulerConfig;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Decides whether a task request may become a task. The same checks run on every path (Kafka, HTTP, Java client),
- * and every violation is reported, not just the first.
+ * Decides whether a task request may become a task. The same checks run on every path (Kafka, HTTP, the Java
+ * client), and every violation is reported, not just the first. The scheduler checks against its configured
+ * limits; the Java client checks the same rules without them (it cannot know them), so what it refuses the
+ * scheduler would refuse too.
  */
 public final class RequestValidator {
+
+    /** The scheduler's limits on a request: its queues, and the largest payload, delay, timeout and attempts. */
+    public record Limits(Set<String> queues, int maxPayloadBytes, long maxDelayMs, long maxExecutionTimeoutMs,
+                         int maxAttemptsLimit) {
+
+        /** Only the queues: every other limit is left to the scheduler. */
+        public static Limits queuesOnly(Collection<String> queues) {
+            return new Limits(Set.copyOf(queues), Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
+                Integer.MAX_VALUE);
+        }
+    }
 
     /** Ids and keys end up in record keys, logs and URLs: keep them printable and short. */
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
@@ -27,12 +41,12 @@ public final class RequestValidator {
     private final long maxExecutionTimeoutMs;
     private final int maxAttemptsLimit;
 
-    public RequestValidator(SchedulerConfig config) {
-        this.queues = Set.copyOf(config.queues());
-        this.maxPayloadBytes = config.maxPayloadBytes();
-        this.maxDelayMs = config.maxDelay().toMillis();
-        this.maxExecutionTimeoutMs = config.maxExecutionTimeoutMs();
-        this.maxAttemptsLimit = config.maxAttemptsLimit();
+    public RequestValidator(Limits limits) {
+        this.queues = new TreeSet<>(limits.queues());
+        this.maxPayloadBytes = limits.maxPayloadBytes();
+        this.maxDelayMs = limits.maxDelayMs();
+        this.maxExecutionTimeoutMs = limits.maxExecutionTimeoutMs();
+        this.maxAttemptsLimit = limits.maxAttemptsLimit();
     }
 
     public int maxPayloadBytes() {
