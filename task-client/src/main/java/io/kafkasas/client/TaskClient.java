@@ -56,12 +56,17 @@ public final class TaskClient implements AutoCloseable {
     private final Producer<String, SpecificRecord> producer;
     private final TopicNames topics;
     private final RequestValidator validator;
+    private final TaskOutcomes outcomes;
 
-    /** A client that writes with {@code producer}; requests for queues other than {@code topics}' are refused. */
-    public TaskClient(Producer<String, SpecificRecord> producer, TopicNames topics) {
+    /**
+     * A client that writes with {@code producer}; requests for queues other than {@code topics}' are refused.
+     * {@code outcomes} may be null: {@link #outcome} then refuses.
+     */
+    public TaskClient(Producer<String, SpecificRecord> producer, TopicNames topics, TaskOutcomes outcomes) {
         this.producer = producer;
         this.topics = topics;
         this.validator = new RequestValidator(RequestValidator.Limits.queuesOnly(topics.queues()));
+        this.outcomes = outcomes;
     }
 
     /**
@@ -93,7 +98,7 @@ public final class TaskClient implements AutoCloseable {
         SchemaRegistryConfig registry = config.schemaRegistry();
         return new TaskClient(new KafkaProducer<>(properties, new StringSerializer(),
             new AvroSerializer<>(SchemaRegistryClients.create(registry), registry.autoRegister(), false)),
-            config.topicNames());
+            config.topicNames(), new TaskOutcomes(config));
     }
 
     /** A request builder for {@code type} on the default queue, submitted now, with an empty payload. */
@@ -116,6 +121,24 @@ public final class TaskClient implements AutoCloseable {
         }
         return send(new ProducerRecord<>(topics.taskRequests(), identified.getIdempotencyKey(), identified),
             identified.getTaskId());
+    }
+
+    /**
+     * Completes with the status that ended {@code taskId} (SUCCEEDED with the handler's result, CANCELLED,
+     * DEAD_LETTERED or REJECTED; see {@link TaskOutcomes}), written since {@code since} (the time of submission), or
+     * fails with a {@link java.util.concurrent.TimeoutException} after {@code timeout}.
+     *
+     * <pre>{@code
+     * Instant submitted = Instant.now();
+     * String taskId = client.submit(request).get();
+     * TaskStatus outcome = client.outcome(taskId, submitted, Duration.ofMinutes(5)).get();
+     * }</pre>
+     */
+    public CompletableFuture<TaskStatus> outcome(String taskId, Instant since, Duration timeout) {
+        if (outcomes == null) {
+            throw new IllegalStateException("This client was built without a status reader: use TaskClient.create");
+        }
+        return outcomes.of(taskId, since, timeout);
     }
 
     /**
@@ -166,6 +189,9 @@ public final class TaskClient implements AutoCloseable {
 
     @Override
     public void close() {
+        if (outcomes != null) {
+            outcomes.close();
+        }
         producer.close();
     }
 }

@@ -21,7 +21,8 @@ class TaskClientTest {
 
     private final MockProducer<String, SpecificRecord> producer = new MockProducer<>(true, null,
         new StringSerializer(), NOTHING);
-    private final TaskClient client = new TaskClient(producer, new TopicNames("sas.", List.of("default", "urgent")));
+    private final TaskClient client = new TaskClient(producer, new TopicNames("sas.", List.of("default", "urgent")),
+        null);
 
     @Test
     void shouldRefuseARequestTheSchedulerWouldRejectWithEveryProblemAndSendNothing() {

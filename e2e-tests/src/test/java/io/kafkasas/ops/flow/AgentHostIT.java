@@ -241,28 +241,29 @@ class AgentHostIT {
                  Clock.systemUTC())) {
             startHost(Map.of("SAS_HOST_AGENTS", "1", "SAS_AGENT_HANDLER_PATH", HANDLER_PLUGINS.toString(),
                 "SAS_HANDLER_WORD_COUNT_MAX_BYTES", "64"));
+            Instant submitted = Instant.now();
             String counted = client.submit(TaskClient.request("word-count").setPayload(ByteBuffer.wrap(
                 "kafka runs tasks\nagents report".getBytes(StandardCharsets.UTF_8))).build()).join();
             String tooLarge = client.submit(TaskClient.request("word-count").setPayload(ByteBuffer.wrap(
                 "x".repeat(65).getBytes(StandardCharsets.UTF_8))).build()).join();
             String builtIn = submitSleeps(client, 1, 10).get(0);
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> outcome(counted) != null && outcome(tooLarge) != null
-                && outcome(builtIn) != null);
-            assertThat(outcome(counted).getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
-            assertThat(StandardCharsets.UTF_8.decode(outcome(counted).getResult()).toString())
+            // the client's own wait for an outcome, read from the status topic
+            TaskStatus countedOutcome = client.outcome(counted, submitted, Duration.ofSeconds(60)).join();
+            assertThat(countedOutcome.getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
+            assertThat(StandardCharsets.UTF_8.decode(countedOutcome.getResult()).toString())
                 .isEqualTo("{\"lines\":2,\"words\":5}");
-            assertThat(outcome(tooLarge).getStatus()).as("the setting reached the handler: 65 bytes > 64")
-                .isEqualTo(TaskStatusType.FAILED);
-            assertThat(outcome(tooLarge).getError().getType()).isEqualTo("word-count.too-large");
-            assertThat(outcome(builtIn).getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
+            assertThat(client.outcome(builtIn, submitted, Duration.ofSeconds(60)).join().getStatus())
+                .isEqualTo(TaskStatusType.SUCCEEDED);
+            // no supervisor here to dead-letter it: the attempt's own FAILED
+            await().atMost(Duration.ofSeconds(60)).until(() -> !statuses.values(s -> s.getTaskId().equals(tooLarge)
+                && s.getStatus() == TaskStatusType.FAILED).isEmpty());
+            TaskStatus failed = statuses.values(s -> s.getTaskId().equals(tooLarge)
+                && s.getStatus() == TaskStatusType.FAILED).get(0);
+            assertThat(failed.getError().getType()).as("the setting reached the handler: 65 bytes > 64")
+                .isEqualTo("word-count.too-large");
+            assertThat(failed.getError().getRetryable()).isFalse();
         }
-    }
-
-    /** The first final status of {@code taskId}, or null. */
-    private TaskStatus outcome(String taskId) {
-        return statuses.values(s -> s.getTaskId().equals(taskId) && (s.getStatus() == TaskStatusType.SUCCEEDED
-            || s.getStatus() == TaskStatusType.FAILED)).stream().findFirst().orElse(null);
     }
 
     @Test

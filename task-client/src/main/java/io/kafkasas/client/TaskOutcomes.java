@@ -1,0 +1,102 @@
+package io.kafkasas.client;
+
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.topics.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Waits for tasks to end, as the status topic tells it: the first SUCCEEDED, CANCELLED, DEAD_LETTERED or REJECTED
+ * of a task. Each wait reads only the task's own partition of the status topic (statuses are keyed by task id),
+ * committed records only, from a given time; it joins no consumer group.
+ *
+ * <p>A success reported by an attempt that the supervisor had already replaced (its agent was declared dead) counts
+ * as the outcome here, since the work was done; the supervisor's record, {@code GET /tasks/{id}}, says the same
+ * unless a later attempt of that task ends otherwise.
+ */
+public final class TaskOutcomes implements AutoCloseable {
+
+    /** The statuses after which a task changes no more. */
+    public static final Set<TaskStatusType> ENDINGS = EnumSet.of(TaskStatusType.SUCCEEDED, TaskStatusType.CANCELLED,
+        TaskStatusType.DEAD_LETTERED, TaskStatusType.REJECTED);
+    /** Statuses may be stamped a little before the wait begins (clocks of other machines, the submit itself). */
+    private static final Duration CLOCK_SLACK = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final Map<String, Object> properties;
+    private final Topic<String, TaskStatus> topic;
+    private final ExecutorService waits = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "sas-task-outcome");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public TaskOutcomes(SasConfig config) {
+        this.properties = new TreeMap<>(config.kafkaProperties());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "sas-task-outcomes");
+        this.topic = config.topics().taskStatus();
+    }
+
+    /**
+     * The first ending status of {@code taskId} written after {@code since} (less a little for clocks); fails with
+     * {@link TimeoutException} if none comes within {@code timeout}.
+     */
+    public CompletableFuture<TaskStatus> of(String taskId, Instant since, Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> await(taskId, since.minus(CLOCK_SLACK),
+            System.nanoTime() + timeout.toNanos()), waits).thenCompose(status -> status != null
+                ? CompletableFuture.completedFuture(status)
+                : CompletableFuture.failedFuture(new TimeoutException("Task " + taskId + " did not end within "
+                    + timeout)));
+    }
+
+    private TaskStatus await(String taskId, Instant from, long giveUpNanos) {
+        try (KafkaConsumer<String, TaskStatus> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                topic.valueSerde().deserializer())) {
+            int partitions = consumer.partitionsFor(topic.name()).size();
+            TopicPartition partition = new TopicPartition(topic.name(),
+                Utils.toPositive(Utils.murmur2(taskId.getBytes(StandardCharsets.UTF_8))) % partitions);
+            consumer.assign(List.of(partition));
+            OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(partition, from.toEpochMilli())).get(partition);
+            if (start != null) {
+                consumer.seek(partition, start.offset());
+            } else {
+                consumer.seekToEnd(List.of(partition));
+            }
+            while (System.nanoTime() < giveUpNanos) {
+                for (ConsumerRecord<String, TaskStatus> record : consumer.poll(POLL)) {
+                    TaskStatus status = record.value();
+                    if (taskId.equals(record.key()) && status != null && ENDINGS.contains(status.getStatus())) {
+                        return status;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        waits.shutdownNow();
+    }
+}
