@@ -2,6 +2,9 @@ package io.kafkasas.app;
 
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -14,6 +17,22 @@ import java.util.function.Supplier;
 public final class AppEndpoints {
 
     private AppEndpoints() {
+    }
+
+    /** {@code routes} and {@code GET /openapi.yaml}: the OpenAPI description in the class path's {@code resource}. */
+    public static Map<String, Route> describedBy(String resource, Map<String, Route> routes) {
+        byte[] description;
+        try (InputStream in = AppEndpoints.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the class path");
+            }
+            description = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Route> described = new LinkedHashMap<>(routes);
+        described.put("/openapi.yaml", exchange -> new Response(200, "application/yaml", description));
+        return described;
     }
 
     public static HttpApi start(HttpSettings settings, Supplier<Health> health, AppMetrics metrics,

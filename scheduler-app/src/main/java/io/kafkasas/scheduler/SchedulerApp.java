@@ -65,7 +65,8 @@ public final class SchedulerApp implements AutoCloseable {
             idleCommits), props, metrics);
         this.client = TaskClient.create(config.shared());
         this.http = AppEndpoints.start(config.http(), this::health, metrics,
-            TaskApi.routes(client, new RequestValidator(config.requestLimits()), this::firstTaskOf, clock));
+            AppEndpoints.describedBy("openapi/scheduler.yaml", TaskApi.routes(client,
+                new RequestValidator(config.requestLimits()), this::firstTaskOf, clock)));
     }
 
     /** Starts the scheduler; {@link #close()} stops it. */

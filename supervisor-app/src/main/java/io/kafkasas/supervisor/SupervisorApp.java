@@ -74,7 +74,8 @@ public final class SupervisorApp implements AutoCloseable {
             this.streams = tasks;
             this.liveness = agents;
             this.http = AppEndpoints.start(new HttpSettings(settings.host(), port), this::health, metrics,
-                new QueryApi(tasks, agents, self, config.heartbeatTimeout(), Clock.systemUTC()).routes());
+                AppEndpoints.describedBy("openapi/supervisor.yaml", new QueryApi(tasks, agents, self,
+                    config.heartbeatTimeout(), Clock.systemUTC()).routes()));
         } catch (RuntimeException e) {
             // e.g. the HTTP port is taken
             for (KafkaStreams built : new KafkaStreams[] {tasks, agents}) {

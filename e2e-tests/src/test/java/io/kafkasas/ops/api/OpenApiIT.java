@@ -1,0 +1,174 @@
+package io.kafkasas.ops.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkasas.agent.Agent;
+import io.kafkasas.agent.AgentConfig;
+import io.kafkasas.agent.AgentExit;
+import io.kafkasas.app.streams.StreamsApps;
+import io.kafkasas.scheduler.SchedulerApp;
+import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.registry.SchemaRegistryConfig;
+import io.kafkasas.supervisor.SupervisorApp;
+import io.kafkasas.supervisor.SupervisorConfig;
+import io.kafkasas.testkit.RealKafka;
+import io.kafkasas.testkit.TestKafka;
+import io.kafkasas.testkit.TestTopics;
+import io.kafkasas.testkit.UniqueNames;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The OpenAPI descriptions of the scheduler and the supervisor against the running apps: every documented
+ * operation is called, and every answer has a documented status, media type and, for JSON, shape.
+ */
+@RealKafka
+class OpenApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** One call: the documented path it stands for, and what came back. */
+    private record Call(String app, String method, String template, HttpResponse<String> response) {
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<Call> calls = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyOperationShouldAnswerAsDescribed(TestKafka kafka) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
+            SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
+            SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("openapi"), "http.port", "0"));
+        SchedulerConfig schedulerConfig = SchedulerConfig.of(with(settings, "scheduler"));
+        TestTopics.create(kafka, schedulerConfig.shared().topicNames().all(), 3);
+        Map<String, String> agentSettings = new HashMap<>(settings);
+        agentSettings.put(AgentConfig.AGENT_ID, "api-agent");
+        agentSettings.put(AgentConfig.HANDLERS, "noop,sleep");
+        Agent agent = Agent.start(AgentConfig.of(agentSettings), Clock.systemUTC());
+        try (SchedulerApp scheduler = SchedulerApp.start(schedulerConfig, Clock.systemUTC());
+             SupervisorApp supervisor = SupervisorApp.start(SupervisorConfig.of(with(settings, "supervisor")))) {
+            String s = scheduler.httpUrl();
+            String v = supervisor.httpUrl();
+            await().atMost(WAIT).until(() -> call("supervisor", "GET", "/health", v + "/health", null)
+                .statusCode() == 200);
+
+            JsonNode submitted = JSON.readTree(call("scheduler", "POST", "/tasks", s + "/tasks",
+                "{\"type\":\"noop\",\"idempotencyKey\":\"api-1\"}").body());
+            String taskId = submitted.get("taskId").asText();
+            await().atMost(WAIT).until(() -> call("scheduler", "POST", "/tasks", s + "/tasks",
+                "{\"type\":\"noop\",\"idempotencyKey\":\"api-1\"}").statusCode() == 200);
+            call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"queue\":\"nope\"}");
+            call("scheduler", "POST", "/tasks", s + "/tasks", "{oops");
+            call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"payloadBase64\":\""
+                + "A".repeat(400_000) + "\"}");
+            call("scheduler", "GET", "/tasks", s + "/tasks", null);
+            String sleeping = JSON.readTree(call("scheduler", "POST", "/tasks", s + "/tasks",
+                "{\"type\":\"sleep\",\"payload\":{\"ms\":60000}}").body()).get("taskId").asText();
+            call("scheduler", "POST", "/tasks/{taskId}/cancel", s + "/tasks/" + sleeping + "/cancel",
+                "{\"reason\":\"described\"}");
+            call("scheduler", "GET", "/health", s + "/health", null);
+            call("scheduler", "GET", "/health", s + "/health?probe=live", null);
+            call("scheduler", "GET", "/metrics", s + "/metrics", null);
+
+            await().atMost(WAIT).until(() -> call("supervisor", "GET", "/tasks/{taskId}", v + "/tasks/" + taskId,
+                null).body().contains("SUCCEEDED"));
+            call("supervisor", "GET", "/tasks/{taskId}", v + "/tasks/no-such-task", null);
+            call("supervisor", "GET", "/tasks", v + "/tasks?state=SUCCEEDED&limit=1", null);
+            call("supervisor", "GET", "/tasks", v + "/tasks", null);
+            call("supervisor", "GET", "/tasks", v + "/tasks?limit=many", null);
+            await().atMost(WAIT).until(() -> call("supervisor", "GET", "/agents", v + "/agents", null).body()
+                .contains("api-agent"));
+            call("supervisor", "GET", "/hosts", v + "/hosts", null);
+            call("supervisor", "GET", "/health", v + "/health?probe=live", null);
+            call("supervisor", "GET", "/metrics", v + "/metrics", null);
+
+            assertConformance("scheduler", s);
+            assertConformance("supervisor", v);
+        } finally {
+            agent.stop(AgentExit.STOPPED);
+            agent.awaitExit();
+        }
+    }
+
+    private Map<String, String> with(Map<String, String> settings, String app) {
+        Map<String, String> copy = new HashMap<>(settings);
+        copy.put(StreamsApps.STREAMS_PREFIX + "state.dir", dir.resolve(app).toString());
+        return copy;
+    }
+
+    private HttpResponse<String> call(String app, String method, String template, String url, String body)
+        throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(40));
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        calls.add(new Call(app, method, template, response));
+        return response;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void assertConformance(String app, String url) throws Exception {
+        String served = http.send(HttpRequest.newBuilder(URI.create(url + "/openapi.yaml")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("openapi/" + app + ".yaml")) {
+            assertThat(served).as("GET /openapi.yaml serves the description")
+                .isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        Map<String, Object> document = new Yaml().load(served);
+        OpenApiSchema schemas = new OpenApiSchema(document);
+        Map<String, Object> paths = (Map<String, Object>) document.get("paths");
+        Set<String> called = new LinkedHashSet<>();
+        for (Call call : calls.stream().filter(c -> c.app().equals(app)).toList()) {
+            String what = call.method() + " " + call.response().uri();
+            Map<String, Object> operations = (Map<String, Object>) paths.get(call.template());
+            assertThat(operations).as("%s is described", call.template()).isNotNull();
+            Map<String, Object> operation = (Map<String, Object>) operations.get(call.method().toLowerCase());
+            if (call.response().statusCode() == 405) {
+                assertThat(operation).as("%s answered 405 but is described", what).isNull();
+                continue;
+            }
+            assertThat(operation).as("%s is described", what).isNotNull();
+            called.add(call.method() + " " + call.template());
+            Map<String, Object> answer = (Map<String, Object>) ((Map<String, Object>) operation.get("responses"))
+                .get(Integer.toString(call.response().statusCode()));
+            assertThat(answer).as("%s answered %d, which is not described (%s)", what, call.response().statusCode(),
+                call.response().body()).isNotNull();
+            Map<String, Object> content = (Map<String, Object>) answer.get("content");
+            String mediaType = call.response().headers().firstValue("Content-Type").orElse("").split(";")[0];
+            assertThat(content).as("%s: media type", what).containsKey(mediaType);
+            if (mediaType.equals("application/json")) {
+                Object schema = ((Map<String, Object>) content.get(mediaType)).get("schema");
+                assertThat(schemas.problems(schema, JSON.readTree(call.response().body())))
+                    .as("%s answered %s", what, call.response().body()).isEmpty();
+            }
+        }
+        Set<String> described = new LinkedHashSet<>();
+        paths.forEach((path, operations) -> ((Map<String, Object>) operations).keySet()
+            .forEach(method -> described.add(method.toUpperCase() + " " + path)));
+        assertThat(called).as("every described operation was called").containsAll(described);
+    }
+}
