@@ -11,10 +11,10 @@ import java.util.Map;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import picocli.AutoComplete;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code sasctl}: operate a running kafka-sas system. */
 @Command(name = "sasctl", mixinStandardHelpOptions = true, version = "kafka-sas 0.1.0",

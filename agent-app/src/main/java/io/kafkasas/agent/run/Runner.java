@@ -1,14 +1,14 @@
 package io.kafkasas.agent.run;
 
 import io.kafkasas.agent.handler.Handlers;
-import io.kafkasas.handler.TaskFailedException;
-import io.kafkasas.handler.TaskHandler;
 import io.kafkasas.agent.run.TaskRun.Stop;
 import io.kafkasas.avro.InFlightTask;
 import io.kafkasas.avro.TaskError;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.handler.TaskFailedException;
+import io.kafkasas.handler.TaskHandler;
 import io.kafkasas.schemas.Wire;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;

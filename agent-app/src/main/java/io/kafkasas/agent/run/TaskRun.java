@@ -1,9 +1,9 @@
 package io.kafkasas.agent.run;
 
-import io.kafkasas.handler.TaskContext;
 import io.kafkasas.avro.InFlightTask;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.handler.TaskContext;
 import io.kafkasas.schemas.Deadlines;
 import java.time.Duration;
 import java.time.Instant;

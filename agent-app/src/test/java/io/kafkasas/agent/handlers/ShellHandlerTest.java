@@ -3,8 +3,8 @@ package io.kafkasas.agent.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kafkasas.handler.TaskFailedException;
 import io.kafkasas.handler.StubTaskContext;
+import io.kafkasas.handler.TaskFailedException;
 import io.kafkasas.handler.TaskHandler;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

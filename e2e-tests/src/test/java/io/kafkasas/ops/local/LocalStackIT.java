@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kafkasas.avro.TaskRequest;
-import io.kafkasas.ops.OpsMain;
 import io.kafkasas.ctl.topics.TopicProvisioner;
+import io.kafkasas.ops.OpsMain;
 import io.kafkasas.schemas.ContractSamples;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
