@@ -1,13 +1,22 @@
 package io.kafkasas.schemas;
 
+import io.kafkasas.avro.SupervisedTaskState;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** Status builders with the fields every status of a task repeats already filled in. */
 public final class Statuses {
+
+    /** The states of a task, in the supervisor's record, that it never leaves. */
+    public static final Set<SupervisedTaskState> ENDED = Collections.unmodifiableSet(EnumSet.of(
+        SupervisedTaskState.SUCCEEDED, SupervisedTaskState.CANCELLED, SupervisedTaskState.DEAD_LETTERED,
+        SupervisedTaskState.REJECTED));
 
     private Statuses() {
     }

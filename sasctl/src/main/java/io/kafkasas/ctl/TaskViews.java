@@ -1,14 +1,16 @@
 package io.kafkasas.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkasas.schemas.Statuses;
 import java.io.PrintWriter;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** How a task from the supervisor's {@code /tasks/{id}} reads in a terminal. */
 final class TaskViews {
 
     /** The states a task does not leave. */
-    static final Set<String> ENDED = Set.of("SUCCEEDED", "CANCELLED", "DEAD_LETTERED", "REJECTED");
+    static final Set<String> ENDED = Statuses.ENDED.stream().map(Enum::name).collect(Collectors.toSet());
 
     private TaskViews() {
     }

@@ -3,7 +3,7 @@ package io.kafkasas.supervisor;
 import io.kafkasas.avro.EmitReason;
 import io.kafkasas.avro.Liveness;
 import io.kafkasas.avro.SupervisedTaskState;
-import io.kafkasas.supervisor.tasks.TaskMachine;
+import io.kafkasas.schemas.Statuses;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +53,7 @@ public final class SupervisorMetrics {
         for (EmitReason reason : EmitReason.values()) {
             reemittedCounter(reason);
         }
-        for (SupervisedTaskState state : TaskMachine.ENDED) {
+        for (SupervisedTaskState state : Statuses.ENDED) {
             ended.put(state, Counter.builder("sas.supervisor.tasks.ended").tag("state", state.name())
                 .description("Tasks that reached an end state").register(registry));
         }

@@ -2,6 +2,7 @@ package io.kafkasas.ops.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.ChildJvm;
+import io.kafkasas.ops.chaos.Fault.Kind;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.LocalStack;
 import java.io.IOException;
@@ -23,13 +24,6 @@ import java.util.stream.StreamSupport;
  * every reader has dead-lettered it.
  */
 final class Faults {
-
-    /** What can go wrong. */
-    enum Kind { KILL, STOP, SUPERVISOR, SUPERVISOR_KILL, SCHEDULER, SCHEDULER_KILL, BROKER, BROKER_PAUSE, POISON }
-
-    /** One fault: what, on what, when (ms since the run began), and how long until it was detected or healed. */
-    record Fault(Kind kind, String target, long atMs, CompletableFuture<Long> detectedAfterMs) {
-    }
 
     private static final Duration DETECTION_TIMEOUT = Duration.ofSeconds(90);
 

@@ -3,6 +3,7 @@ package io.kafkasas.schemas.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kafkasas.schemas.registry.SchemaRegistryException.ErrorCodes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -207,7 +208,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         int code = json.path("error_code").asInt(status);
         String message = json.path("message").asText("HTTP " + status + " from " + what + ": " + response.body());
-        throw SchemaRegistryException.of(status, code, message);
+        throw errorOf(status, code, message);
     }
 
     private static void pause(long millis) {
@@ -216,5 +217,24 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Maps a documented error code to the exception that names it. */
+    private static SchemaRegistryException errorOf(int httpStatus, int errorCode, String message) {
+        return switch (errorCode) {
+            case ErrorCodes.SUBJECT_NOT_FOUND, ErrorCodes.VERSION_NOT_FOUND,
+                ErrorCodes.SUBJECT_LEVEL_NOT_CONFIGURED ->
+                new SubjectNotFoundException(errorCode, message);
+            case ErrorCodes.SCHEMA_NOT_FOUND -> new SchemaNotFoundException(message);
+            case ErrorCodes.INCOMPATIBLE_SCHEMA -> new IncompatibleSchemaException(message);
+            case ErrorCodes.INVALID_SCHEMA, ErrorCodes.INVALID_VERSION ->
+                new InvalidSchemaException(errorCode, message);
+            case ErrorCodes.INVALID_COMPATIBILITY_LEVEL -> new InvalidCompatibilityLevelException(message);
+            default -> httpStatus == 401 || httpStatus == 403
+                ? new RegistryAccessDeniedException(httpStatus, errorCode, message)
+                : httpStatus >= 500 || errorCode >= 50000
+                    ? new RegistryUnavailableException(httpStatus, errorCode, message, null)
+                    : new SchemaRegistryException(httpStatus, errorCode, message);
+        };
     }
 }

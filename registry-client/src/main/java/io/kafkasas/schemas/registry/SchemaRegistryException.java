@@ -46,25 +46,6 @@ public class SchemaRegistryException extends RuntimeException {
         return false;
     }
 
-    /** Maps a documented error code to the exception that names it. */
-    public static SchemaRegistryException of(int httpStatus, int errorCode, String message) {
-        return switch (errorCode) {
-            case ErrorCodes.SUBJECT_NOT_FOUND, ErrorCodes.VERSION_NOT_FOUND,
-                ErrorCodes.SUBJECT_LEVEL_NOT_CONFIGURED ->
-                new SubjectNotFoundException(errorCode, message);
-            case ErrorCodes.SCHEMA_NOT_FOUND -> new SchemaNotFoundException(message);
-            case ErrorCodes.INCOMPATIBLE_SCHEMA -> new IncompatibleSchemaException(message);
-            case ErrorCodes.INVALID_SCHEMA, ErrorCodes.INVALID_VERSION ->
-                new InvalidSchemaException(errorCode, message);
-            case ErrorCodes.INVALID_COMPATIBILITY_LEVEL -> new InvalidCompatibilityLevelException(message);
-            default -> httpStatus == 401 || httpStatus == 403
-                ? new RegistryAccessDeniedException(httpStatus, errorCode, message)
-                : httpStatus >= 500 || errorCode >= 50000
-                    ? new RegistryUnavailableException(httpStatus, errorCode, message, null)
-                    : new SchemaRegistryException(httpStatus, errorCode, message);
-        };
-    }
-
     /** The error codes of the Confluent Schema Registry REST API. */
     public static final class ErrorCodes {
         public static final int SUBJECT_NOT_FOUND = 40401;

@@ -3,17 +3,14 @@ package io.kafkasas.ctl.deadletters;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.ctl.CtlCommand;
 import io.kafkasas.ctl.CtlConfig;
-import io.kafkasas.ctl.CtlException;
 import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
 import io.kafkasas.schemas.serde.RecordViews;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,28 +21,6 @@ import picocli.CommandLine.Option;
     subcommands = {DeadLettersCommand.ListCommand.class, ReplayCommand.class})
 public final class DeadLettersCommand {
 
-    /** Which dead letters: by reason, task and age. */
-    public static final class Filters {
-
-        @Option(names = "--reason", paramLabel = "REASON",
-            description = "Only this reason: INVALID_REQUEST, UNDECODABLE, RETRIES_EXHAUSTED, NON_RETRYABLE_FAILURE,"
-                + " UNKNOWN ...")
-        String reason;
-
-        @Option(names = "--task", paramLabel = "TASK_ID", description = "Only dead letters of this task.")
-        String taskId;
-
-        @Option(names = "--since", paramLabel = "DURATION", description = "Only those written this recently (e.g. 2h).")
-        Duration since;
-
-        Predicate<DeadLetterLog.Entry> predicate() {
-            Instant after = since == null ? Instant.MIN : Instant.now().minus(since);
-            return e -> !e.writtenAt().isBefore(after)
-                && (reason == null || (e.letter() != null && e.letter().getReason().name().equalsIgnoreCase(reason)))
-                && (taskId == null || (e.letter() != null && taskId.equals(e.letter().getTaskId())));
-        }
-    }
-
     /** {@code dead-letters list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
         description = "Lists dead letters, oldest first: where each lies (PARTITION:OFFSET, what replay --at takes),"
@@ -55,7 +30,7 @@ public final class DeadLettersCommand {
     public static final class ListCommand extends CtlCommand {
 
         @Mixin
-        Filters filters;
+        DeadLetterFilters filters;
 
         @Option(names = "--max", paramLabel = "N",
             description = "Show the newest N at most (default ${DEFAULT-VALUE}).")
@@ -115,11 +90,5 @@ public final class DeadLettersCommand {
     private static String abbreviate(String text) {
         String line = text == null ? "" : text.replace('\n', ' ');
         return line.length() <= 100 ? line : line.substring(0, 97) + "...";
-    }
-
-    /** Raised when a selection finds nothing to act on. */
-    static CtlException nothingFound(String what) {
-        return new CtlException(ExitCodes.NOT_FOUND, "No dead letter " + what + "; list them with: sasctl"
-            + " dead-letters list");
     }
 }

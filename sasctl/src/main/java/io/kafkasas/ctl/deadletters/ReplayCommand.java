@@ -50,7 +50,7 @@ public final class ReplayCommand extends CtlCommand {
     Selection selection;
 
     @Mixin
-    DeadLettersCommand.Filters filters;
+    DeadLetterFilters filters;
 
     @Option(names = "--dry-run", description = "Say what would be sent, send nothing.")
     boolean dryRun;
@@ -66,10 +66,10 @@ public final class ReplayCommand extends CtlCommand {
         List<String> missing = new ArrayList<>(named);
         entries.forEach(e -> missing.remove(e.at()));
         if (!missing.isEmpty()) {
-            throw DeadLettersCommand.nothingFound("at " + String.join(", ", missing) + " (that matches the filters)");
+            throw DeadLetterFilters.nothingFound("at " + String.join(", ", missing) + " (that matches the filters)");
         }
         if (entries.isEmpty()) {
-            throw DeadLettersCommand.nothingFound("matches the filters");
+            throw DeadLetterFilters.nothingFound("matches the filters");
         }
         Replays replays = new Replays(config.topicNames(), config.topics().taskRequests().valueSerde()
             .deserializer());

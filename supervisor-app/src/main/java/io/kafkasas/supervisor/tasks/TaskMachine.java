@@ -12,6 +12,7 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.Deadlines;
+import io.kafkasas.schemas.Statuses;
 import io.kafkasas.schemas.Times;
 import io.kafkasas.schemas.Wire;
 import io.kafkasas.supervisor.SupervisorMetrics;
@@ -42,8 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class TaskMachine {
 
     /** The states a task never leaves. */
-    public static final Set<SupervisedTaskState> ENDED = EnumSet.of(SupervisedTaskState.SUCCEEDED,
-        SupervisedTaskState.CANCELLED, SupervisedTaskState.DEAD_LETTERED, SupervisedTaskState.REJECTED);
     private static final Set<TaskStatusType> OUTCOMES = EnumSet.of(TaskStatusType.SUCCEEDED, TaskStatusType.FAILED,
         TaskStatusType.TIMED_OUT, TaskStatusType.CANCELLED, TaskStatusType.RELEASED);
     private static final Logger LOG = LoggerFactory.getLogger(TaskMachine.class);
@@ -82,7 +81,7 @@ public final class TaskMachine {
     public Decision onEvent(SupervisedTask task, TaskEvent event, Instant now) {
         if (task == null) {
             task = queued(event.getTaskId(), event.getAttempt(), now);
-        } else if (ENDED.contains(task.getState()) || event.getAttempt() < task.getAttempt()
+        } else if (Statuses.ENDED.contains(task.getState()) || event.getAttempt() < task.getAttempt()
             || (event.getAttempt() == task.getAttempt() && task.getEvent() != null)) {
             return Decision.none(); // our own re-emission read back, or a replay of the past
         }
@@ -114,7 +113,7 @@ public final class TaskMachine {
         }
         boolean agentOutcome = status.getAgentId() != null && status.getStatus() != TaskStatusType.PROGRESS
             && status.getStatus() != TaskStatusType.STARTED;
-        boolean ended = ENDED.contains(task.getState());
+        boolean ended = Statuses.ENDED.contains(task.getState());
         if (status.getAttempt() < task.getAttempt() || (ended && agentOutcome)
             // this attempt has already ended (e.g. by a deadline, then the agent's own TIMED_OUT)
             || (task.getState() == SupervisedTaskState.RETRY_WAIT && status.getAttempt() == task.getAttempt()
@@ -212,7 +211,7 @@ public final class TaskMachine {
      */
     private SupervisedTask cancelRequested(SupervisedTask task, TaskStatus request, Instant now,
                                            List<Outputs.Output> out) {
-        if (ENDED.contains(task.getState())) {
+        if (Statuses.ENDED.contains(task.getState())) {
             return null;
         }
         String reason = request.getMessage() != null ? request.getMessage() : "cancel requested";

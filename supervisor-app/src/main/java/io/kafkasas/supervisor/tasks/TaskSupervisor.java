@@ -5,6 +5,7 @@ import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.SupervisedTaskState;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.schemas.Statuses;
 import io.kafkasas.supervisor.SupervisorMetrics;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,7 +156,7 @@ public final class TaskSupervisor implements Processor<String, SpecificRecord, S
             if (loadedState != null) {
                 counts.merge(loadedState, -1L, Long::sum);
             }
-            if (TaskMachine.ENDED.contains(task.getState()) && !TaskMachine.ENDED.contains(loadedState)) {
+            if (Statuses.ENDED.contains(task.getState()) && !Statuses.ENDED.contains(loadedState)) {
                 metrics.ended(task.getState());
             }
             counts.merge(task.getState(), 1L, Long::sum);
