@@ -506,6 +506,15 @@ class SupervisorTopologyTest {
     }
 
     @Test
+    void shouldKeepNoRecordOfARepeatedRequestWhoseTaskNeverRuns() {
+        statusIn.pipeInput("t-repeat", TaskStatus.newBuilder().setTaskId("t-repeat").setAttempt(0)
+            .setStatus(TaskStatusType.DUPLICATE).setTimestamp(now).setDuplicateOf("t-first").build(), now);
+
+        assertThat(state("t-repeat")).isNull();
+        assertThat(tasksOut.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldCancelAQueuedTaskAtOnceAndStopItIfAnAgentStartsItAnyway() {
         heartbeat("agent-a", 1);
         task("t-11", null);

@@ -43,8 +43,8 @@ import org.apache.kafka.common.utils.Utils;
  *
  * A task id is assigned here when the request has none, so the caller knows it at once. With an idempotency key
  * the record key is that key (so repeats meet in one partition and the scheduler keeps only the first); a repeat
- * within the scheduler's window keeps the first request's task id, and the id returned for the repeat is never
- * used.
+ * within the scheduler's window runs nothing: the scheduler answers its task id with a DUPLICATE status that names
+ * the task that runs, and {@link #outcome} follows it there.
  */
 public final class TaskClient implements AutoCloseable {
 
@@ -126,7 +126,8 @@ public final class TaskClient implements AutoCloseable {
     /**
      * Completes with the status that ended {@code taskId} (SUCCEEDED with the handler's result, CANCELLED,
      * DEAD_LETTERED or REJECTED; see {@link TaskOutcomes}), written since {@code since} (the time of submission), or
-     * fails with a {@link java.util.concurrent.TimeoutException} after {@code timeout}.
+     * fails with a {@link java.util.concurrent.TimeoutException} after {@code timeout}. If the request repeated an
+     * idempotency key, the status is that of the task that ran for the key: its {@code taskId} is that task's.
      *
      * <pre>{@code
      * Instant submitted = Instant.now();

@@ -26,8 +26,10 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * Waits for tasks to end, as the status topic tells it: the first SUCCEEDED, CANCELLED, DEAD_LETTERED or REJECTED
- * of a task. Each wait reads only the task's own partition of the status topic (statuses are keyed by task id),
- * committed records only, from a given time; it joins no consumer group.
+ * of a task. A request that repeated an idempotency key gets a DUPLICATE status naming the task that runs in its
+ * place; the wait then follows that task, and the ending it returns carries that task's id. Each wait reads only
+ * the task's own partition of the status topic (statuses are keyed by task id), committed records only, from a
+ * given time; it joins no consumer group.
  *
  * <p>A success reported by an attempt that the supervisor had already replaced (its agent was declared dead) counts
  * as the outcome here, since the work was done; the supervisor's record, {@code GET /tasks/{id}}, says the same
@@ -41,6 +43,8 @@ public final class TaskOutcomes implements AutoCloseable {
     /** Statuses may be stamped a little before the wait begins (clocks of other machines, the submit itself). */
     private static final Duration CLOCK_SLACK = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How far back the task a repeat names is looked for: the scheduler's default de-duplication window. */
+    private static final Duration DUPLICATE_LOOKBACK = Duration.ofDays(1);
 
     private final Map<String, Object> properties;
     private final Topic<String, TaskStatus> topic;
@@ -63,11 +67,22 @@ public final class TaskOutcomes implements AutoCloseable {
      * {@link TimeoutException} if none comes within {@code timeout}.
      */
     public CompletableFuture<TaskStatus> of(String taskId, Instant since, Duration timeout) {
-        return CompletableFuture.supplyAsync(() -> await(taskId, since.minus(CLOCK_SLACK),
-            System.nanoTime() + timeout.toNanos()), waits).thenCompose(status -> status != null
+        long giveUpNanos = System.nanoTime() + timeout.toNanos();
+        return CompletableFuture.supplyAsync(() -> follow(taskId, since.minus(CLOCK_SLACK), giveUpNanos), waits)
+            .thenCompose(status -> status != null
                 ? CompletableFuture.completedFuture(status)
                 : CompletableFuture.failedFuture(new TimeoutException("Task " + taskId + " did not end within "
                     + timeout)));
+    }
+
+    /** The ending of {@code taskId}, or of the task that runs in its place if it was a repeat; null if none came. */
+    private TaskStatus follow(String taskId, Instant from, long giveUpNanos) {
+        TaskStatus status = await(taskId, from, giveUpNanos);
+        if (status != null && status.getStatus() == TaskStatusType.DUPLICATE) {
+            // the task that runs was submitted earlier, within the scheduler's de-duplication window
+            return await(status.getDuplicateOf(), status.getTimestamp().minus(DUPLICATE_LOOKBACK), giveUpNanos);
+        }
+        return status;
     }
 
     private TaskStatus await(String taskId, Instant from, long giveUpNanos) {
@@ -86,7 +101,8 @@ public final class TaskOutcomes implements AutoCloseable {
             while (System.nanoTime() < giveUpNanos) {
                 for (ConsumerRecord<String, TaskStatus> record : consumer.poll(POLL)) {
                     TaskStatus status = record.value();
-                    if (taskId.equals(record.key()) && status != null && ENDINGS.contains(status.getStatus())) {
+                    if (taskId.equals(record.key()) && status != null && (ENDINGS.contains(status.getStatus())
+                        || status.getStatus() == TaskStatusType.DUPLICATE)) {
                         return status;
                     }
                 }

@@ -13,6 +13,7 @@ import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.HostSlot;
 import io.kafkasas.avro.HostSlotState;
 import io.kafkasas.avro.HostState;
+import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.client.TaskClient;
@@ -242,8 +243,10 @@ class AgentHostIT {
             startHost(Map.of("SAS_HOST_AGENTS", "1", "SAS_AGENT_HANDLER_PATH", HANDLER_PLUGINS.toString(),
                 "SAS_HANDLER_WORD_COUNT_MAX_BYTES", "64"));
             Instant submitted = Instant.now();
-            String counted = client.submit(TaskClient.request("word-count").setPayload(ByteBuffer.wrap(
-                "kafka runs tasks\nagents report".getBytes(StandardCharsets.UTF_8))).build()).join();
+            TaskRequest count = TaskClient.request("word-count").setIdempotencyKey("count-once").setPayload(
+                ByteBuffer.wrap("kafka runs tasks\nagents report".getBytes(StandardCharsets.UTF_8))).build();
+            String counted = client.submit(count).join();
+            String repeated = client.submit(TaskRequest.newBuilder(count).setTaskId(null).build()).join();
             String tooLarge = client.submit(TaskClient.request("word-count").setPayload(ByteBuffer.wrap(
                 "x".repeat(65).getBytes(StandardCharsets.UTF_8))).build()).join();
             String builtIn = submitSleeps(client, 1, 10).get(0);
@@ -255,6 +258,11 @@ class AgentHostIT {
                 .isEqualTo("{\"lines\":2,\"words\":5}");
             assertThat(client.outcome(builtIn, submitted, Duration.ofSeconds(60)).join().getStatus())
                 .isEqualTo(TaskStatusType.SUCCEEDED);
+            // the repeat of the key ran nothing; waiting for it follows the task that ran
+            assertThat(repeated).isNotEqualTo(counted);
+            TaskStatus repeatedOutcome = client.outcome(repeated, submitted, Duration.ofSeconds(60)).join();
+            assertThat(repeatedOutcome.getTaskId()).isEqualTo(counted);
+            assertThat(repeatedOutcome.getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
             // no supervisor here to dead-letter it: the attempt's own FAILED
             await().atMost(Duration.ofSeconds(60)).until(() -> !statuses.values(s -> s.getTaskId().equals(tooLarge)
                 && s.getStatus() == TaskStatusType.FAILED).isEmpty());

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>decode; an undecodable record becomes a dead letter and processing goes on;</li>
  *   <li>validate; an invalid request becomes a REJECTED status and a dead letter with the reasons;</li>
- *   <li>de-duplicate by idempotency key within the window: a repeat emits nothing;</li>
+ *   <li>de-duplicate by idempotency key within the window: a repeat emits no task, only a DUPLICATE status for its
+ *   own task id that names the task that runs;</li>
  *   <li>emit the task event of attempt 1 now (the event on the task topic is what "queued" means), or hold it
  *       in the delayed store until its notBefore time, when the wall-clock punctuator emits it; a held task gets
  *       a QUEUED status that says until when;</li>
@@ -117,7 +118,12 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         }
         // 3. de-duplicate
         String key = request.getIdempotencyKey();
-        if (key != null && isRepeat(key, taskId, record.timestamp())) {
+        String first = key == null ? null : firstTaskOf(key, taskId, record.timestamp());
+        if (first != null) {
+            if (!first.equals(taskId)) { // a caller that waits for this id learns which one runs
+                forwardStatus(taskId, Statuses.of(request, taskId, TaskStatusType.DUPLICATE, now).setDuplicateOf(first)
+                    .setMessage("a repeat of idempotency key " + key + ": task " + first + " runs").build(), now);
+            }
             return;
         }
         // 4. emit now or hold
@@ -169,18 +175,22 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             record.value(), record.headers()).setTaskId(taskId), PRODUCED_BY, now), now);
     }
 
-    /** Whether {@code key} was seen within the window around {@code timestamp}; if not, remembers it now. */
-    private boolean isRepeat(String key, String taskId, long timestamp) {
+    /**
+     * The task {@code key} already stands for within the window around {@code timestamp}; null if none, and then
+     * {@code key} stands for {@code taskId} from now on.
+     */
+    private String firstTaskOf(String key, String taskId, long timestamp) {
         long window = config.dedupWindow().toMillis();
         try (WindowStoreIterator<String> seen = dedup.fetch(key, timestamp - window, timestamp + window)) {
             if (seen.hasNext()) {
-                LOG.debug("Dropping a repeat of idempotency key {} (task {})", key, seen.next().value);
+                String first = seen.next().value;
+                LOG.debug("Dropping a repeat of idempotency key {} (task {})", key, first);
                 metrics.duplicates().increment();
-                return true;
+                return first;
             }
         }
         dedup.put(key, taskId, timestamp);
-        return false;
+        return null;
     }
 
     private TaskEvent firstAttempt(TaskRequest request, String taskId, Instant now) {

@@ -152,7 +152,13 @@ class IntakeTopologyTest {
             START.plus(Duration.ofHours(23)));
 
         assertThat(tasks.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("first");
-        assertThat(statuses.isEmpty()).isTrue();
+        TaskStatus duplicate = statuses.readValue();
+        assertThat(duplicate.getTaskId()).isEqualTo("second");
+        assertThat(duplicate.getStatus()).isEqualTo(TaskStatusType.DUPLICATE);
+        assertThat(duplicate.getDuplicateOf()).as("the task that runs").isEqualTo("first");
+        requests.pipeInput("order-1", request("first").setIdempotencyKey("order-1").build(), START.plusSeconds(1));
+        assertThat(statuses.isEmpty()).as("a repeat under the first request's own ids: no word").isTrue();
+        assertThat(tasks.isEmpty()).isTrue();
     }
 
     @Test
