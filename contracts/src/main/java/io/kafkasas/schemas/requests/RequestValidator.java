@@ -72,8 +72,8 @@ public final class RequestValidator {
         }
         Long timeout = request.getExecutionTimeoutMs();
         if (timeout != null && (timeout <= 0 || timeout > maxExecutionTimeoutMs)) {
-            problems.add(new Violation("executionTimeoutMs", "must be between 1 and " + maxExecutionTimeoutMs
-                + ", was " + timeout));
+            problems.add(new Violation("executionTimeoutMs", "must be " + range(1, maxExecutionTimeoutMs, "") + ", was "
+                + timeout));
         }
         checkTimes(problems, request, now);
         if (request.getRetryPolicy() != null) {
@@ -106,23 +106,29 @@ public final class RequestValidator {
 
     private void checkRetryPolicy(List<Violation> problems, RetryPolicy policy) {
         if (policy.getMaxAttempts() < 1 || policy.getMaxAttempts() > maxAttemptsLimit) {
-            problems.add(new Violation("retryPolicy.maxAttempts", "must be between 1 and " + maxAttemptsLimit
+            problems.add(new Violation("retryPolicy.maxAttempts", "must be " + range(1, maxAttemptsLimit, "")
                 + ", was " + policy.getMaxAttempts()));
         }
         // a retry waits like a delayed task: no longer than scheduler.max.delay.ms
         if (policy.getInitialIntervalMs() < 1 || policy.getInitialIntervalMs() > maxDelayMs) {
-            problems.add(new Violation("retryPolicy.initialIntervalMs", "must be between 1 and " + maxDelayMs
-                + " (scheduler.max.delay.ms), was " + policy.getInitialIntervalMs()));
+            problems.add(new Violation("retryPolicy.initialIntervalMs", "must be "
+                + range(1, maxDelayMs, " (scheduler.max.delay.ms)") + ", was " + policy.getInitialIntervalMs()));
         }
         if (!(policy.getBackoffCoefficient() >= 1.0 && policy.getBackoffCoefficient() <= MAX_COEFFICIENT)) {
             problems.add(new Violation("retryPolicy.backoffCoefficient", "must be between 1.0 and " + MAX_COEFFICIENT
                 + ", was " + policy.getBackoffCoefficient()));
         }
         if (policy.getMaxIntervalMs() < policy.getInitialIntervalMs() || policy.getMaxIntervalMs() > maxDelayMs) {
-            problems.add(new Violation("retryPolicy.maxIntervalMs", "must be between initialIntervalMs ("
-                + policy.getInitialIntervalMs() + ") and " + maxDelayMs + " (scheduler.max.delay.ms), was "
-                + policy.getMaxIntervalMs()));
+            problems.add(new Violation("retryPolicy.maxIntervalMs", "must be "
+                + range(policy.getInitialIntervalMs(), maxDelayMs, " (scheduler.max.delay.ms)")
+                + " (at least initialIntervalMs), was " + policy.getMaxIntervalMs()));
         }
+    }
+
+    /** "between min and max", or "at least min" when there is no upper limit here (the client's checks). */
+    private static String range(long min, long max, String maxSetting) {
+        boolean unbounded = max == Long.MAX_VALUE || max == Integer.MAX_VALUE;
+        return unbounded ? "at least " + min : "between " + min + " and " + max + maxSetting;
     }
 
     private static String abbreviate(String value) {
