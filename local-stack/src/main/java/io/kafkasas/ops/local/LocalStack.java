@@ -40,6 +40,8 @@ public final class LocalStack implements AutoCloseable {
     public static final int PREFERRED_REGISTRY_PORT = 18081;
     /** For {@link #start}: any free port, not the preferred one (the stacks of benchmarks, chaos runs, tests). */
     public static final int ANY_FREE_PORT = -1;
+    /** Starts of the broker on ports we chose, before giving up: a chosen port may be taken before the broker binds. */
+    private static final int PORT_ATTEMPTS = 3;
     /** The settings file in the stack's directory, which every app of the stack reads. */
     public static final String SETTINGS_FILE = "local.properties";
 
@@ -64,15 +66,18 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(dir);
         int kafka = kafkaPort > 0 ? kafkaPort
             : kafkaPort == ANY_FREE_PORT ? freePair() : choosePort(PREFERRED_KAFKA_PORT, 2);
-        ChildBroker broker;
-        try {
-            broker = ChildBroker.start(dir.resolve("kafka"), kafka);
-        } catch (IllegalStateException e) {
-            if (kafkaPort != 0 || kafka != PREFERRED_KAFKA_PORT) {
-                throw e;
+        ChildBroker broker = null;
+        for (int attempt = 1; broker == null; attempt++) {
+            try {
+                broker = ChildBroker.start(dir.resolve("kafka"), kafka);
+            } catch (IllegalStateException e) {
+                // a port we chose was taken between the look and the bind (another stack starting, or an outgoing
+                // connection given it as its ephemeral port): other free ports
+                if (kafkaPort > 0 || attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                kafka = freePair();
             }
-            // the preferred port was taken between the look and the bind (another stack starting): any port
-            broker = ChildBroker.start(dir.resolve("kafka"), freePair());
         }
         LocalSchemaRegistryServer registry = null;
         try {
