@@ -31,7 +31,7 @@ public final class AppEndpoints {
             throw new UncheckedIOException(e);
         }
         Map<String, Route> described = new LinkedHashMap<>(routes);
-        described.put("/openapi.yaml", exchange -> new Response(200, "application/yaml", description));
+        described.put("/openapi.yaml", getOnly(exchange -> new Response(200, "application/yaml", description)));
         return described;
     }
 
@@ -44,14 +44,20 @@ public final class AppEndpoints {
     public static HttpApi start(HttpSettings settings, Supplier<Health> health, Supplier<String> scrape,
                                 Map<String, Route> appRoutes) {
         Map<String, Route> routes = new LinkedHashMap<>(appRoutes);
-        routes.put("/health", exchange -> {
+        routes.put("/health", getOnly(exchange -> {
             Health now = health.get();
             boolean liveOnly = "probe=live".equals(exchange.getRequestURI().getQuery());
             int status = liveOnly ? (now.live() ? 200 : 503) : now.httpStatus();
             return Response.json(status, Map.of("ready", now.ready(), "live", now.live(), "state", now.state()));
-        });
-        routes.put("/metrics", exchange ->
-            Response.text(200, "text/plain; version=0.0.4; charset=utf-8", scrape.get()));
+        }));
+        routes.put("/metrics", getOnly(exchange ->
+            Response.text(200, "text/plain; version=0.0.4; charset=utf-8", scrape.get())));
         return HttpApi.start(settings, routes, Set.of("/health"));
+    }
+
+    /** {@code route} for GET; 405 for any other method. */
+    public static Route getOnly(Route route) {
+        return exchange -> "GET".equals(exchange.getRequestMethod()) ? route.handle(exchange)
+            : Response.error(405, "Only GET on " + exchange.getRequestURI().getPath());
     }
 }

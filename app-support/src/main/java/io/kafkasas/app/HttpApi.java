@@ -58,8 +58,21 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** Threads that parse requests and answer the quick routes; they never wait on Kafka. */
-    private static final int SERVER_THREADS = 4;
+    /**
+     * Threads that read requests and answer the quick routes; they never wait on Kafka. The JDK's server reads a
+     * request's head on one of them, so a client that trickles it holds one until it is cut off: a dozen such
+     * clients must not take every thread from the health check.
+     */
+    private static final int SERVER_THREADS = 32;
+    /** The longest a client may take to send a request, in seconds, before the JDK's server closes it. */
+    private static final String MAX_REQUEST_SECONDS = "10";
+
+    static {
+        // read by the JDK's server when it first starts; a value given with -D wins
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        }
+    }
     /** Threads that serve the other routes, which may wait (an acknowledgement, another instance). */
     private static final int WORK_THREADS = 16;
     private static final int WORK_QUEUE = 256;

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kafkasas.app.HttpApi.Response;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,59 @@ class HttpApiTest {
             assertThat(waiting).allSatisfy(w -> assertThat(w.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202));
         } finally {
             brokerBack.countDown();
+            api.close();
+        }
+    }
+
+    /**
+     * Clients that trickle a request a byte at a time (slowloris) hold no thread that health needs, and are cut off
+     * once they have taken longer than a request may.
+     */
+    @Test
+    void shouldAnswerHealthWhileSlowClientsTrickleTheirRequests() throws Exception {
+        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0), () -> new Health(true, true, "RUNNING"),
+            () -> "", Map.of("/tasks", exchange -> Response.json(202, Map.of())));
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) {
+                Socket socket = new Socket("127.0.0.1", api.port());
+                socket.getOutputStream().write(("POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+                slow.add(socket);
+            }
+            for (int round = 0; round < 3; round++) { // within the 2 s after which the server cuts them off
+                for (Socket socket : slow) {
+                    socket.getOutputStream().write('X'); // headers that never end
+                }
+                HttpResponse<String> health = http.send(request(api, "/health").timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).isEqualTo(200);
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+            api.close();
+        }
+    }
+
+    /** A client that never finishes its request is cut off once it has taken longer than a request may. */
+    @Test
+    void shouldCloseAConnectionWhoseRequestNeverEnds() throws Exception {
+        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0), () -> new Health(true, true, "RUNNING"),
+            () -> "", Map.of());
+        long limitSeconds = Long.parseLong(System.getProperty("sun.net.httpserver.maxReqTime"));
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
+            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(limitSeconds + 5));
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            long start = System.nanoTime();
+
+            int read = socket.getInputStream().read();
+
+            assertThat(read).as("closed, not answered").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(limitSeconds + 3));
+        } finally {
             api.close();
         }
     }

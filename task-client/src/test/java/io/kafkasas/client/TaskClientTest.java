@@ -31,6 +31,9 @@ class TaskClientTest {
             .hasCauseInstanceOf(InvalidTaskRequestException.class)
             .hasMessageContaining("queue: unknown queue 'nightly'; known queues: [default, urgent]")
             .hasMessageContaining("type: must be").hasMessageContaining("deadline: is");
+        assertThatThrownBy(() -> client.submit(TaskClient.request("report").setTaskId("a/b")
+                .setHeaders(Map.of("trace", "a\u0001b")).build()).join())
+            .hasMessageContaining("taskId: must be").hasMessageContaining("headers.trace: must be");
         assertThat(producer.history()).isEmpty();
     }
 

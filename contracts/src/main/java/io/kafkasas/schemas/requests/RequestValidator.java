@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -29,8 +30,17 @@ public final class RequestValidator {
         }
     }
 
-    /** Ids and keys end up in record keys, logs and URLs: keep them printable and short. */
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
+    /** Ids and keys end up in record keys, logs and URLs: keep them printable and short. A task id is a URL path
+     * segment ({@code /tasks/{id}/cancel}), so it has no {@code /}. */
+    private static final Pattern TASK_ID = Pattern.compile("[A-Za-z0-9._:@+=-]{1,200}");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,200}");
+    /** Header names as HTTP and trace context write them. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** Printable text without control characters; headers, submitter and media type are logged and shown. */
+    private static final Pattern TEXT = Pattern.compile("[^\\p{Cntrl}]*");
+    private static final int MAX_HEADERS = 64;
+    private static final int MAX_HEADER_CHARS = 1024;
+    private static final int MAX_LABEL_CHARS = 200;
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     /** Past this a second retry already waits the maximum interval: a larger one is a mistake. */
     private static final double MAX_COEFFICIENT = 100.0;
@@ -64,8 +74,18 @@ public final class RequestValidator {
             problems.add(new Violation("queue", "unknown queue '" + abbreviate(request.getQueue())
                 + "'; known queues: " + queues));
         }
-        checkId(problems, "taskId", request.getTaskId());
-        checkId(problems, "idempotencyKey", request.getIdempotencyKey());
+        if (request.getTaskId() != null && !isTaskId(request.getTaskId())) {
+            problems.add(new Violation("taskId", "must be 1-200 characters of A-Z a-z 0-9 . _ : @ + = -, was '"
+                + abbreviate(request.getTaskId()) + "'"));
+        }
+        String key = request.getIdempotencyKey();
+        if (key != null && !KEY.matcher(key).matches()) {
+            problems.add(new Violation("idempotencyKey", "must be 1-200 characters of A-Z a-z 0-9 . _ : @ / + = -,"
+                + " was '" + abbreviate(key) + "'"));
+        }
+        checkLabel(problems, "submittedBy", request.getSubmittedBy());
+        checkLabel(problems, "contentType", request.getContentType());
+        checkHeaders(problems, request.getHeaders());
         int payload = request.getPayload().remaining();
         if (payload > maxPayloadBytes) {
             problems.add(new Violation("payload", "is " + payload + " bytes, over the limit of " + maxPayloadBytes));
@@ -82,11 +102,32 @@ public final class RequestValidator {
         return problems;
     }
 
-    private static void checkId(List<Violation> problems, String field, String value) {
-        if (value != null && !ID.matcher(value).matches()) {
-            problems.add(new Violation(field, "must be 1-200 characters of A-Z a-z 0-9 . _ : @ / + = -, was '"
-                + abbreviate(value) + "'"));
+    /** Whether {@code id} may name a task (a request's task id, or one given to cancel). */
+    public static boolean isTaskId(String id) {
+        return TASK_ID.matcher(id).matches();
+    }
+
+    private static void checkLabel(List<Violation> problems, String field, String value) {
+        if (value != null && (value.length() > MAX_LABEL_CHARS || !TEXT.matcher(value).matches())) {
+            problems.add(new Violation(field, "must be at most " + MAX_LABEL_CHARS + " characters, none of them"
+                + " control characters; was " + value.length() + " characters"));
         }
+    }
+
+    private static void checkHeaders(List<Violation> problems, Map<String, String> headers) {
+        if (headers.size() > MAX_HEADERS) {
+            problems.add(new Violation("headers", "at most " + MAX_HEADERS + ", were " + headers.size()));
+            return;
+        }
+        headers.forEach((name, value) -> {
+            if (!HEADER_NAME.matcher(name).matches()) {
+                problems.add(new Violation("headers", "a name must be 1-100 characters of A-Z a-z 0-9 . _ -, was '"
+                    + abbreviate(name) + "'"));
+            } else if (value.length() > MAX_HEADER_CHARS || !TEXT.matcher(value).matches()) {
+                problems.add(new Violation("headers." + name, "must be at most " + MAX_HEADER_CHARS + " characters,"
+                    + " none of them control characters"));
+            }
+        });
     }
 
     private void checkTimes(List<Violation> problems, TaskRequest request, Instant now) {

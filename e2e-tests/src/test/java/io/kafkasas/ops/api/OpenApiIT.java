@@ -76,35 +76,8 @@ class OpenApiIT {
             await().atMost(WAIT).until(() -> call("supervisor", "GET", "/health", v + "/health", null)
                 .statusCode() == 200);
 
-            JsonNode submitted = JSON.readTree(call("scheduler", "POST", "/tasks", s + "/tasks",
-                "{\"type\":\"noop\",\"idempotencyKey\":\"api-1\"}").body());
-            String taskId = submitted.get("taskId").asText();
-            await().atMost(WAIT).until(() -> call("scheduler", "POST", "/tasks", s + "/tasks",
-                "{\"type\":\"noop\",\"idempotencyKey\":\"api-1\"}").statusCode() == 200);
-            call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"queue\":\"nope\"}");
-            call("scheduler", "POST", "/tasks", s + "/tasks", "{oops");
-            call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"payloadBase64\":\""
-                + "A".repeat(400_000) + "\"}");
-            call("scheduler", "GET", "/tasks", s + "/tasks", null);
-            String sleeping = JSON.readTree(call("scheduler", "POST", "/tasks", s + "/tasks",
-                "{\"type\":\"sleep\",\"payload\":{\"ms\":60000}}").body()).get("taskId").asText();
-            call("scheduler", "POST", "/tasks/{taskId}/cancel", s + "/tasks/" + sleeping + "/cancel",
-                "{\"reason\":\"described\"}");
-            call("scheduler", "GET", "/health", s + "/health", null);
-            call("scheduler", "GET", "/health", s + "/health?probe=live", null);
-            call("scheduler", "GET", "/metrics", s + "/metrics", null);
-
-            await().atMost(WAIT).until(() -> call("supervisor", "GET", "/tasks/{taskId}", v + "/tasks/" + taskId,
-                null).body().contains("SUCCEEDED"));
-            call("supervisor", "GET", "/tasks/{taskId}", v + "/tasks/no-such-task", null);
-            call("supervisor", "GET", "/tasks", v + "/tasks?state=SUCCEEDED&limit=1", null);
-            call("supervisor", "GET", "/tasks", v + "/tasks", null);
-            call("supervisor", "GET", "/tasks", v + "/tasks?limit=many", null);
-            await().atMost(WAIT).until(() -> call("supervisor", "GET", "/agents", v + "/agents", null).body()
-                .contains("api-agent"));
-            call("supervisor", "GET", "/hosts", v + "/hosts", null);
-            call("supervisor", "GET", "/health", v + "/health?probe=live", null);
-            call("supervisor", "GET", "/metrics", v + "/metrics", null);
+            String taskId = callTheScheduler(s);
+            callTheSupervisor(v, taskId);
 
             assertConformance("scheduler", s);
             assertConformance("supervisor", v);
@@ -112,6 +85,53 @@ class OpenApiIT {
             agent.stop(AgentExit.STOPPED);
             agent.awaitExit();
         }
+    }
+
+    /** Every scheduler operation, and what it must refuse; returns the id of a task that ran. */
+    private String callTheScheduler(String s) throws Exception {
+        JsonNode submitted = JSON.readTree(call("scheduler", "POST", "/tasks", s + "/tasks",
+            "{\"type\":\"noop\",\"idempotencyKey\":\"api-1\"}").body());
+        String taskId = submitted.get("taskId").asText();
+        await().atMost(WAIT).until(() -> call("scheduler", "POST", "/tasks", s + "/tasks",
+            "{\"type\":\"noop\",\"idempotencyKey\":\"api-1\"}").statusCode() == 200);
+        call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"queue\":\"nope\"}");
+        call("scheduler", "POST", "/tasks", s + "/tasks", "{oops");
+        call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"payloadBase64\":\""
+            + "A".repeat(400_000) + "\"}");
+        call("scheduler", "GET", "/tasks", s + "/tasks", null);
+        // input no path may take: refused with a reason, never a 500 or a silent cast
+        assertThat(call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"taskId\":\"a/b\","
+            + "\"submittedBy\":\"" + "x".repeat(300) + "\",\"headers\":{\"trace\":\"a\\u0001b\"}}").body())
+            .contains("taskId", "submittedBy", "headers.trace");
+        assertThat(call("scheduler", "POST", "/tasks/{taskId}/cancel", s + "/tasks/" + "a".repeat(6000)
+            + "/cancel", null).statusCode()).isEqualTo(400);
+        assertThat(call("scheduler", "DELETE", "/health", s + "/health", null).statusCode()).isEqualTo(405);
+        String sleeping = JSON.readTree(call("scheduler", "POST", "/tasks", s + "/tasks",
+            "{\"type\":\"sleep\",\"payload\":{\"ms\":60000}}").body()).get("taskId").asText();
+        call("scheduler", "POST", "/tasks/{taskId}/cancel", s + "/tasks/" + sleeping + "/cancel",
+            "{\"reason\":\"described\"}");
+        call("scheduler", "GET", "/health", s + "/health", null);
+        call("scheduler", "GET", "/health", s + "/health?probe=live", null);
+        call("scheduler", "GET", "/metrics", s + "/metrics", null);
+        return taskId;
+    }
+
+    /** Every supervisor operation, and what it must refuse. */
+    private void callTheSupervisor(String v, String taskId) throws Exception {
+        await().atMost(WAIT).until(() -> call("supervisor", "GET", "/tasks/{taskId}", v + "/tasks/" + taskId,
+            null).body().contains("SUCCEEDED"));
+        call("supervisor", "GET", "/tasks/{taskId}", v + "/tasks/no-such-task", null);
+        call("supervisor", "GET", "/tasks", v + "/tasks?state=SUCCEEDED&limit=1", null);
+        call("supervisor", "GET", "/tasks", v + "/tasks", null);
+        call("supervisor", "GET", "/tasks", v + "/tasks?limit=many", null);
+        assertThat(call("supervisor", "GET", "/tasks", v + "/tasks?limit=0", null).statusCode()).isEqualTo(400);
+        assertThat(call("supervisor", "GET", "/tasks", v + "/tasks?limit=-1", null).statusCode()).isEqualTo(400);
+        assertThat(call("supervisor", "DELETE", "/agents", v + "/agents", null).statusCode()).isEqualTo(405);
+        await().atMost(WAIT).until(() -> call("supervisor", "GET", "/agents", v + "/agents", null).body()
+            .contains("api-agent"));
+        call("supervisor", "GET", "/hosts", v + "/hosts", null);
+        call("supervisor", "GET", "/health", v + "/health?probe=live", null);
+        call("supervisor", "GET", "/metrics", v + "/metrics", null);
     }
 
     private Map<String, String> with(Map<String, String> settings, String app) {

@@ -121,6 +121,10 @@ public final class TaskApi {
 
     /** {@code POST /tasks/{id}/cancel}, optional body {@code {"reason": "..."}}: 202 once Kafka has the request. */
     private static Response cancel(TaskClient client, String taskId, HttpExchange exchange) throws IOException {
+        if (!RequestValidator.isTaskId(taskId)) {
+            return Response.error(400, "No task can have that id: a task id is 1-200 characters of"
+                + " A-Z a-z 0-9 . _ : @ + = -");
+        }
         String reason = "cancelled through the HTTP API";
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {

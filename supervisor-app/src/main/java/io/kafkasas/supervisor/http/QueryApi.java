@@ -2,6 +2,7 @@ package io.kafkasas.supervisor.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
+import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
@@ -76,11 +77,14 @@ public final class QueryApi {
             "/hosts", whenReady(this::hosts));
     }
 
-    /** A store that is restoring or migrating answers 503 (retry), not 500 with a stack trace in the log. */
+    /**
+     * Only GET (the API reads, it changes nothing), and a store that is restoring or migrating answers 503 (retry),
+     * not 500 with a stack trace in the log.
+     */
     private static Route whenReady(Route route) {
         return exchange -> {
             try {
-                return route.handle(exchange);
+                return AppEndpoints.getOnly(route).handle(exchange);
             } catch (InvalidStateStoreException e) {
                 return Response.error(503, "The supervisor's state is not queryable yet (" + e.getMessage()
                     + "); retry shortly");
@@ -96,9 +100,13 @@ public final class QueryApi {
         }
         int limit;
         try {
-            limit = Math.min(MAX_LIMIT, Integer.parseInt(query.getOrDefault("limit", "" + DEFAULT_LIMIT)));
+            limit = Integer.parseInt(query.getOrDefault("limit", "" + DEFAULT_LIMIT));
         } catch (NumberFormatException e) {
-            return Response.error(400, "limit must be a whole number");
+            limit = 0;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            return Response.error(400, "limit must be a whole number from 1 to " + MAX_LIMIT + ", was '"
+                + query.get("limit") + "'");
         }
         String state = query.get("state");
         String after = query.getOrDefault("after", "");
