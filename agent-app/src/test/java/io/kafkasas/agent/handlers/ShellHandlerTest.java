@@ -3,19 +3,36 @@ package io.kafkasas.agent.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkasas.handler.StubTaskContext;
 import io.kafkasas.handler.TaskFailedException;
 import io.kafkasas.handler.TaskHandler;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ShellHandlerTest {
 
-    private final TaskHandler shell = new ShellHandler().create(Map.of("allowed.commands", "echo, sleep, sh"));
+    private final TaskHandler shell = new ShellHandler().create(Map.of("allowed.commands",
+        "echo, sleep, ls, date, printenv", "args.date", "[+][A-Za-z%:-]*|-u"));
+
+    private static String quoted(String text) {
+        try {
+            return new ObjectMapper().writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static StubTaskContext shell(String json) {
         return StubTaskContext.json("shell", json);
@@ -31,11 +48,64 @@ class ShellHandlerTest {
             });
     }
 
+    /** The known tricks for a command: each is refused by the exact match against the allow-list. */
+    @ParameterizedTest
+    @ValueSource(strings = {"echo hi; rm -rf /", "sh", "/bin/sh", "/bin/sh -c id", "../../bin/sh", "/usr/bin/echo",
+        "./echo", "echo\n", "echo\u0000", "ｅｃｈｏ", "echo|id", "$(id)", "`id`", "ECHO", " echo"})
+    void shouldRefuseEveryCommandThatIsNotExactlyAnEntry(String command) {
+        assertThatThrownBy(() -> shell.run(StubTaskContext.json("shell", "{\"command\":" + quoted(command) + "}")))
+            .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                assertThat(e.type()).isEqualTo("shell.not-allowed");
+                assertThat(e.getMessage()).contains("allow-list");
+            });
+    }
+
     @Test
-    void shouldRefuseAShellStringDisguisedAsACommand() {
-        assertThatThrownBy(() -> shell.run(shell("{\"command\":\"echo hi; rm -rf /\"}")))
+    void shouldRefuseArgumentsWithControlCharactersOrAgainstTheCommandsRule() {
+        assertThatThrownBy(() -> shell.run(shell("{\"command\":\"echo\",\"args\":[\"a\\nb\"]}")))
             .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.type())
-                .isEqualTo("shell.not-allowed"));
+                .isEqualTo("shell.bad-argument"));
+        assertThatThrownBy(() -> shell.run(shell("{\"command\":\"echo\",\"args\":[\"a\\u0000b\"]}")))
+            .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.type())
+                .isEqualTo("shell.bad-argument"));
+        assertThatThrownBy(() -> shell.run(shell("{\"command\":\"date\",\"args\":[\"-f\",\"/etc/passwd\"]}")))
+            .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                assertThat(e.type()).isEqualTo("shell.bad-argument");
+                assertThat(e.getMessage()).contains("'-f'", "handler.shell.args.date");
+            });
+        assertThatThrownBy(() -> shell.run(shell("{\"command\":\"echo\",\"args\":[{\"a\":1}]}")))
+            .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.type())
+                .isEqualTo("shell.bad-payload"));
+    }
+
+    @Test
+    void shouldRunAnAllowedCommandWithArgumentsItsRuleAccepts() throws Exception {
+        assertThat(new String(shell.run(shell("{\"command\":\"date\",\"args\":[\"-u\",\"+%Y\"]}")),
+            StandardCharsets.UTF_8)).contains("\"exitCode\":0", "20");
+    }
+
+    @Test
+    void shouldGiveTheCommandNoneOfTheAgentsEnvironment() throws Exception {
+        String env = new String(shell.run(shell("{\"command\":\"printenv\"}")), StandardCharsets.UTF_8);
+
+        assertThat(env).contains("PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8").doesNotContain("HOME=",
+            "JAVA_HOME", "USER=");
+    }
+
+    /** Shells and interpreters, also behind a link or an absolute path, cannot be put on the allow-list. */
+    @Test
+    void shouldRefuseAnAllowListThatNamesAnInterpreterOrNothingRunnable(@TempDir Path dir) throws Exception {
+        Path innocent = Files.createSymbolicLink(dir.resolve("report"), Path.of("/bin/sh"));
+        for (String entry : List.of("sh", "bash", "/bin/sh", innocent.toString(), "python3", "env", "xargs")) {
+            assertThatThrownBy(() -> new ShellHandler().create(Map.of("allowed.commands", "echo," + entry)))
+                .as(entry).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interpreter");
+        }
+        assertThatThrownBy(() -> new ShellHandler().create(Map.of("allowed.commands", "bin/echo")))
+            .hasMessageContaining("relative path");
+        assertThatThrownBy(() -> new ShellHandler().create(Map.of("allowed.commands", "no-such-command")))
+            .hasMessageContaining("not an executable file");
+        assertThatThrownBy(() -> new ShellHandler().create(Map.of("allowed.commands", "echo", "args.date", ".*")))
+            .hasMessageContaining("handler.shell.args.date");
     }
 
     @Test
@@ -48,12 +118,11 @@ class ShellHandlerTest {
 
     @Test
     void shouldFailWithTheExitCodeAndStderrTail() {
-        assertThatThrownBy(() -> shell.run(shell(
-            "{\"command\":\"sh\",\"args\":[\"-c\",\"echo broken >&2; exit 3\"]}")))
+        assertThatThrownBy(() -> shell.run(shell("{\"command\":\"ls\",\"args\":[\"/no/such/path\"]}")))
             .isInstanceOfSatisfying(TaskFailedException.class, e -> {
                 assertThat(e.type()).isEqualTo("shell.exit");
-                assertThat(e.getMessage()).contains("exited with 3");
-                assertThat(e.detail()).contains("broken");
+                assertThat(e.getMessage()).contains("exited with 2");
+                assertThat(e.detail()).contains("/no/such/path");
                 assertThat(e.retryable()).isTrue();
             });
     }

@@ -37,6 +37,10 @@ public final class LocalApps implements AutoCloseable {
 
     /** Commands the demo's shell tasks may run. */
     public static final String SHELL_ALLOW_LIST = "echo,uname,date,hostname";
+    /** What each of them may be given: options that print, never a file to read or a name to set. */
+    static final Map<String, String> SHELL_ARGUMENT_RULES = Map.of(
+        "SAS_HANDLER_SHELL_ARGS_UNAME", "-[asnrvmpio]+", "SAS_HANDLER_SHELL_ARGS_DATE", "[+][A-Za-z%:., -]*|-u|-R",
+        "SAS_HANDLER_SHELL_ARGS_HOSTNAME", "-[sfdiIA]");
     /** How each app's JVM runs locally: small heaps, one GC thread, for a 2-core machine. */
     public static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC",
         "-Dlogback.configurationFile=logback-app.xml");
@@ -174,6 +178,7 @@ public final class LocalApps implements AutoCloseable {
             "SAS_HOST_AGENT_JVM_OPTIONS", String.join(",", JVM_OPTIONS),
             "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
             "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST));
+        hostEnv.putAll(SHELL_ARGUMENT_RULES);
         hostEnv.putAll(agentEnv);
         App host = agentCount == 0 ? null : new App("agent host", AgentAppMain.class.getName(),
             List.of("host", args.get(0)), hostEnv, dir.resolve("logs/agent-host.log"), hostPort);
