@@ -103,9 +103,18 @@ public final class HttpApi implements AutoCloseable {
         ExecutorService executor = Executors.newFixedThreadPool(SERVER_THREADS, daemons("http-"));
         ExecutorService work = new ThreadPoolExecutor(WORK_THREADS, WORK_THREADS, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(WORK_QUEUE), daemons("http-work-"));
+        ClientRateLimit limit = settings.requestsPerSecondPerClient() > 0
+            ? new ClientRateLimit(settings.requestsPerSecondPerClient()) : null;
         routes.forEach((path, route) -> server.createContext(path, quick.contains(path)
             ? exchange -> serve(exchange, route)
             : exchange -> {
+                if (limit != null && !limit.allow(exchange.getRemoteAddress().getAddress(), System.nanoTime())) {
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    respond(exchange, Response.error(429, "Too many requests from " + exchange.getRemoteAddress()
+                        .getAddress().getHostAddress() + " (" + HttpSettings.REQUESTS_PER_SECOND_PER_CLIENT + " = "
+                        + settings.requestsPerSecondPerClient() + "); try again in a second"));
+                    return;
+                }
                 try {
                     work.execute(() -> serve(exchange, route));
                 } catch (RejectedExecutionException e) {

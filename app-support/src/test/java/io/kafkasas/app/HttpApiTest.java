@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kafkasas.app.HttpApi.Response;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -107,6 +108,36 @@ class HttpApiTest {
 
             assertThat(read).as("closed, not answered").isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(limitSeconds + 3));
+        } finally {
+            api.close();
+        }
+    }
+
+    /** A client past its rate gets 429 with Retry-After; another client, and health, are served meanwhile. */
+    @Test
+    void shouldAnswerAFloodingClient429AndServeTheOthers() throws Exception {
+        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0, 5), () -> new Health(true, true, "RUNNING"),
+            () -> "", Map.of("/tasks", exchange -> Response.json(202, Map.of())));
+        try {
+            HttpResponse<String> refused = null;
+            for (int i = 0; i < 100 && refused == null; i++) {
+                HttpResponse<String> answer = http.send(request(api, "/tasks").POST(HttpRequest.BodyPublishers
+                    .noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                refused = answer.statusCode() == 429 ? answer : null;
+            }
+            assertThat(refused).as("a client far past 5 requests a second is refused").isNotNull();
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(refused.body()).contains("http.requests.per.second.per.client");
+            assertThat(http.send(request(api, "/health").build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode()).isEqualTo(200);
+            try (Socket other = new Socket()) { // another address of this machine is another client
+                other.bind(new InetSocketAddress("127.0.0.2", 0));
+                other.connect(new InetSocketAddress("127.0.0.1", api.port()));
+                other.getOutputStream().write("POST /tasks HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(other.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                assertThat(answer).isEqualTo("HTTP/1.1 202");
+            }
         } finally {
             api.close();
         }

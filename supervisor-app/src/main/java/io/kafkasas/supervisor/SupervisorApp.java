@@ -73,9 +73,10 @@ public final class SupervisorApp implements AutoCloseable {
                 supervisorMetrics), streamsProperties(config.livenessProperties(), deadLetters), self);
             this.streams = tasks;
             this.liveness = agents;
-            this.http = AppEndpoints.start(new HttpSettings(settings.host(), port), this::health, metrics,
-                AppEndpoints.describedBy("openapi/supervisor.yaml", new QueryApi(tasks, agents, self,
-                    config.heartbeatTimeout(), Clock.systemUTC()).routes()));
+            HttpSettings bound = new HttpSettings(settings.host(), port, settings.requestsPerSecondPerClient());
+            this.http = AppEndpoints.start(bound, this::health, metrics, AppEndpoints.describedBy(
+                "openapi/supervisor.yaml", new QueryApi(tasks, agents, self, config.heartbeatTimeout(),
+                    Clock.systemUTC()).routes()));
         } catch (RuntimeException e) {
             // e.g. the HTTP port is taken
             for (KafkaStreams built : new KafkaStreams[] {tasks, agents}) {
