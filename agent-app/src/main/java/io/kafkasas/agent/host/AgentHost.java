@@ -102,8 +102,9 @@ public final class AgentHost {
         }
         // at zero from the start, so that dashboards and alerts see the series before the first restart
         slots.forEach(slot -> restartCounter.tag("agent", slot.agentId()).register(metrics.registry()));
-        this.http = AppEndpoints.start(config.http(), this::health, this::scrape, Map.of("/slots", exchange ->
-            Response.json(200, Map.of("hostId", config.hostId(), "slots", slotViews()))));
+        this.http = AppEndpoints.start(config.http(), this::health, this::scrape, Map.of("/slots",
+            AppEndpoints.getOnly(exchange -> Response.json(200, Map.of("hostId", config.hostId(),
+                "slots", slotViews())))));
     }
 
     /** Starts the host: every slot's agent, the command listener and the heartbeat. */
