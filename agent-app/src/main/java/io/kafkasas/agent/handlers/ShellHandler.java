@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
  *
  * <p>Settings: {@code allowed.commands} (list; empty refuses everything), {@code path} (default
  * {@code /usr/local/bin:/usr/bin:/bin}), {@code args.<command>} (a pattern every argument must match),
- * {@code output.tail.bytes} (default 4096), {@code kill.grace.ms} (default 2000), {@code working.dir} (default: the
- * agent's).
+ * {@code output.tail.bytes} (default 4096), {@code max.output.bytes} (default 64 MiB per stream: a command that writes
+ * more is stopped), {@code kill.grace.ms} (default 2000), {@code working.dir} (default: the agent's).
  */
 public final class ShellHandler implements TaskHandlerFactory, TaskHandler {
 
@@ -48,6 +48,9 @@ public final class ShellHandler implements TaskHandlerFactory, TaskHandler {
         "fish", "busybox", "env", "xargs", "nohup", "timeout", "nice", "sudo", "su", "perl", "python", "python3",
         "ruby", "node", "php", "lua", "awk", "gawk", "mawk", "java", "osascript", "powershell", "pwsh");
     private static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
+    /** Output kept on the agent's disk while a command runs (each stream); past it the command is stopped. */
+    private static final long DEFAULT_MAX_OUTPUT_BYTES = 64L * 1024 * 1024;
+    private static final long OUTPUT_CHECK_MS = 100;
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     /** Allowed command name → the executable it runs. */
@@ -56,20 +59,22 @@ public final class ShellHandler implements TaskHandlerFactory, TaskHandler {
     private final Map<String, Pattern> argumentRules;
     private final String path;
     private final int tailBytes;
+    private final long maxOutputBytes;
     private final long killGraceMs;
     private final File workingDir;
 
     /** For {@link java.util.ServiceLoader}. */
     public ShellHandler() {
-        this(Map.of(), Map.of(), DEFAULT_PATH, 4096, 2000, null);
+        this(Map.of(), Map.of(), DEFAULT_PATH, 4096, DEFAULT_MAX_OUTPUT_BYTES, 2000, null);
     }
 
     private ShellHandler(Map<String, Path> allowed, Map<String, Pattern> argumentRules, String path, int tailBytes,
-                         long killGraceMs, File workingDir) {
+                         long maxOutputBytes, long killGraceMs, File workingDir) {
         this.allowed = Map.copyOf(allowed);
         this.argumentRules = Map.copyOf(argumentRules);
         this.path = path;
         this.tailBytes = tailBytes;
+        this.maxOutputBytes = maxOutputBytes;
         this.killGraceMs = killGraceMs;
         this.workingDir = workingDir;
     }
@@ -100,6 +105,7 @@ public final class ShellHandler implements TaskHandlerFactory, TaskHandler {
         String dir = settings.get("working.dir");
         return new ShellHandler(commands, rules, searchPath,
             Integer.parseInt(settings.getOrDefault("output.tail.bytes", "4096")),
+            Long.parseLong(settings.getOrDefault("max.output.bytes", "" + DEFAULT_MAX_OUTPUT_BYTES)),
             Long.parseLong(settings.getOrDefault("kill.grace.ms", "2000")), dir == null ? null : new File(dir));
     }
 
@@ -150,7 +156,15 @@ public final class ShellHandler implements TaskHandlerFactory, TaskHandler {
             context.onCancel(() -> stop(process));
             int exit;
             try {
-                exit = process.waitFor();
+                while (!process.waitFor(OUTPUT_CHECK_MS, TimeUnit.MILLISECONDS)) {
+                    if (Files.size(out) > maxOutputBytes || Files.size(err) > maxOutputBytes) {
+                        stop(process);
+                        throw new TaskFailedException("shell.output-limit", command.get(0) + " wrote more than "
+                            + maxOutputBytes + " bytes to stdout or stderr (handler.shell.max.output.bytes): stopped",
+                            false, tail(err));
+                    }
+                }
+                exit = process.exitValue();
             } catch (InterruptedException e) {
                 stop(process);
                 throw e;

@@ -128,6 +128,21 @@ class ShellHandlerTest {
     }
 
     @Test
+    void shouldStopACommandThatWritesMoreThanItMay() {
+        TaskHandler limited = new ShellHandler().create(Map.of("allowed.commands", "yes", "max.output.bytes",
+            "100000"));
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> limited.run(shell("{\"command\":\"yes\"}")))
+            .isInstanceOfSatisfying(TaskFailedException.class, e -> {
+                assertThat(e.type()).isEqualTo("shell.output-limit");
+                assertThat(e.retryable()).isFalse();
+                assertThat(e.getMessage()).contains("handler.shell.max.output.bytes");
+            });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
     void shouldKillTheProcessWhenCancelled() throws Exception {
         StubTaskContext context = shell("{\"command\":\"sleep\",\"args\":[\"30\"]}");
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
