@@ -45,12 +45,14 @@ public final class AgentConfig {
     public static final ConfigDef DEFINITION = define();
 
     private final SasConfig config;
+    private final HttpSettings http;
     private final String agentId;
     private final String hostId;
     private final long incarnation;
 
     public AgentConfig(SasConfig config) {
         this.config = config;
+        this.http = HttpSettings.from(config);
         String host = config.getString(HOST_ID);
         this.hostId = host.isEmpty() ? hostName() : host;
         String id = config.getString(AGENT_ID);
@@ -190,7 +192,7 @@ public final class AgentConfig {
     }
 
     public HttpSettings http() {
-        return HttpSettings.from(config);
+        return http;
     }
 
     /** The task consumer's properties: {@code kafka.*}, {@code consumer.*}, then what the agent loop relies on. */

@@ -18,6 +18,7 @@ import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
+import io.kafkasas.testkit.TestAuth;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import io.kafkasas.testkit.UniqueNames;
@@ -68,6 +69,7 @@ class AgentIT {
             AgentConfig.AGENT_ID, "agent-a", AgentConfig.CONCURRENCY, "2",
             AgentConfig.HEARTBEAT_INTERVAL_MS, "200", "handler.shell.allowed.commands", "echo,sleep"));
         settings.put(AgentConfig.INCARNATION, Long.toString(INCARNATION));
+        settings.putAll(TestAuth.settings());
         AgentConfig config = AgentConfig.of(settings);
         topics = config.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 3);
@@ -206,7 +208,8 @@ class AgentIT {
 
     private HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-            HttpRequest.newBuilder(URI.create(agent.httpUrl() + path)).build(), HttpResponse.BodyHandlers.ofString());
+            TestAuth.authorized(HttpRequest.newBuilder(URI.create(agent.httpUrl() + path))).build(),
+            HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

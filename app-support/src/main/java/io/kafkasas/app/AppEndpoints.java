@@ -12,7 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * The routes every app serves: {@code GET /health} (200 when ready and live, else 503; {@code ?probe=live} answers
- * liveness only) and {@code GET /metrics} (Prometheus text), plus the app's own routes.
+ * liveness only; open to anyone) and {@code GET /metrics} (Prometheus text; the read role), plus the app's own
+ * routes, each with the role it needs.
  */
 public final class AppEndpoints {
 
@@ -31,7 +32,7 @@ public final class AppEndpoints {
             throw new UncheckedIOException(e);
         }
         Map<String, Route> described = new LinkedHashMap<>(routes);
-        described.put("/openapi.yaml", getOnly(exchange -> new Response(200, "application/yaml", description)));
+        described.put("/openapi.yaml", readOnly(exchange -> new Response(200, "application/yaml", description)));
         return described;
     }
 
@@ -50,13 +51,23 @@ public final class AppEndpoints {
             int status = liveOnly ? (now.live() ? 200 : 503) : now.httpStatus();
             return Response.json(status, Map.of("ready", now.ready(), "live", now.live(), "state", now.state()));
         }));
-        routes.put("/metrics", getOnly(exchange ->
+        routes.put("/metrics", readOnly(exchange ->
             Response.text(200, "text/plain; version=0.0.4; charset=utf-8", scrape.get())));
         return HttpApi.start(settings, routes, Set.of("/health"));
     }
 
+    /** {@code route} for callers with {@code role}. */
+    public static Route requires(Role role, Route route) {
+        return new HttpApi.Guarded(exchange -> role, route);
+    }
+
+    /** {@code route} for GET by callers with the read role; 405 for any other method. */
+    public static Route readOnly(Route route) {
+        return requires(Role.READ, getOnly(route));
+    }
+
     /** {@code route} for GET; 405 for any other method. */
-    public static Route getOnly(Route route) {
+    private static Route getOnly(Route route) {
         return exchange -> "GET".equals(exchange.getRequestMethod()) ? route.handle(exchange)
             : Response.error(405, "Only GET on " + exchange.getRequestURI().getPath());
     }

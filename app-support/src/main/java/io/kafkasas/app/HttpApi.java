@@ -3,6 +3,7 @@ package io.kafkasas.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.kafkasas.schemas.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,21 @@ public final class HttpApi implements AutoCloseable {
     public interface Route {
         Response handle(HttpExchange exchange) throws IOException;
     }
+
+    /**
+     * A route and the role its caller needs, which may depend on the request (cancelling needs operate, submitting
+     * submit). Every route but health must be one: a route that names no role is refused at start.
+     */
+    public record Guarded(Function<HttpExchange, Role> role, Route route) implements Route {
+
+        @Override
+        public Response handle(HttpExchange exchange) throws IOException {
+            return route.handle(exchange);
+        }
+    }
+
+    /** The exchange attribute that holds the authenticated {@link HttpAuth.Caller}. */
+    public static final String CALLER = "kafka-sas.caller";
 
     /** An answer: status, media type and body. */
     public record Response(int status, String contentType, byte[] body) {
@@ -89,8 +106,9 @@ public final class HttpApi implements AutoCloseable {
 
     /**
      * Starts serving {@code routes} (path prefix to route) on {@code settings}. The {@code quick} ones (health) are
-     * answered on the threads that read requests; the rest on a pool of their own, so that requests waiting on Kafka
-     * (a broker that does not answer) never hold up a health check. A full pool answers 503 at once.
+     * answered on the threads that read requests, to anyone; the rest, each {@link Guarded}, to callers with the
+     * role, on a pool of their own, so that requests waiting on Kafka (a broker that does not answer) never hold up
+     * a health check. A full pool answers 503 at once.
      */
     public static HttpApi start(HttpSettings settings, Map<String, Route> routes, Set<String> quick) {
         HttpServer server;
@@ -105,6 +123,11 @@ public final class HttpApi implements AutoCloseable {
             new ArrayBlockingQueue<>(WORK_QUEUE), daemons("http-work-"));
         ClientRateLimit limit = settings.requestsPerSecondPerClient() > 0
             ? new ClientRateLimit(settings.requestsPerSecondPerClient()) : null;
+        routes.forEach((path, route) -> {
+            if (!quick.contains(path) && !(route instanceof Guarded)) {
+                throw new IllegalArgumentException("The route " + path + " names no role");
+            }
+        });
         routes.forEach((path, route) -> server.createContext(path, quick.contains(path)
             ? exchange -> serve(exchange, route)
             : exchange -> {
@@ -113,6 +136,9 @@ public final class HttpApi implements AutoCloseable {
                     respond(exchange, Response.error(429, "Too many requests from " + exchange.getRemoteAddress()
                         .getAddress().getHostAddress() + " (" + HttpSettings.REQUESTS_PER_SECOND_PER_CLIENT + " = "
                         + settings.requestsPerSecondPerClient() + "); try again in a second"));
+                    return;
+                }
+                if (!authorized(exchange, settings.auth(), ((Guarded) route).role().apply(exchange))) {
                     return;
                 }
                 try {
@@ -124,6 +150,21 @@ public final class HttpApi implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         return new HttpApi(server, executor, work);
+    }
+
+    /** Whether the caller has {@code role}; if not, answers 401 or 403 with the reason. */
+    private static boolean authorized(HttpExchange exchange, HttpAuth auth, Role role) {
+        HttpAuth.Verdict verdict = auth.check(exchange.getRequestHeaders().getFirst(Wire.AUTHORIZATION), role,
+            exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+        if (verdict.allowed()) {
+            exchange.setAttribute(CALLER, verdict.caller());
+            return true;
+        }
+        if (verdict.status() == 401) {
+            exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"kafka-sas\"");
+        }
+        respond(exchange, Response.error(verdict.status(), verdict.reason()));
+        return false;
     }
 
     private static ThreadFactory daemons(String prefix) {

@@ -4,23 +4,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
 
-/** Where an app's HTTP endpoints (health, metrics, API) listen. */
-public record HttpSettings(String host, int port, int requestsPerSecondPerClient) {
+/** Where an app's HTTP endpoints (health, metrics, API) listen, and who may call them. */
+public record HttpSettings(String host, int port, int requestsPerSecondPerClient, HttpAuth auth) {
 
     public static final String HOST = "http.host";
     public static final String PORT = "http.port";
     public static final String REQUESTS_PER_SECOND_PER_CLIENT = "http.requests.per.second.per.client";
     private static final int DEFAULT_REQUESTS_PER_SECOND_PER_CLIENT = 2000;
 
-    /** With the default limit of requests per client. */
-    public HttpSettings(String host, int port) {
-        this(host, port, DEFAULT_REQUESTS_PER_SECOND_PER_CLIENT);
+    /** These settings listening on {@code port} instead. */
+    public HttpSettings onPort(int port) {
+        return new HttpSettings(host, port, requestsPerSecondPerClient, auth);
     }
 
     /** Adds the HTTP keys to {@code def}; {@code defaultPort} differs per app so they can share a machine. */
@@ -32,12 +34,38 @@ public record HttpSettings(String host, int port, int requestsPerSecondPerClient
             .define(REQUESTS_PER_SECOND_PER_CLIENT, Type.INT, DEFAULT_REQUESTS_PER_SECOND_PER_CLIENT,
                 Range.atLeast(0), Importance.LOW,
                 "Requests a client (an IP address) may make per second, in bursts of up to twice that; more are"
-                    + " answered 429 with Retry-After. Health is never limited. 0: no limit.");
+                    + " answered 429 with Retry-After. Health is never limited. 0: no limit.")
+            .define(HttpAuth.REQUIRED, Type.BOOLEAN, true, Importance.HIGH,
+                "Whether every endpoint but /health needs a bearer token with the role its action needs (submit,"
+                    + " operate, read): 401 without a known token, 403 without the role. false only on a trusted"
+                    + " network.")
+            .define(HttpAuth.TOKENS_FILE, Type.STRING, "", Importance.HIGH,
+                "File of the tokens accepted, one per line: '<name> <role>[,<role>...] <token>' (# comments);"
+                    + " re-read when it changes, as a mounted Kubernetes Secret does. Tokens are at least 16"
+                    + " characters; only their names are ever logged.")
+            .define(HttpAuth.TOKENS, Type.PASSWORD, null, Importance.MEDIUM,
+                "More accepted tokens, in the file's form, separated by ';' or new lines (for an environment"
+                    + " variable from a Secret).")
+            .define(HttpAuth.CLIENT_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
+                "The token this app sends when it asks another instance (the supervisor's queries forwarded to the"
+                    + " instance that holds a task); needs the read role there.");
+    }
+
+    /** From {@code config}, listening on {@code port}; {@link IllegalArgumentException} for a malformed token. */
+    public static HttpSettings from(AbstractConfig config, int port) {
+        String file = config.getString(HttpAuth.TOKENS_FILE);
+        return new HttpSettings(config.getString(HOST), port, config.getInt(REQUESTS_PER_SECOND_PER_CLIENT),
+            HttpAuth.of(config.getBoolean(HttpAuth.REQUIRED), secret(config, HttpAuth.TOKENS),
+                file.isEmpty() ? null : Path.of(file), secret(config, HttpAuth.CLIENT_TOKEN)));
     }
 
     public static HttpSettings from(AbstractConfig config) {
-        return new HttpSettings(config.getString(HOST), config.getInt(PORT),
-            config.getInt(REQUESTS_PER_SECOND_PER_CLIENT));
+        return from(config, config.getInt(PORT));
+    }
+
+    private static String secret(AbstractConfig config, String key) {
+        Password password = config.getPassword(key);
+        return password == null ? null : password.value();
     }
 
     /**

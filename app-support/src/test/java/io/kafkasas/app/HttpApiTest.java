@@ -1,9 +1,11 @@
 package io.kafkasas.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.schemas.Wire;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,8 +33,8 @@ class HttpApiTest {
     void shouldAnswerHealthWhileEveryWorkThreadWaits() throws Exception {
         CountDownLatch brokerBack = new CountDownLatch(1);
         AtomicInteger waitingForKafka = new AtomicInteger();
-        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0), () -> new Health(true, true, "RUNNING"),
-            () -> "", Map.of("/tasks", exchange -> {
+        HttpApi api = AppEndpoints.start(settings(2000), () -> new Health(true, true, "RUNNING"),
+            () -> "", Map.of("/tasks", AppEndpoints.requires(Role.SUBMIT, exchange -> {
                 waitingForKafka.incrementAndGet();
                 try {
                     brokerBack.await(30, TimeUnit.SECONDS);
@@ -39,7 +42,7 @@ class HttpApiTest {
                     Thread.currentThread().interrupt();
                 }
                 return Response.json(202, Map.of());
-            }));
+            })));
         try {
             List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -66,8 +69,8 @@ class HttpApiTest {
      */
     @Test
     void shouldAnswerHealthWhileSlowClientsTrickleTheirRequests() throws Exception {
-        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0), () -> new Health(true, true, "RUNNING"),
-            () -> "", Map.of("/tasks", exchange -> Response.json(202, Map.of())));
+        HttpApi api = AppEndpoints.start(settings(2000), () -> new Health(true, true, "RUNNING"),
+            () -> "", Map.of("/tasks", AppEndpoints.requires(Role.SUBMIT, exchange -> Response.json(202, Map.of()))));
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 12; i++) {
@@ -96,7 +99,7 @@ class HttpApiTest {
     /** A client that never finishes its request is cut off once it has taken longer than a request may. */
     @Test
     void shouldCloseAConnectionWhoseRequestNeverEnds() throws Exception {
-        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0), () -> new Health(true, true, "RUNNING"),
+        HttpApi api = AppEndpoints.start(settings(2000), () -> new Health(true, true, "RUNNING"),
             () -> "", Map.of());
         long limitSeconds = Long.parseLong(System.getProperty("sun.net.httpserver.maxReqTime"));
         try (Socket socket = new Socket("127.0.0.1", api.port())) {
@@ -116,8 +119,8 @@ class HttpApiTest {
     /** A client past its rate gets 429 with Retry-After; another client, and health, are served meanwhile. */
     @Test
     void shouldAnswerAFloodingClient429AndServeTheOthers() throws Exception {
-        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0, 5), () -> new Health(true, true, "RUNNING"),
-            () -> "", Map.of("/tasks", exchange -> Response.json(202, Map.of())));
+        HttpApi api = AppEndpoints.start(settings(5), () -> new Health(true, true, "RUNNING"),
+            () -> "", Map.of("/tasks", AppEndpoints.requires(Role.SUBMIT, exchange -> Response.json(202, Map.of()))));
         try {
             HttpResponse<String> refused = null;
             for (int i = 0; i < 100 && refused == null; i++) {
@@ -141,6 +144,82 @@ class HttpApiTest {
         } finally {
             api.close();
         }
+    }
+
+    /** Health is open; every other route answers 401 without a known token and 403 without the role it needs. */
+    @Test
+    void shouldAdmitOnlyKnownTokensWithTheRoleNeeded() throws Exception {
+        String submitter = HttpAuth.newToken();
+        String reader = HttpAuth.newToken();
+        HttpAuth auth = HttpAuth.of(true, HttpAuth.entry("ci", Set.of(Role.SUBMIT), submitter) + ";"
+            + HttpAuth.entry("grafana", Set.of(Role.READ), reader), null, null);
+        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0, 0, auth),
+            () -> new Health(true, true, "RUNNING"), () -> "up 1\n", Map.of("/tasks", AppEndpoints.requires(
+                Role.SUBMIT, exchange -> Response.json(202, Map.of("by", ((HttpAuth.Caller) exchange.getAttribute(
+                    HttpApi.CALLER)).name())))));
+        try {
+            assertThat(send(api, "/health", null).statusCode()).isEqualTo(200);
+
+            HttpResponse<String> none = send(api, "/tasks", null);
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"kafka-sas\"");
+            assertThat(none.body()).contains("Authorization: Bearer");
+            assertThat(send(api, "/tasks", "Basic " + submitter).statusCode()).isEqualTo(401);
+            assertThat(send(api, "/tasks", Wire.bearer(HttpAuth.newToken())).body())
+                .contains("not known");
+
+            HttpResponse<String> wrongRole = send(api, "/tasks", Wire.bearer(reader));
+            assertThat(wrongRole.statusCode()).isEqualTo(403);
+            assertThat(wrongRole.body()).contains("'grafana' may not POST /tasks", "'submit'")
+                .doesNotContain(reader);
+            assertThat(send(api, "/metrics", Wire.bearer(submitter)).statusCode()).isEqualTo(403);
+
+            HttpResponse<String> allowed = send(api, "/tasks", Wire.bearer(submitter));
+            assertThat(allowed.statusCode()).isEqualTo(202);
+            assertThat(allowed.body()).contains("\"by\":\"ci\"");
+            assertThat(send(api, "/metrics", Wire.bearer(reader)).body()).isEqualTo("up 1\n");
+        } finally {
+            api.close();
+        }
+    }
+
+    /** With no token configured, nothing but health is served: the default refuses an unauthenticated caller. */
+    @Test
+    void shouldRefuseEveryCallerWhenNoTokenIsConfigured() throws Exception {
+        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0, 0, HttpAuth.of(true, null, null, null)),
+            () -> new Health(true, true, "RUNNING"), () -> "", Map.of("/tasks", AppEndpoints.requires(Role.SUBMIT,
+                exchange -> Response.json(202, Map.of()))));
+        try {
+            HttpResponse<String> refused = send(api, "/tasks", Wire.bearer(HttpAuth.newToken()));
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(send(api, "/tasks", null).body()).contains("no token configured", "http.auth.tokens.file");
+            assertThat(send(api, "/health", null).statusCode()).isEqualTo(200);
+        } finally {
+            api.close();
+        }
+    }
+
+    /** A route that names no role cannot be served: forgetting one cannot open an endpoint. */
+    @Test
+    void shouldRefuseToStartARouteWithoutARole() {
+        assertThatThrownBy(() -> AppEndpoints.start(settings(0), () -> new Health(true, true, "RUNNING"), () -> "",
+            Map.of("/open", exchange -> Response.json(200, Map.of()))))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/open names no role");
+    }
+
+    private HttpResponse<String> send(HttpApi api, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = request(api, path);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (path.equals("/tasks")) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpSettings settings(int requestsPerSecondPerClient) {
+        return new HttpSettings("127.0.0.1", 0, requestsPerSecondPerClient, HttpAuth.none());
     }
 
     private static HttpRequest.Builder request(HttpApi api, String path) {

@@ -1,9 +1,9 @@
 package io.kafkasas.schemas;
 
 /**
- * The words kafka-sas writes into records, defined once: error types ({@code TaskError.type}) and the names of
- * the apps in {@code producedBy} and {@code issuedBy}. Readers (handlers, dashboards, retry policies' lists of
- * non-retryable types) match on them.
+ * The words kafka-sas writes into records, defined once: error types ({@code TaskError.type}), the names of the
+ * apps in {@code producedBy} and {@code issuedBy}, and the HTTP credential's header. Readers (handlers, dashboards,
+ * retry policies' lists of non-retryable types) match on them.
  */
 public final class Wire {
 
@@ -15,7 +15,15 @@ public final class Wire {
     public static final String INVALID_REQUEST_ERROR = "invalid-request";
     public static final String PRODUCED_BY_SCHEDULER = "scheduler";
     public static final String PRODUCED_BY_SUPERVISOR = "supervisor";
+    /** The HTTP header every API call but health carries: {@code Authorization: Bearer <token>}. */
+    public static final String AUTHORIZATION = "Authorization";
+    public static final String BEARER = "Bearer ";
 
     private Wire() {
+    }
+
+    /** The {@value #AUTHORIZATION} header's value for {@code token}. */
+    public static String bearer(String token) {
+        return BEARER + token;
     }
 }

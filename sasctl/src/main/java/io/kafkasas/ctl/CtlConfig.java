@@ -1,8 +1,12 @@
 package io.kafkasas.ctl;
 
+import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.topics.ProvisioningConfig;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -10,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * What sasctl reads: the shared settings (topics, Kafka, schema registry), the topic plan of {@code topics create}
@@ -21,12 +26,19 @@ public final class CtlConfig extends SasConfig {
     public static final String SCHEDULER_URL = "ctl.scheduler.url";
     public static final String SUPERVISOR_URL = "ctl.supervisor.url";
     public static final String KAFKA_TIMEOUT_MS = "ctl.kafka.timeout.ms";
+    public static final String TOKEN = "ctl.token";
+    public static final String TOKEN_FILE = "ctl.token.file";
 
     public static final ConfigDef DEFINITION = new ConfigDef(ProvisioningConfig.DEFINITION)
         .define(SCHEDULER_URL, Type.STRING, "http://127.0.0.1:8080", Importance.HIGH,
             "Base URL of a scheduler's HTTP API: sasctl submits tasks there, so they are validated at once.")
         .define(SUPERVISOR_URL, Type.STRING, "http://127.0.0.1:8082", Importance.HIGH,
             "Base URL of any supervisor instance's HTTP API: task states and agents (it asks the other instances).")
+        .define(TOKEN, Type.PASSWORD, null, Importance.HIGH,
+            "Bearer token sasctl sends to the scheduler and the supervisor (SAS_CTL_TOKEN); the roles it needs:"
+                + " submit to submit, operate to cancel, drain or restart, read for the rest.")
+        .define(TOKEN_FILE, Type.STRING, "", Importance.HIGH,
+            "File holding the bearer token (its first line), when not given by " + TOKEN + ".")
         .define(KAFKA_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
             "How long sasctl waits for Kafka before it gives up (its clients' default.api.timeout.ms and"
                 + " max.block.ms, unless the kafka.* settings give them).");
@@ -43,6 +55,23 @@ public final class CtlConfig extends SasConfig {
 
     public URI schedulerUrl() {
         return URI.create(getString(SCHEDULER_URL));
+    }
+
+    /** The {@code Authorization} header to send, or null without a token. */
+    public String authorization() {
+        Password token = getPassword(TOKEN);
+        String file = getString(TOKEN_FILE);
+        if (token != null) {
+            return Wire.bearer(token.value().strip());
+        }
+        if (file.isEmpty()) {
+            return null;
+        }
+        try {
+            return Wire.bearer(Files.readAllLines(Path.of(file)).stream().findFirst().orElse("").strip());
+        } catch (IOException e) {
+            throw new CtlException(ExitCodes.USAGE, "Cannot read " + TOKEN_FILE + " " + file + ": " + e);
+        }
     }
 
     public URI supervisorUrl() {

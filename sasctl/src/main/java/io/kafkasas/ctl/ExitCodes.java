@@ -21,6 +21,8 @@ public final class ExitCodes {
     public static final int REJECTED = 6;
     /** Waited the whole --timeout and the task had not ended. */
     public static final int TIMED_OUT = 7;
+    /** An app refused sasctl's credential (401) or its token lacks the role (403). */
+    public static final int NOT_ALLOWED = 8;
     /** A defect in sasctl or an unexpected answer: the message says what. */
     public static final int SOFTWARE = 70;
 
@@ -40,6 +42,7 @@ public final class ExitCodes {
         meanings.put(UNAVAILABLE, "Kafka, the schema registry or an app is unreachable or not ready");
         meanings.put(REJECTED, "the scheduler refused the request as invalid");
         meanings.put(TIMED_OUT, "timed out waiting for the task to end");
+        meanings.put(NOT_ALLOWED, "an app refused sasctl's token, or the token lacks the role");
         meanings.put(SOFTWARE, "unexpected error (run again with --verbose for the stack trace)");
         return Collections.unmodifiableMap(meanings);
     }

@@ -43,9 +43,11 @@ public final class SchedulerConfig {
     public static final ConfigDef DEFINITION = define();
 
     private final SasConfig config;
+    private final HttpSettings http;
 
     public SchedulerConfig(SasConfig config) {
         this.config = config;
+        this.http = HttpSettings.from(config);
     }
 
     public static SchedulerConfig load(Path file, Map<String, String> env) {
@@ -158,7 +160,7 @@ public final class SchedulerConfig {
     }
 
     public HttpSettings http() {
-        return HttpSettings.from(config);
+        return http;
     }
 
     /**

@@ -19,6 +19,7 @@ import io.kafkasas.schemas.requests.InvalidTaskRequestException;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
+import io.kafkasas.testkit.TestAuth;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import io.kafkasas.testkit.UniqueNames;
@@ -65,6 +66,7 @@ class SchedulerIT {
             SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("scheduler-it"), "http.port", "0",
             StreamsApps.STREAMS_PREFIX + "state.dir", stateDir.resolve("a").toString()));
+        settings.putAll(TestAuth.settings());
         config = SchedulerConfig.of(settings);
         topics = config.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 3);
@@ -85,7 +87,7 @@ class SchedulerIT {
     }
 
     private HttpResponse<String> post(String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + "/tasks")).timeout(WAIT)
+        return http.send(TestAuth.authorized(HttpRequest.newBuilder(URI.create(app.httpUrl() + "/tasks"))).timeout(WAIT)
             .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -130,8 +132,8 @@ class SchedulerIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + path)).timeout(WAIT).build(),
-            HttpResponse.BodyHandlers.ofString());
+        return http.send(TestAuth.authorized(HttpRequest.newBuilder(URI.create(app.httpUrl() + path))).timeout(WAIT)
+            .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

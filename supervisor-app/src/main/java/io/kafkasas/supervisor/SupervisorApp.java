@@ -73,10 +73,9 @@ public final class SupervisorApp implements AutoCloseable {
                 supervisorMetrics), streamsProperties(config.livenessProperties(), deadLetters), self);
             this.streams = tasks;
             this.liveness = agents;
-            HttpSettings bound = new HttpSettings(settings.host(), port, settings.requestsPerSecondPerClient());
-            this.http = AppEndpoints.start(bound, this::health, metrics, AppEndpoints.describedBy(
+            this.http = AppEndpoints.start(settings.onPort(port), this::health, metrics, AppEndpoints.describedBy(
                 "openapi/supervisor.yaml", new QueryApi(tasks, agents, self, config.heartbeatTimeout(),
-                    Clock.systemUTC()).routes()));
+                    Clock.systemUTC(), settings.auth().clientAuthorization()).routes()));
         } catch (RuntimeException e) {
             // e.g. the HTTP port is taken
             for (KafkaStreams built : new KafkaStreams[] {tasks, agents}) {

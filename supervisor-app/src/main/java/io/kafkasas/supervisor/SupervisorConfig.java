@@ -27,9 +27,11 @@ public final class SupervisorConfig {
     public static final ConfigDef DEFINITION = define();
 
     private final SasConfig config;
+    private final HttpSettings http;
 
     public SupervisorConfig(SasConfig config) {
         this.config = config;
+        this.http = HttpSettings.from(config);
     }
 
     public static SupervisorConfig load(Path file, Map<String, String> env) {
@@ -99,7 +101,7 @@ public final class SupervisorConfig {
     }
 
     public HttpSettings http() {
-        return HttpSettings.from(config);
+        return http;
     }
 
     /** The application id of agent liveness, which runs beside the task state machine. */

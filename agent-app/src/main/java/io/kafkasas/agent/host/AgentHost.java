@@ -11,6 +11,7 @@ import io.kafkasas.app.ChildJvm;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.app.HttpAuth;
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
@@ -42,6 +43,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +105,7 @@ public final class AgentHost {
         // at zero from the start, so that dashboards and alerts see the series before the first restart
         slots.forEach(slot -> restartCounter.tag("agent", slot.agentId()).register(metrics.registry()));
         this.http = AppEndpoints.start(config.http(), this::health, this::scrape, Map.of("/slots",
-            AppEndpoints.getOnly(exchange -> Response.json(200, Map.of("hostId", config.hostId(),
+            AppEndpoints.readOnly(exchange -> Response.json(200, Map.of("hostId", config.hostId(),
                 "slots", slotViews())))));
     }
 
@@ -132,6 +134,8 @@ public final class AgentHost {
         env.put(ConfigSource.envNameOf(AgentConfig.HOST_ID), config.hostId());
         env.put(ConfigSource.envNameOf(AgentConfig.INCARNATION), Long.toString(incarnation));
         env.put(ConfigSource.envNameOf(AgentConfig.PARENT_PID), Long.toString(ProcessHandle.current().pid()));
+        Password tokens = config.shared().getPassword(HttpAuth.TOKENS);
+        env.put(ConfigSource.envNameOf(HttpAuth.TOKENS), scrapes.agentTokens(tokens == null ? null : tokens.value()));
         env.put(ConfigSource.envNameOf(HttpSettings.PORT),
             Integer.toString(scrapes.portFor(slot.agentId(), config.agentHttpPort(slot.number()),
                 config.http().host())));

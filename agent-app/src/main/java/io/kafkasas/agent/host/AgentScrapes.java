@@ -1,7 +1,10 @@
 package io.kafkasas.agent.host;
 
+import io.kafkasas.app.HttpAuth;
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.app.PrometheusText;
+import io.kafkasas.app.Role;
+import io.kafkasas.schemas.Wire;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -27,6 +31,17 @@ final class AgentScrapes {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(TIMEOUT).build();
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
+    /** The host's own credential for its agents' metrics, made at start and given only to them. */
+    private final String token = HttpAuth.newToken();
+
+    /**
+     * The {@value HttpAuth#TOKENS} an agent is started with: the {@code configured} ones (may be null) and the
+     * host's, with the read role.
+     */
+    String agentTokens(String configured) {
+        String own = HttpAuth.entry("agent-host", Set.of(Role.READ), token);
+        return configured == null || configured.isBlank() ? own : configured + "\n" + own;
+    }
 
     /**
      * The port agent {@code agentId} is told to serve on: {@code configured}, or one free on {@code host} when that
@@ -45,7 +60,7 @@ final class AgentScrapes {
             Integer port = ports.get(agentId);
             if (port != null) {
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(TIMEOUT).build();
+                    .header(Wire.AUTHORIZATION, Wire.bearer(token)).timeout(TIMEOUT).build();
                 asked.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .thenApply(r -> r.statusCode() == 200 ? new PrometheusText.Source("agent", agentId, r.body())
                         : null)

@@ -126,7 +126,7 @@ public final class HostConfig {
     }
 
     public HttpSettings http() {
-        return new HttpSettings(shared().getString(HttpSettings.HOST), shared().getInt(HTTP_PORT));
+        return agent.http().onPort(shared().getInt(HTTP_PORT));
     }
 
     public Path configFile() {

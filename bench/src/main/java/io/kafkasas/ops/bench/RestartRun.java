@@ -64,8 +64,8 @@ final class RestartRun {
         long deadline = killedAt + timeout.toMillis();
         while (System.currentTimeMillis() < deadline) {
             try {
-                HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(apps.schedulerUrl()
-                        + "/tasks")).timeout(Duration.ofSeconds(2))
+                HttpResponse<String> answer = HTTP.send(apps.authorized(HttpRequest.newBuilder(URI.create(apps
+                        .schedulerUrl() + "/tasks"))).timeout(Duration.ofSeconds(2))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"noop\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
                 answered = answered < 0 ? System.currentTimeMillis() - killedAt : answered;

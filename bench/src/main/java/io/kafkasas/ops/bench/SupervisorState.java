@@ -106,7 +106,8 @@ final class SupervisorState {
     }
 
     private String get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(apps.authorized(HttpRequest.newBuilder(URI.create(url))).timeout(Duration.ofSeconds(10))
+                .build(),
             HttpResponse.BodyHandlers.ofString()).body();
     }
 }

@@ -134,13 +134,13 @@ public final class ChaosCommand implements Callable<Integer> {
         while (true) {
             SupervisorProgress.awaitCaughtUp(admin, config.kafkaProperties(), supervisor,
                 config.topicNames().taskStatus(), Duration.ofMinutes(timeoutMinutes));
-            SupervisorVerdict verdict = SupervisorVerdict.of(apps.supervisorUrl(), ids);
+            SupervisorVerdict verdict = SupervisorVerdict.of(apps.supervisorUrl(), apps.authorization(), ids);
             if (verdict.notSucceeded().isEmpty() || System.nanoTime() > giveUp) {
                 return verdict;
             }
             out.printf("  waiting for %,d task(s) not SUCCEEDED yet in the supervisor's view, e.g. %s%n",
                 verdict.notSucceeded().size(), SupervisorVerdict.get(apps.supervisorUrl() + "/tasks/"
-                    + verdict.notSucceeded().iterator().next()));
+                    + verdict.notSucceeded().iterator().next(), apps.authorization()));
             out.flush();
             TimeUnit.SECONDS.sleep(2);
         }

@@ -123,7 +123,8 @@ final class Faults {
         long deadline = begin + DETECTION_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                for (JsonNode a : SupervisorVerdict.get(apps.supervisorUrl() + "/agents").get("agents")) {
+                JsonNode agents = SupervisorVerdict.get(apps.supervisorUrl() + "/agents", apps.authorization());
+                for (JsonNode a : agents.get("agents")) {
                     // DEAD counts only for this incarnation: a supervisor behind its input may still show an
                     // earlier one DEAD, which says nothing of this fault (seen as "detected after 50 ms")
                     long seen = a.get("incarnation").asLong();

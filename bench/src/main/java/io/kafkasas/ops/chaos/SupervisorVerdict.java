@@ -2,6 +2,7 @@ package io.kafkasas.ops.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.schemas.Wire;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +28,8 @@ public record SupervisorVerdict(long succeededOnce, Set<String> notSucceeded, Se
         return notSucceeded.isEmpty() && countedTwice.isEmpty() && unknown.isEmpty();
     }
 
-    public static SupervisorVerdict of(String supervisorUrl, Collection<String> taskIds) throws IOException {
+    public static SupervisorVerdict of(String supervisorUrl, String authorization, Collection<String> taskIds)
+        throws IOException {
         Set<String> expected = new HashSet<>(taskIds);
         Set<String> notSucceeded = new HashSet<>();
         Set<String> twice = new HashSet<>();
@@ -36,7 +38,7 @@ public record SupervisorVerdict(long succeededOnce, Set<String> notSucceeded, Se
         long stale = 0;
         String after = "";
         do {
-            JsonNode page = get(supervisorUrl + "/tasks?limit=1000&after=" + after);
+            JsonNode page = get(supervisorUrl + "/tasks?limit=1000&after=" + after, authorization);
             for (JsonNode task : page.get("tasks")) {
                 String id = task.get("taskId").asText();
                 if (!expected.contains(id)) {
@@ -62,11 +64,17 @@ public record SupervisorVerdict(long succeededOnce, Set<String> notSucceeded, Se
         return new SupervisorVerdict(once, notSucceeded, twice, expected, stale);
     }
 
-    /** {@code GET url} as JSON; a non-200 answer is an error that says what the supervisor answered. */
-    public static JsonNode get(String url) throws IOException {
+    /**
+     * {@code GET url} as JSON, with the {@code authorization} header (none if null); a non-200 answer is an error that
+     * says what the supervisor answered.
+     */
+    public static JsonNode get(String url, String authorization) throws IOException {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+            if (authorization != null) {
+                request.header(Wire.AUTHORIZATION, authorization);
+            }
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
             }

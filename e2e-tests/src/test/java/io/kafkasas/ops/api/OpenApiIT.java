@@ -8,14 +8,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkasas.agent.Agent;
 import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.AgentExit;
+import io.kafkasas.app.HttpAuth;
+import io.kafkasas.app.Role;
 import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.supervisor.SupervisorApp;
 import io.kafkasas.supervisor.SupervisorConfig;
 import io.kafkasas.testkit.RealKafka;
+import io.kafkasas.testkit.TestAuth;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import io.kafkasas.testkit.UniqueNames;
@@ -52,6 +56,8 @@ class OpenApiIT {
     private record Call(String app, String method, String template, HttpResponse<String> response) {
     }
 
+    private static final String READER = HttpAuth.newToken();
+    private static final String SUBMITTER = HttpAuth.newToken();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<Call> calls = new ArrayList<>();
 
@@ -63,6 +69,9 @@ class OpenApiIT {
         Map<String, String> settings = new HashMap<>(Map.of(SasConfig.TOPIC_PREFIX, UniqueNames.topicPrefix(),
             SasConfig.KAFKA_PREFIX + "bootstrap.servers", kafka.bootstrapServers(),
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("openapi"), "http.port", "0"));
+        settings.putAll(TestAuth.settings());
+        settings.put(HttpAuth.TOKENS, settings.get(HttpAuth.TOKENS) + ";" + HttpAuth.entry("reader",
+            Set.of(Role.READ), READER) + ";" + HttpAuth.entry("submitter", Set.of(Role.SUBMIT), SUBMITTER));
         SchedulerConfig schedulerConfig = SchedulerConfig.of(with(settings, "scheduler"));
         TestTopics.create(kafka, schedulerConfig.shared().topicNames().all(), 3);
         Map<String, String> agentSettings = new HashMap<>(settings);
@@ -99,6 +108,16 @@ class OpenApiIT {
         call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"payloadBase64\":\""
             + "A".repeat(400_000) + "\"}");
         call("scheduler", "GET", "/tasks", s + "/tasks", null);
+        // who may do what: health is open, the rest needs a known token with the role
+        assertThat(callAs(null, "scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\"}")
+            .statusCode()).isEqualTo(401);
+        assertThat(callAs(Wire.bearer(READER), "scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\"}")
+            .statusCode()).isEqualTo(403);
+        assertThat(callAs(Wire.bearer(SUBMITTER), "scheduler", "POST", "/tasks/{taskId}/cancel", s + "/tasks/"
+            + taskId + "/cancel", null).statusCode()).isEqualTo(403);
+        assertThat(callAs(Wire.bearer(SUBMITTER), "scheduler", "GET", "/metrics", s + "/metrics", null).statusCode())
+            .isEqualTo(403);
+        assertThat(callAs(null, "scheduler", "GET", "/health", s + "/health", null).statusCode()).isEqualTo(200);
         // input no path may take: refused with a reason, never a 500 or a silent cast
         assertThat(call("scheduler", "POST", "/tasks", s + "/tasks", "{\"type\":\"noop\",\"taskId\":\"a/b\","
             + "\"submittedBy\":\"" + "x".repeat(300) + "\",\"headers\":{\"trace\":\"a\\u0001b\"}}").body())
@@ -130,6 +149,13 @@ class OpenApiIT {
         await().atMost(WAIT).until(() -> call("supervisor", "GET", "/agents", v + "/agents", null).body()
             .contains("api-agent"));
         call("supervisor", "GET", "/hosts", v + "/hosts", null);
+        assertThat(callAs(null, "supervisor", "GET", "/tasks", v + "/tasks", null).statusCode()).isEqualTo(401);
+        assertThat(callAs(Wire.bearer(HttpAuth.newToken()), "supervisor", "GET", "/agents", v + "/agents", null)
+            .statusCode()).isEqualTo(401);
+        assertThat(callAs(Wire.bearer(SUBMITTER), "supervisor", "GET", "/tasks/{taskId}", v + "/tasks/" + taskId,
+            null).statusCode()).isEqualTo(403);
+        assertThat(callAs(Wire.bearer(READER), "supervisor", "GET", "/hosts", v + "/hosts", null).statusCode())
+            .isEqualTo(200);
         call("supervisor", "GET", "/health", v + "/health?probe=live", null);
         call("supervisor", "GET", "/metrics", v + "/metrics", null);
     }
@@ -142,7 +168,16 @@ class OpenApiIT {
 
     private HttpResponse<String> call(String app, String method, String template, String url, String body)
         throws Exception {
+        return callAs(TestAuth.AUTHORIZATION, app, method, template, url, body);
+    }
+
+    /** As {@link #call} with {@code authorization} (none if null). */
+    private HttpResponse<String> callAs(String authorization, String app, String method, String template, String url,
+                                        String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(40));
+        if (authorization != null) {
+            request.header(Wire.AUTHORIZATION, authorization);
+        }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -152,8 +187,8 @@ class OpenApiIT {
 
     @SuppressWarnings("unchecked")
     private void assertConformance(String app, String url) throws Exception {
-        String served = http.send(HttpRequest.newBuilder(URI.create(url + "/openapi.yaml")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
+        String served = http.send(TestAuth.authorized(HttpRequest.newBuilder(URI.create(url + "/openapi.yaml")))
+            .build(), HttpResponse.BodyHandlers.ofString()).body();
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("openapi/" + app + ".yaml")) {
             assertThat(served).as("GET /openapi.yaml serves the description")
                 .isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));

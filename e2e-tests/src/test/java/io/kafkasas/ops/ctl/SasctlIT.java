@@ -161,8 +161,8 @@ class SasctlIT {
     }
 
     private static double duplicatesDropped() throws Exception {
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(stack.apps().schedulerUrl()
-            + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient().send(stack.apps().authorized(HttpRequest.newBuilder(URI.create(
+            stack.apps().schedulerUrl() + "/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body();
         return metrics.lines().filter(l -> l.startsWith("sas_scheduler_requests_duplicates_total"))
             .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }

@@ -22,6 +22,7 @@ import io.kafkasas.supervisor.SupervisorApp;
 import io.kafkasas.supervisor.SupervisorConfig;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
+import io.kafkasas.testkit.TestAuth;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import java.net.URI;
@@ -145,8 +146,8 @@ class DeadAgentIT {
         assertThat(task.get("attempts").findValuesAsText("outcome")).containsExactly("FAILED", "SUCCEEDED");
         JsonNode agents = SupervisorView.get(supervisor + "/agents").get("agents");
         assertThat(agents.findValuesAsText("state")).containsExactly("DEAD", "ALIVE");
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(supervisor + "/metrics"))
-            .build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = HttpClient.newHttpClient().send(TestAuth.authorized(HttpRequest.newBuilder(URI.create(
+            supervisor + "/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("sas_supervisor_agents_declared_dead_total{app=\"supervisor\"} 1.0",
             "sas_supervisor_detection_delay_seconds_bucket", "sas_supervisor_reemitted_total{app=\"supervisor\","
                 + "reason=\"AGENT_DEAD\"}", "sas_supervisor_agents{app=\"supervisor\",state=\"DEAD\"}");

@@ -21,6 +21,7 @@ import io.kafkasas.supervisor.SupervisorApp;
 import io.kafkasas.supervisor.SupervisorConfig;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
+import io.kafkasas.testkit.TestAuth;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import io.kafkasas.testkit.UniqueNames;
@@ -160,7 +161,7 @@ class SupervisionIT {
         await().atMost(WAIT).until(() -> history(id).contains(TaskStatusType.STARTED));
 
         HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-            HttpRequest.newBuilder(URI.create(scheduler.httpUrl() + "/tasks/" + id + "/cancel"))
+            TestAuth.authorized(HttpRequest.newBuilder(URI.create(scheduler.httpUrl() + "/tasks/" + id + "/cancel")))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"customer withdrew\"}")).build(),
             HttpResponse.BodyHandlers.ofString());
 

@@ -23,6 +23,7 @@ import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.SupervisorMain;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
+import io.kafkasas.testkit.TestAuth;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import java.net.URI;
@@ -127,13 +128,15 @@ class SupervisorFailoverIT {
     }
 
     private ChildJvm supervisor(Map<String, String> settings, String name, int port) throws java.io.IOException {
-        return ChildJvm.start(SupervisorMain.class.getName(), List.of("-Xmx256m"), List.of(),
-            Map.of("SAS_KAFKA_BOOTSTRAP_SERVERS", settings.get(SasConfig.KAFKA_PREFIX + "bootstrap.servers"),
-                "SAS_SCHEMA_REGISTRY_URL", settings.get(SchemaRegistryConfig.URL),
-                "SAS_TOPIC_PREFIX", settings.get(SasConfig.TOPIC_PREFIX), "SAS_HTTP_PORT", Integer.toString(port),
-                "SAS_STREAMS_STATE_DIR", dir.resolve("supervisor-" + name).toString(),
-                "SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
-                "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"),
+        Map<String, String> env = new HashMap<>(Map.of("SAS_KAFKA_BOOTSTRAP_SERVERS",
+            settings.get(SasConfig.KAFKA_PREFIX + "bootstrap.servers"),
+            "SAS_SCHEMA_REGISTRY_URL", settings.get(SchemaRegistryConfig.URL),
+            "SAS_TOPIC_PREFIX", settings.get(SasConfig.TOPIC_PREFIX), "SAS_HTTP_PORT", Integer.toString(port),
+            "SAS_STREAMS_STATE_DIR", dir.resolve("supervisor-" + name).toString(),
+            "SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
+            "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
+        env.putAll(TestAuth.environment()); // the instances forward queries to each other with it
+        return ChildJvm.start(SupervisorMain.class.getName(), List.of("-Xmx256m"), List.of(), env,
             Path.of("target", "failover-supervisor-" + name + ".log"));
     }
 
@@ -155,8 +158,8 @@ class SupervisorFailoverIT {
     /** The HTTP status of GET {@code path} on a supervisor instance; -1 if it does not answer. */
     private static int statusOf(int port, String path) {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + path)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HttpClient.newHttpClient().send(TestAuth.authorized(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + port + path))).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (java.io.IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.ops.chaos.SupervisorVerdict;
+import io.kafkasas.testkit.TestAuth;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,7 @@ final class SupervisorView {
     }
 
     static JsonNode get(String url) throws Exception {
-        return SupervisorVerdict.get(url);
+        return SupervisorVerdict.get(url, TestAuth.AUTHORIZATION);
     }
 
     /** {@code GET /agents}: the agent of that id, or null. */
@@ -41,7 +42,7 @@ final class SupervisorView {
      * stale; returns how many late results were recorded as stale.
      */
     static long assertSucceededOnce(String supervisor, List<String> ids) throws Exception {
-        SupervisorVerdict verdict = SupervisorVerdict.of(supervisor, ids);
+        SupervisorVerdict verdict = SupervisorVerdict.of(supervisor, TestAuth.AUTHORIZATION, ids);
         assertThat(verdict.unknown()).as("tasks the supervisor does not know").isEmpty();
         assertThat(verdict.notSucceeded()).as("tasks not SUCCEEDED").isEmpty();
         assertThat(verdict.countedTwice()).as("tasks with other than one successful attempt counted").isEmpty();

@@ -16,6 +16,7 @@ import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
+import io.kafkasas.testkit.TestAuth;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import io.kafkasas.testkit.UniqueNames;
@@ -111,7 +112,8 @@ class TaskFlowIT {
             String body = JSON.writeValueAsString(Map.of("type", i % 2 == 0 ? "noop" : "sleep",
                 "payload", Map.of("ms", 5)));
             inFlight.acquire();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/tasks")).timeout(Duration.ofSeconds(60))
+            HttpRequest request = TestAuth.authorized(HttpRequest.newBuilder(URI.create(url + "/tasks")))
+                .timeout(Duration.ofSeconds(60))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             answers.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .whenComplete((r, e) -> inFlight.release())

@@ -33,14 +33,14 @@ final class DemoWorkload {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TaskClient client;
     private final TaskClient staleClient;
-    private final String schedulerUrl;
+    private final LocalApps apps;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** {@code staleClient}: one whose settings name a queue the scheduler does not have. */
-    DemoWorkload(TaskClient client, TaskClient staleClient, String schedulerUrl) {
+    DemoWorkload(TaskClient client, TaskClient staleClient, LocalApps apps) {
         this.client = client;
         this.staleClient = staleClient;
-        this.schedulerUrl = schedulerUrl;
+        this.apps = apps;
     }
 
     /** Submits {@code count} tasks plus a duplicate; returns the accepted ones and the refusals seen. */
@@ -107,7 +107,7 @@ final class DemoWorkload {
             case "failing" -> request.put("payload", Map.of("ms", 50, "fail", "demo failure #" + i));
             case "shell" -> request.put("payload", i % 3 == 0 ? Map.of("command", "uname", "args", List.of("-sm"))
                 : Map.of("command", "echo", "args", List.of("hello from task", Integer.toString(i))));
-            case "http" -> request.put("payload", Map.of("url", schedulerUrl + "/health", "timeoutMs", 5000));
+            case "http" -> request.put("payload", Map.of("url", apps.schedulerUrl() + "/health", "timeoutMs", 5000));
             case "delayed" -> request.put("delayMs", 5000);
             default -> { }
         }
@@ -138,7 +138,8 @@ final class DemoWorkload {
 
     private String overHttp(Map<String, Object> request, List<String> refusals)
         throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(schedulerUrl + "/tasks"))
+        HttpResponse<String> response = http.send(apps.authorized(HttpRequest.newBuilder(URI.create(apps
+                .schedulerUrl() + "/tasks")))
             .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request), StandardCharsets.UTF_8))
             .build(), HttpResponse.BodyHandlers.ofString());

@@ -7,6 +7,7 @@ import io.kafkasas.app.HttpApi;
 import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;
+import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.supervisor.SupervisorMain;
 import java.io.IOException;
@@ -61,6 +62,8 @@ public final class LocalApps implements AutoCloseable {
     /** Null with no agents. */
     private final App host;
     private final List<App> all;
+    /** The operator's {@code Authorization} header, or null when the settings give no token. */
+    private final String authorization;
 
     /** One app: how to start its process (again), and where it answers. */
     private static final class App {
@@ -122,7 +125,8 @@ public final class LocalApps implements AutoCloseable {
         }
     }
 
-    private LocalApps(App scheduler, List<App> supervisors, App host) {
+    private LocalApps(App scheduler, List<App> supervisors, App host, String authorization) {
+        this.authorization = authorization;
         this.scheduler = scheduler;
         this.supervisor = supervisors.get(0);
         this.supervisors = supervisors;
@@ -182,7 +186,8 @@ public final class LocalApps implements AutoCloseable {
         hostEnv.putAll(agentEnv);
         App host = agentCount == 0 ? null : new App("agent host", AgentAppMain.class.getName(),
             List.of("host", args.get(0)), hostEnv, dir.resolve("logs/agent-host.log"), hostPort);
-        LocalApps apps = new LocalApps(scheduler, supervisors, host);
+        String token = ConfigSource.load(settings, Map.of()).get(CtlConfig.TOKEN);
+        LocalApps apps = new LocalApps(scheduler, supervisors, host, token == null ? null : Wire.bearer(token));
         try {
             for (App app : apps.all) {
                 app.start();
@@ -259,6 +264,16 @@ public final class LocalApps implements AutoCloseable {
         return ready;
     }
 
+    /** The operator's {@code Authorization} header (null if the settings give no token). */
+    public String authorization() {
+        return authorization;
+    }
+
+    /** {@code request} with the operator's credential, for the stack's own tools (demo, benchmarks, chaos). */
+    public HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return authorization == null ? request : request.header(Wire.AUTHORIZATION, authorization);
+    }
+
     public String schedulerUrl() {
         return scheduler.url;
     }
@@ -327,10 +342,10 @@ public final class LocalApps implements AutoCloseable {
         return get(supervisor.url + path);
     }
 
-    private static JsonNode get(String url) throws IOException {
+    private JsonNode get(String url) throws IOException {
         try {
             HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                authorized(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))).build(),
                 HttpResponse.BodyHandlers.ofString());
             return HttpApi.JSON.readTree(answer.body());
         } catch (InterruptedException e) {

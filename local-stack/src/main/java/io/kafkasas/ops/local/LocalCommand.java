@@ -110,6 +110,8 @@ public final class LocalCommand implements Callable<Integer> {
             dir.resolve("kafka/kafka.log"));
         out.printf("  Schema registry   %s%n", stack.registryUrl());
         out.printf("  Settings file     %s   (pass it to the apps and the CLI with --config)%n", stack.settingsFile());
+        out.printf("  HTTP tokens       %s   (send 'Authorization: Bearer <token>'; sasctl --config does)%n",
+            stack.settingsFile().resolveSibling(LocalTokens.FILE));
         out.printf("  Topics:%n");
         for (TopicProvisioner.Result topic : stack.topics()) {
             out.printf("    %-28s %s%n", topic.topic(), topic.outcome());
@@ -165,7 +167,7 @@ public final class LocalCommand implements Callable<Integer> {
         Map<String, String> stale = new HashMap<>(ConfigSource.load(stack.settingsFile(), Map.of()));
         stale.put(SasConfig.QUEUES, TopicNames.DEFAULT_QUEUE + ",retired");
         try (TaskClient client = TaskClient.create(config); TaskClient staleClient = TaskClient.create(stale)) {
-            tasks = new DemoWorkload(client, staleClient, apps.schedulerUrl()).submit(demoTasks, refusals);
+            tasks = new DemoWorkload(client, staleClient, apps).submit(demoTasks, refusals);
         }
         refusals.forEach(r -> out.printf("  %s%n", r));
         ProgressView view = new ProgressView(out, System.console() != null);

@@ -30,6 +30,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  *   <li>a real Kafka broker (KRaft) as a child process, data under {@code <dir>/kafka};</li>
  *   <li>the local schema registry, journalled to {@code <dir>/registry.jsonl};</li>
  *   <li>every kafka-sas topic, provisioned with replication factor 1;</li>
+ *   <li>{@code <dir>/http-tokens}: the HTTP credentials ({@link LocalTokens});</li>
  *   <li>{@code <dir>/local.properties}: the settings other processes (apps, CLI) use to join.</li>
  * </ol>
  * Started again on the same directory it keeps its topics, records and schemas.
@@ -88,6 +89,7 @@ public final class LocalStack implements AutoCloseable {
             settings.put(SchemaRegistryConfig.URL, registry.url());
             settings.put(ProvisioningConfig.REPLICATION_FACTOR, "1");
             List<TopicProvisioner.Result> topics = provision(settings);
+            settings.putAll(LocalTokens.create(dir));
             writeSettings(dir.resolve(SETTINGS_FILE), settings);
             return new LocalStack(dir, broker, registry, topics);
         } catch (IOException | RuntimeException e) {

@@ -118,7 +118,7 @@ class MonitoringIT {
     }
 
     private static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+        return HttpClient.newHttpClient().send(stack.apps().authorized(HttpRequest.newBuilder(URI.create(url))).build(),
             HttpResponse.BodyHandlers.ofString()).body();
     }
 }

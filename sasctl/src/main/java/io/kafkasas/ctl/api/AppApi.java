@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ctl.CtlException;
 import io.kafkasas.ctl.ExitCodes;
+import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.config.ConfigSource;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -38,28 +39,30 @@ public final class AppApi {
     private final URI base;
     private final String app;
     private final String setting;
+    private final String authorization;
 
-    private AppApi(URI base, String app, String setting) {
+    private AppApi(URI base, String app, String setting, String authorization) {
         this.base = base;
         this.app = app;
         this.setting = setting;
+        this.authorization = authorization;
     }
 
     public static AppApi scheduler(CtlConfig config) {
-        return new AppApi(config.schedulerUrl(), "scheduler", CtlConfig.SCHEDULER_URL);
+        return new AppApi(config.schedulerUrl(), "scheduler", CtlConfig.SCHEDULER_URL, config.authorization());
     }
 
     public static AppApi supervisor(CtlConfig config) {
-        return new AppApi(config.supervisorUrl(), "supervisor", CtlConfig.SUPERVISOR_URL);
+        return new AppApi(config.supervisorUrl(), "supervisor", CtlConfig.SUPERVISOR_URL, config.authorization());
     }
 
     public Answer get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build());
+        return send(request(path).GET().build());
     }
 
     public Answer post(String path, Object body) {
         try {
-            return send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).header("Content-Type", "application/json")
+            return send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Cannot write the request as JSON", e);
@@ -87,14 +90,26 @@ public final class AppApi {
         return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private URI uri(String path) {
-        return URI.create(base.toString().replaceAll("/+$", "") + path);
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path))
+            .timeout(TIMEOUT);
+        if (authorization != null) {
+            request.header(Wire.AUTHORIZATION, authorization);
+        }
+        return request;
     }
 
+    /** The answer; 401 and 403 end the command, saying what the app refused and how to give sasctl a token. */
     private Answer send(HttpRequest request) {
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Answer(response.statusCode(), parse(response.body()));
+            Answer answer = new Answer(response.statusCode(), parse(response.body()));
+            if (answer.status() == 401 || answer.status() == 403) {
+                throw new CtlException(ExitCodes.NOT_ALLOWED, "The " + app + " at " + base + " refused: "
+                    + answer.error() + (answer.status() == 401 ? ". Give sasctl a token with " + CtlConfig.TOKEN_FILE
+                    + " or " + ConfigSource.envNameOf(CtlConfig.TOKEN) : ""));
+            }
+            return answer;
         } catch (HttpTimeoutException e) {
             throw unreachable("no answer within " + TIMEOUT.toSeconds() + " s");
         } catch (ConnectException e) {

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpExchange;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
+import io.kafkasas.app.HttpAuth;
+import io.kafkasas.app.Role;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.schemas.requests.RequestValidator;
@@ -42,6 +44,8 @@ import java.util.regex.Pattern;
  *       "error"}} — Kafka did not acknowledge; a retry with those ids cannot run the task twice.</li>
  * </ul>
  * {@code POST /tasks/{id}/cancel} asks the supervisor to cancel a task: 202 once the request is on Kafka.
+ * Submitting needs the submit role, cancelling the operate role. A request without {@code submittedBy} is
+ * submitted by the caller's token name.
  */
 public final class TaskApi {
 
@@ -60,7 +64,8 @@ public final class TaskApi {
      */
     public static Map<String, Route> routes(TaskClient client, RequestValidator validator,
                                             Function<String, Optional<String>> firstTaskOf, Clock clock) {
-        return Map.of("/tasks", exchange -> {
+        return Map.of("/tasks", new HttpApi.Guarded(exchange -> CANCEL.matcher(exchange.getRequestURI().getPath())
+            .matches() ? Role.OPERATE : Role.SUBMIT, exchange -> {
             if (!"POST".equals(exchange.getRequestMethod())) {
                 return Response.error(405, "Use POST /tasks with a JSON task request, or POST /tasks/{id}/cancel");
             }
@@ -72,7 +77,7 @@ public final class TaskApi {
                 return Response.error(404, "Use POST /tasks or POST /tasks/{id}/cancel");
             }
             return submit(exchange, client, validator, firstTaskOf, clock.instant());
-        });
+        }));
     }
 
     private static Response submit(HttpExchange exchange, TaskClient client, RequestValidator validator,
@@ -97,6 +102,10 @@ public final class TaskApi {
             return Response.error(400, "The body is not valid JSON: " + e.getOriginalMessage());
         }
         JsonRequests.Parsed parsed = JsonRequests.parse(json, now);
+        if (parsed.request() != null && parsed.request().getSubmittedBy() == null
+            && exchange.getAttribute(HttpApi.CALLER) instanceof HttpAuth.Caller caller && caller != HttpAuth.ANYONE) {
+            parsed.request().setSubmittedBy(caller.name());
+        }
         List<Violation> violations = new ArrayList<>(parsed.violations());
         if (parsed.request() != null) {
             violations.addAll(validator.check(parsed.request(), now));
@@ -125,7 +134,9 @@ public final class TaskApi {
             return Response.error(400, "No task can have that id: a task id is 1-200 characters of"
                 + " A-Z a-z 0-9 . _ : @ + = -");
         }
-        String reason = "cancelled through the HTTP API";
+        String reason = "cancelled through the HTTP API"
+            + (exchange.getAttribute(HttpApi.CALLER) instanceof HttpAuth.Caller caller && caller != HttpAuth.ANYONE
+            ? " by " + caller.name() : "");
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes(ENVELOPE_BYTES);

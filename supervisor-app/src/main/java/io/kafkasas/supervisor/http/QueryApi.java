@@ -6,9 +6,11 @@ import io.kafkasas.app.AppEndpoints;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
+import io.kafkasas.app.HttpAuth;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
+import io.kafkasas.schemas.Wire;
 import io.kafkasas.supervisor.SupervisorTopology;
 import java.io.IOException;
 import java.net.URI;
@@ -62,14 +64,20 @@ public final class QueryApi {
 
     private final Duration hostTimeout;
     private final Clock clock;
+    private final String credential;
 
-    /** {@code streams}: the task state machine's application; {@code liveness}: agent liveness's. */
-    public QueryApi(KafkaStreams streams, KafkaStreams liveness, HostInfo self, Duration hostTimeout, Clock clock) {
+    /**
+     * {@code streams}: the task state machine's application; {@code liveness}: agent liveness's; {@code credential}:
+     * the {@code Authorization} header sent to the other instances (null: none).
+     */
+    public QueryApi(KafkaStreams streams, KafkaStreams liveness, HostInfo self, Duration hostTimeout, Clock clock,
+                    String credential) {
         this.streams = streams;
         this.liveness = liveness;
         this.self = self;
         this.hostTimeout = hostTimeout;
         this.clock = clock;
+        this.credential = credential;
     }
 
     public Map<String, Route> routes() {
@@ -82,14 +90,14 @@ public final class QueryApi {
      * not 500 with a stack trace in the log.
      */
     private static Route whenReady(Route route) {
-        return exchange -> {
+        return AppEndpoints.readOnly(exchange -> {
             try {
-                return AppEndpoints.getOnly(route).handle(exchange);
+                return route.handle(exchange);
             } catch (InvalidStateStoreException e) {
                 return Response.error(503, "The supervisor's state is not queryable yet (" + e.getMessage()
                     + "); retry shortly");
             }
-        };
+        });
     }
 
     private Response tasks(HttpExchange exchange) throws IOException {
@@ -220,9 +228,16 @@ public final class QueryApi {
 
     private Response forward(HostInfo host, String path) throws IOException {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port()
-                + path)).timeout(Duration.ofSeconds(10)).build();
-            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":"
+                + host.port() + path)).timeout(Duration.ofSeconds(10));
+            if (credential != null) {
+                request.header(Wire.AUTHORIZATION, credential);
+            }
+            HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+                return Response.error(502, "Instance " + host + " refused this instance's credential ("
+                    + HttpAuth.CLIENT_TOKEN + ", which needs the read role there): " + answer.statusCode());
+            }
             return new Response(answer.statusCode(), "application/json", answer.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
