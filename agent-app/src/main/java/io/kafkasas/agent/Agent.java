@@ -16,6 +16,7 @@ import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentState;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.schemas.config.AppIds;
 import io.kafkasas.schemas.registry.SchemaRegistryClient;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
@@ -77,8 +78,8 @@ public final class Agent {
         this.reports = producer(registry, registryConfig.autoRegister(), "reports", null);
         // heartbeats never queue behind a burst of statuses: the supervisor judges liveness by them alone
         this.beats = producer(registry, registryConfig.autoRegister(), "heartbeats", null);
-        this.transactions = producer(registry, registryConfig.autoRegister(), "transactions", names.prefix()
-            + "agent." + config.agentId());
+        this.transactions = producer(registry, registryConfig.autoRegister(), "transactions",
+            AppIds.agentTransactionalId(names, config.agentId()));
         Reporter reporter = new Reporter(reports, names, identity, clock);
         Handlers handlers = Handlers.load(config.handlers(), config.handlerPath(), config::handlerSettings,
             config.typeMapping(), Agent.class.getClassLoader());

@@ -1,6 +1,7 @@
 package io.kafkasas.agent;
 
 import io.kafkasas.app.HttpSettings;
+import io.kafkasas.schemas.config.AppIds;
 import io.kafkasas.schemas.config.SasConfig;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -28,7 +29,7 @@ public final class AgentConfig {
     public static final String HOST_ID = "agent.host.id";
     public static final String INCARNATION = "agent.incarnation";
     public static final String PARENT_PID = "agent.parent.pid";
-    public static final String GROUP_ID = "agent.group.id";
+    public static final String GROUP_ID = AppIds.AGENT_GROUP_ID;
     public static final String CONCURRENCY = "agent.concurrency";
     public static final String HEARTBEAT_INTERVAL_MS = "agent.heartbeat.interval.ms";
     public static final String SHUTDOWN_GRACE_MS = "agent.shutdown.grace.ms";
@@ -135,8 +136,7 @@ public final class AgentConfig {
     }
 
     public String groupId() {
-        String id = config.getString(GROUP_ID);
-        return id.isEmpty() ? config.topicNames().prefix() + "agents" : id;
+        return AppIds.agentGroup(config.getString(GROUP_ID), config.topicNames());
     }
 
     public List<String> queues() {

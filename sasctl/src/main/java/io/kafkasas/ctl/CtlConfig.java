@@ -1,6 +1,7 @@
 package io.kafkasas.ctl;
 
 import io.kafkasas.schemas.Wire;
+import io.kafkasas.schemas.acls.AccessPlan;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.topics.ProvisioningConfig;
 import java.io.IOException;
@@ -29,7 +30,7 @@ public final class CtlConfig extends SasConfig {
     public static final String TOKEN = "ctl.token";
     public static final String TOKEN_FILE = "ctl.token.file";
 
-    public static final ConfigDef DEFINITION = new ConfigDef(ProvisioningConfig.DEFINITION)
+    public static final ConfigDef DEFINITION = AccessPlan.define(new ConfigDef(ProvisioningConfig.DEFINITION))
         .define(SCHEDULER_URL, Type.STRING, "http://127.0.0.1:8080", Importance.HIGH,
             "Base URL of a scheduler's HTTP API: sasctl submits tasks there, so they are validated at once.")
         .define(SUPERVISOR_URL, Type.STRING, "http://127.0.0.1:8082", Importance.HIGH,

@@ -1,5 +1,6 @@
 package io.kafkasas.ctl;
 
+import io.kafkasas.ctl.acls.AclsCommand;
 import io.kafkasas.ctl.deadletters.DeadLettersCommand;
 import io.kafkasas.ctl.topics.TopicsCommand;
 import io.kafkasas.schemas.config.ConfigProblemsException;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
         "Settings come from --config FILE, then SAS_* environment variables, then the flags: see"
             + " docs/configuration.md (sasctl reads the shared settings and ctl.*)."},
     subcommands = {SubmitCommand.class, StatusCommand.class, TasksCommand.class, WatchCommand.class,
-        CancelCommand.class, AgentsCommand.class, DeadLettersCommand.class, TopicsCommand.class, TailCommand.class,
+        CancelCommand.class, AgentsCommand.class, DeadLettersCommand.class, TopicsCommand.class, AclsCommand.class,
+        TailCommand.class,
         AutoComplete.GenerateCompletion.class},
     footer = {"", "Examples:", "  sasctl submit shell --payload '{\"command\":\"echo\",\"args\":[\"hi\"]}' --wait",
         "  sasctl status 3f1c0e4e-8a39-4c6b-9a51-0d1e7c2f9b10 -o json", "  sasctl tasks --state RUNNING",

@@ -4,6 +4,7 @@ import io.kafkasas.app.HttpSettings;
 import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.schemas.Contracts;
+import io.kafkasas.schemas.config.AppIds;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.requests.RequestValidator;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public final class SchedulerConfig {
 
-    public static final String APPLICATION_ID = "scheduler.application.id";
+    public static final String APPLICATION_ID = AppIds.SCHEDULER_APPLICATION_ID;
     public static final String MAX_PAYLOAD_BYTES = "scheduler.max.payload.bytes";
     public static final String DEDUP_WINDOW_MS = "scheduler.dedup.window.ms";
     public static final String DELAY_CHECK_INTERVAL_MS = "scheduler.delay.check.interval.ms";
@@ -102,7 +103,7 @@ public final class SchedulerConfig {
     }
 
     public String applicationId() {
-        return StreamsApps.applicationId(config, APPLICATION_ID, "scheduler");
+        return AppIds.scheduler(config.getString(APPLICATION_ID), config.topicNames());
     }
 
     public List<String> queues() {

@@ -2,6 +2,7 @@ package io.kafkasas.supervisor;
 
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.app.streams.StreamsApps;
+import io.kafkasas.schemas.config.AppIds;
 import io.kafkasas.schemas.config.SasConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import org.apache.kafka.streams.StreamsConfig;
 /** The supervisor's settings: liveness timings, deadlines, retry jitter, HTTP, and {@code streams.*}. */
 public final class SupervisorConfig {
 
-    public static final String APPLICATION_ID = "supervisor.application.id";
+    public static final String APPLICATION_ID = AppIds.SUPERVISOR_APPLICATION_ID;
     public static final String HEARTBEAT_TIMEOUT_MS = "supervisor.heartbeat.timeout.ms";
     public static final String SUSPECT_AFTER_MS = "supervisor.suspect.after.ms";
     public static final String CHECK_INTERVAL_MS = "supervisor.check.interval.ms";
@@ -77,7 +78,7 @@ public final class SupervisorConfig {
     }
 
     public String applicationId() {
-        return StreamsApps.applicationId(config, APPLICATION_ID, "supervisor");
+        return AppIds.supervisor(config.getString(APPLICATION_ID), config.topicNames());
     }
 
     public Duration heartbeatTimeout() {
@@ -106,7 +107,7 @@ public final class SupervisorConfig {
 
     /** The application id of agent liveness, which runs beside the task state machine. */
     public String livenessApplicationId() {
-        return applicationId() + "-liveness";
+        return AppIds.supervisorLiveness(applicationId());
     }
 
     /**

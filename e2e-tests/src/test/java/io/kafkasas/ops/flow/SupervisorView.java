@@ -11,19 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What the supervisor's HTTP API says, for the end-to-end tests, and signals to processes. */
-final class SupervisorView {
+public final class SupervisorView {
 
     private static final Logger LOG = LoggerFactory.getLogger(SupervisorView.class);
 
     private SupervisorView() {
     }
 
-    static JsonNode get(String url) throws Exception {
+    public static JsonNode get(String url) throws Exception {
         return SupervisorVerdict.get(url, TestAuth.AUTHORIZATION);
     }
 
     /** {@code GET /agents}: the agent of that id, or null. */
-    static JsonNode agent(String supervisor, String agentId) throws Exception {
+    public static JsonNode agent(String supervisor, String agentId) throws Exception {
         for (JsonNode agent : get(supervisor + "/agents").get("agents")) {
             if (agent.get("agentId").asText().equals(agentId)) {
                 return agent;
@@ -41,7 +41,7 @@ final class SupervisorView {
      * Every task of {@code ids} SUCCEEDED in the supervisor's state, each outcome counted once, late results only as
      * stale; returns how many late results were recorded as stale.
      */
-    static long assertSucceededOnce(String supervisor, List<String> ids) throws Exception {
+    public static long assertSucceededOnce(String supervisor, List<String> ids) throws Exception {
         SupervisorVerdict verdict = SupervisorVerdict.of(supervisor, TestAuth.AUTHORIZATION, ids);
         assertThat(verdict.unknown()).as("tasks the supervisor does not know").isEmpty();
         assertThat(verdict.notSucceeded()).as("tasks not SUCCEEDED").isEmpty();

@@ -153,7 +153,8 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    static void writeSettings(Path file, Map<String, String> settings) {
+    /** Writes {@code settings} as a properties file, as the apps and sasctl read it. */
+    public static void writeSettings(Path file, Map<String, String> settings) {
         Properties properties = new Properties();
         properties.putAll(settings);
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {

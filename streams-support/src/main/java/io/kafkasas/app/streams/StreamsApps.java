@@ -25,12 +25,6 @@ public final class StreamsApps {
     private StreamsApps() {
     }
 
-    /** The application id set as {@code key}, or {@code <topic.prefix><name>} when it is empty. */
-    public static String applicationId(SasConfig config, String key, String name) {
-        String id = config.getString(key);
-        return id.isEmpty() ? config.topicNames().prefix() + name : id;
-    }
-
     /**
      * Kafka Streams properties: {@code kafka.*}, then {@code streams.*}, then the application id, exactly-once, and
      * static membership ({@link StreamsLifecycle#staticMembership}).
