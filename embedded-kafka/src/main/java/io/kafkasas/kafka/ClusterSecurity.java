@@ -1,9 +1,18 @@
 package io.kafkasas.kafka;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +35,7 @@ public final class ClusterSecurity {
     public static final String ADMIN = "admin";
     private static final String BROKER = "broker";
     private static final int SCRAM_ITERATIONS = 8192;
+    private static final String PASSWORDS = "passwords.properties";
 
     private final Path dir;
     private final String password;
@@ -39,17 +49,62 @@ public final class ClusterSecurity {
         this.authority = authority;
     }
 
-    /** A new CA, the brokers' keystore and the truststore under {@code dir}; random passwords. */
+    /**
+     * A new CA, the brokers' keystore and the truststore under {@code dir}; random passwords, kept in
+     * {@value #PASSWORDS} there (readable by its owner only) for {@link #load}.
+     */
     public static ClusterSecurity create(Path dir) {
         ClusterSecurity security = new ClusterSecurity(dir, secret(), secret(),
             CertificateAuthority.create("kafka-sas-local-ca"));
         security.authority.issue(BROKER, security.keystore(BROKER), security.password);
         security.authority.writeTruststore(security.truststore(), security.password);
+        Properties passwords = new Properties();
+        passwords.setProperty("store", security.password);
+        passwords.setProperty(ADMIN, security.adminPassword);
+        writePrivately(dir.resolve(PASSWORDS), passwords);
         return security;
     }
 
-    private static String secret() {
-        return java.util.UUID.randomUUID().toString().replace("-", "");
+    /**
+     * The security {@link #create} made under {@code dir}, for the broker's own process or a restart: it serves and
+     * connects, but issues no certificate (the CA's key is not kept).
+     */
+    public static ClusterSecurity load(Path dir) {
+        Properties passwords = new Properties();
+        try (Reader reader = Files.newBufferedReader(dir.resolve(PASSWORDS), StandardCharsets.UTF_8)) {
+            passwords.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the cluster's passwords in " + dir, e);
+        }
+        return new ClusterSecurity(dir, passwords.getProperty("store"), passwords.getProperty(ADMIN), null);
+    }
+
+    /** Whether {@link #create} made a cluster's security under {@code dir}. */
+    public static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(PASSWORDS));
+    }
+
+    /** Writes {@code properties} to {@code file}, which only its owner may read. */
+    public static void writePrivately(Path file, Properties properties) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                properties.store(writer, "kafka-sas: secrets of a local cluster");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+
+    /** A random password. */
+    public static String secret() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    public Path dir() {
+        return dir;
     }
 
     private Path keystore(String name) {
@@ -115,6 +170,9 @@ public final class ClusterSecurity {
      * {@code User:<name>}) on the mTLS port; the keystore is issued now under the cluster's directory.
      */
     public Map<String, Object> certificateClient(String name) {
+        if (authority == null) {
+            throw new IllegalStateException("Certificates are issued where the cluster's security was created");
+        }
         authority.issue(name, keystore(name), password);
         Map<String, Object> p = trusting();
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");

@@ -6,26 +6,38 @@ import io.kafkasas.ops.OpsMain;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
-/** The README's first command, shortened: broker, registry, scheduler and agents as processes, and the demo. */
+/**
+ * The README's first command, shortened: broker, registry, scheduler and agents as processes, and the demo; and the
+ * same on a broker that demands SASL_SSL and ACLs, each app its own principal ({@code --secure}).
+ */
 class LocalDemoIT {
 
     @TempDir
     Path dir;
 
-    @Test
-    void shouldRunTheDemoWorkloadToTheEndWithEveryAppInItsOwnProcess() {
+    @ParameterizedTest(name = "secure: {0}")
+    @ValueSource(booleans = {false, true})
+    void shouldRunTheDemoWorkloadToTheEndWithEveryAppInItsOwnProcess(boolean secure) {
         StringWriter output = new StringWriter();
         CommandLine command = OpsMain.commandLine().setOut(new PrintWriter(output, true));
+        List<String> args = new ArrayList<>(List.of("local", "--dir", dir.toString(), "--demo-tasks", "40",
+            "--agents", "2", "--exit-after-demo"));
+        if (secure) {
+            args.add("--secure");
+        }
 
-        int exit = command.execute("local", "--dir", dir.toString(), "--demo-tasks", "40", "--agents", "2",
-            "--exit-after-demo");
+        int exit = command.execute(args.toArray(String[]::new));
 
         String printed = output.toString();
         assertThat(exit).as(printed).isZero();
+        assertThat(printed.contains("Kafka security    SASL_SSL, SCRAM-SHA-512, ACLs per app")).isEqualTo(secure);
         // 40 tasks, the kept one of a duplicate pair, and one invalid request over Kafka
         assertThat(printed).contains("42/42 ended", "The HTTP API refused a request", "unknown queue");
         // kind, tasks, SUCCEEDED, DEAD_LETTERED, REJECTED, CANCELLED, not ended, re-run (by the killed agent)

@@ -2,12 +2,15 @@ package io.kafkasas.ops.local;
 
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.kafka.BrokerMain;
+import io.kafkasas.kafka.ClusterSecurity;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,21 +36,40 @@ final class ChildBroker implements AutoCloseable {
     /** Where the broker keeps its data: one directory per node, each with its meta.properties. */
     private final Path dataDir;
 
-    private ChildBroker(ChildJvm process, int port, Path dataDir) {
+    /** Null for a plaintext broker. */
+    private final ClusterSecurity security;
+
+    private ChildBroker(ChildJvm process, int port, Path dataDir, ClusterSecurity security) {
         this.process = process;
         this.port = port;
         this.dataDir = dataDir;
+        this.security = security;
     }
 
-    static ChildBroker start(Path dataDir, int port) throws IOException {
+    /** Starts the broker; with {@code security} (may be null) its clients need SASL_SSL and an ACL. */
+    static ChildBroker start(Path dataDir, int port, ClusterSecurity security) throws IOException {
         Files.createDirectories(dataDir);
+        List<String> args = new ArrayList<>(List.of(dataDir.resolve("data").toString(), Integer.toString(port)));
+        if (security != null) {
+            args.add(security.dir().toAbsolutePath().toString());
+        }
         ChildJvm process = ChildJvm.start(BrokerMain.class.getName(),
             List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=logback-broker.xml"),
-            List.of(dataDir.resolve("data").toString(), Integer.toString(port)), Map.of(),
-            dataDir.resolve("kafka.log"));
-        ChildBroker broker = new ChildBroker(process, port, dataDir.resolve("data"));
+            args, Map.of(), dataDir.resolve("kafka.log"));
+        ChildBroker broker = new ChildBroker(process, port, dataDir.resolve("data"), security);
         broker.awaitReady();
         return broker;
+    }
+
+    /** The broker's settings for its admin: the bootstrap servers, and the admin's credentials if secured. */
+    Map<String, Object> adminProperties() {
+        Map<String, Object> props = new HashMap<>(security == null ? Map.of() : security.adminClient());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return props;
+    }
+
+    ClusterSecurity security() {
+        return security;
     }
 
     String bootstrapServers() {
@@ -64,7 +86,7 @@ final class ChildBroker implements AutoCloseable {
 
     private void awaitReady() {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(adminProperties());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         try (Admin admin = Admin.create(props)) {

@@ -9,6 +9,7 @@ import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;
 import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.config.ConfigSource;
+import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.supervisor.SupervisorMain;
 import java.io.IOException;
 import java.net.URI;
@@ -28,6 +29,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.SaslConfigs;
 
 /**
  * The kafka-sas apps of the local stack, each a process of its own as in production: the scheduler and the
@@ -158,10 +160,12 @@ public final class LocalApps implements AutoCloseable {
     public static LocalApps start(Path dir, Path settings, int agentCount, Map<String, String> agentEnv,
                                   int supervisorCount) throws IOException {
         List<String> args = List.of(settings.toAbsolutePath().toString());
+        Map<String, String> given = ConfigSource.load(settings, Map.of());
         int schedulerPort = KafkaCluster.freePort();
-        App scheduler = new App("scheduler", SchedulerMain.class.getName(), args,
-            Map.of("SAS_HTTP_PORT", Integer.toString(schedulerPort),
-                "SAS_STREAMS_STATE_DIR", stateDir(dir, "scheduler").toAbsolutePath().toString()),
+        Map<String, String> schedulerEnv = new HashMap<>(Map.of("SAS_HTTP_PORT", Integer.toString(schedulerPort),
+            "SAS_STREAMS_STATE_DIR", stateDir(dir, "scheduler").toAbsolutePath().toString()));
+        schedulerEnv.putAll(ownPrincipal(dir, "scheduler", given));
+        App scheduler = new App("scheduler", SchedulerMain.class.getName(), args, schedulerEnv,
             dir.resolve("logs/scheduler.log"), schedulerPort);
         List<App> supervisors = new ArrayList<>();
         for (int i = 1; i <= supervisorCount; i++) {
@@ -169,6 +173,7 @@ public final class LocalApps implements AutoCloseable {
             int port = KafkaCluster.freePort();
             Map<String, String> env = new HashMap<>(Map.of("SAS_HTTP_PORT", Integer.toString(port),
                 "SAS_STREAMS_STATE_DIR", stateDir(dir, name).toAbsolutePath().toString()));
+            env.putAll(ownPrincipal(dir, "supervisor", given));
             if (supervisorCount > 1) {
                 env.putAll(Map.of("SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
                     "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
@@ -183,10 +188,11 @@ public final class LocalApps implements AutoCloseable {
             "SAS_HOST_AGENT_LOG_DIR", dir.resolve("logs").toAbsolutePath().toString(),
             "SAS_HANDLER_SHELL_ALLOWED_COMMANDS", SHELL_ALLOW_LIST));
         hostEnv.putAll(SHELL_ARGUMENT_RULES);
+        hostEnv.putAll(ownPrincipal(dir, "agent", given));
         hostEnv.putAll(agentEnv);
         App host = agentCount == 0 ? null : new App("agent host", AgentAppMain.class.getName(),
             List.of("host", args.get(0)), hostEnv, dir.resolve("logs/agent-host.log"), hostPort);
-        String token = ConfigSource.load(settings, Map.of()).get(CtlConfig.TOKEN);
+        String token = given.get(CtlConfig.TOKEN);
         LocalApps apps = new LocalApps(scheduler, supervisors, host, token == null ? null : Wire.bearer(token));
         try {
             for (App app : apps.all) {
@@ -204,6 +210,12 @@ public final class LocalApps implements AutoCloseable {
             apps.close();
             throw e;
         }
+    }
+
+    /** On a secured stack: the variable that gives {@code app} its own Kafka principal, not the admin's. */
+    private static Map<String, String> ownPrincipal(Path dir, String app, Map<String, String> settings) {
+        return LocalKafkaUsers.jaasOf(dir, app, settings).map(jaas -> Map.of(ConfigSource.envNameOf(
+            SasConfig.KAFKA_PREFIX + SaslConfigs.SASL_JAAS_CONFIG), jaas)).orElse(Map.of());
     }
 
     private static void awaitReady(ChildJvm app, String url, String name) {

@@ -60,6 +60,11 @@ public final class LocalCommand implements Callable<Integer> {
         + " task did not end in time).")
     boolean exitAfterDemo;
 
+    @Option(names = "--secure", description = "Kafka demands SASL_SSL (SCRAM-SHA-512) and ACLs: each app connects as"
+        + " a principal of its own with only the grants of 'sasctl acls print'; the settings file holds the cluster"
+        + " admin's credentials. A directory stays secured (or not) for good.")
+    boolean secure;
+
     @Option(names = "--exit-after-start", description = "Start the broker, registry and topics, print, then stop"
         + " at once, without the apps (a smoke check).")
     boolean exitAfterStart;
@@ -71,7 +76,7 @@ public final class LocalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch stopped = new CountDownLatch(1);
-        LocalStack stack = LocalStack.start(dir, kafkaPort, registryPort);
+        LocalStack stack = LocalStack.start(dir, kafkaPort, registryPort, secure);
         LocalApps[] apps = new LocalApps[1];
         Thread shutdown = new Thread(() -> {
             out.println("Stopping the local stack ...");
@@ -112,6 +117,10 @@ public final class LocalCommand implements Callable<Integer> {
         out.printf("  Settings file     %s   (pass it to the apps and the CLI with --config)%n", stack.settingsFile());
         out.printf("  HTTP tokens       %s   (send 'Authorization: Bearer <token>'; sasctl --config does)%n",
             stack.settingsFile().resolveSibling(LocalTokens.FILE));
+        if (secure) {
+            out.printf("  Kafka security    SASL_SSL, SCRAM-SHA-512, ACLs per app; passwords under %s%n",
+                LocalStack.securityDir(dir).toAbsolutePath());
+        }
         out.printf("  Topics:%n");
         for (TopicProvisioner.Result topic : stack.topics()) {
             out.printf("    %-28s %s%n", topic.topic(), topic.outcome());

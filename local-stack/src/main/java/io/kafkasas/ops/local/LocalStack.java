@@ -1,6 +1,7 @@
 package io.kafkasas.ops.local;
 
 import io.kafkasas.ctl.topics.TopicProvisioner;
+import io.kafkasas.kafka.ClusterSecurity;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.schemas.config.SasConfig;
@@ -64,13 +65,22 @@ public final class LocalStack implements AutoCloseable {
      * {@link #ANY_FREE_PORT} never tries the preferred one.
      */
     public static LocalStack start(Path dir, int kafkaPort, int registryPort) throws IOException {
+        return start(dir, kafkaPort, registryPort, false);
+    }
+
+    /**
+     * As above; {@code secure}: the broker demands SASL_SSL (SCRAM-SHA-512) and an ACL, each app gets a principal
+     * of its own ({@link LocalKafkaUsers}), and the settings file holds the cluster admin's credentials.
+     */
+    public static LocalStack start(Path dir, int kafkaPort, int registryPort, boolean secure) throws IOException {
         Files.createDirectories(dir);
+        ClusterSecurity security = security(dir, secure);
         int kafka = kafkaPort > 0 ? kafkaPort
             : kafkaPort == ANY_FREE_PORT ? freePair() : choosePort(PREFERRED_KAFKA_PORT, 2);
         ChildBroker broker = null;
         for (int attempt = 1; broker == null; attempt++) {
             try {
-                broker = ChildBroker.start(dir.resolve("kafka"), kafka);
+                broker = ChildBroker.start(dir.resolve("kafka"), kafka, security);
             } catch (IllegalStateException e) {
                 // a port we chose was taken between the look and the bind (another stack starting, or an outgoing
                 // connection given it as its ephemeral port): other free ports
@@ -88,7 +98,13 @@ public final class LocalStack implements AutoCloseable {
                 broker.bootstrapServers());
             settings.put(SchemaRegistryConfig.URL, registry.url());
             settings.put(ProvisioningConfig.REPLICATION_FACTOR, "1");
+            if (security != null) {
+                security.adminClient().forEach((k, v) -> settings.put(SasConfig.KAFKA_PREFIX + k, String.valueOf(v)));
+            }
             List<TopicProvisioner.Result> topics = provision(settings);
+            if (security != null) {
+                LocalKafkaUsers.apply(broker.adminProperties(), security, settings);
+            }
             settings.putAll(LocalTokens.create(dir));
             writeSettings(dir.resolve(SETTINGS_FILE), settings);
             return new LocalStack(dir, broker, registry, topics);
@@ -103,6 +119,26 @@ public final class LocalStack implements AutoCloseable {
             closeQuietly(registry, broker);
             throw new IllegalStateException("Interrupted while starting the local stack", e);
         }
+    }
+
+    /** Where a secured stack keeps its certificates and passwords. */
+    static Path securityDir(Path dir) {
+        return dir.resolve("tls");
+    }
+
+    /** The stack's security: made on the first secured start, kept after; a directory is secured or not for good. */
+    private static ClusterSecurity security(Path dir, boolean secure) {
+        boolean made = ClusterSecurity.exists(securityDir(dir));
+        boolean used = Files.exists(dir.resolve("kafka"));
+        if (used && made != secure) {
+            throw new IllegalArgumentException(dir + " holds a " + (made ? "secured" : "plaintext")
+                + " stack: start it " + (made ? "with" : "without") + " --secure, or use another --dir");
+        }
+        if (!secure) {
+            return null;
+        }
+        Path at = securityDir(dir).toAbsolutePath(); // the settings name its files; the apps run elsewhere
+        return made ? ClusterSecurity.load(at) : ClusterSecurity.create(at);
     }
 
     /** The preferred port may be taken between the look and the bind (another stack starting): then any port. */
@@ -188,7 +224,7 @@ public final class LocalStack implements AutoCloseable {
     public void restartBroker() throws IOException {
         int port = broker.port();
         broker.close();
-        broker = ChildBroker.start(dir.resolve("kafka"), port);
+        broker = ChildBroker.start(dir.resolve("kafka"), port, broker.security());
     }
 
     public long brokerPid() {
