@@ -6,6 +6,7 @@ import io.kafkasas.ctl.topics.TopicsCommand;
 import io.kafkasas.ops.bench.BenchCommand;
 import io.kafkasas.ops.chaos.ChaosCommand;
 import io.kafkasas.ops.config.ConfigReferenceCommand;
+import io.kafkasas.ops.fuzz.FuzzCommand;
 import io.kafkasas.ops.local.LocalCommand;
 import io.kafkasas.ops.registry.RegistryCommand;
 import java.time.Duration;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "kafka-sas-ops", mixinStandardHelpOptions = true, version = "kafka-sas 0.1.0",
     description = "Runs kafka-sas locally and operates it.",
     subcommands = {LocalCommand.class, TopicsCommand.class, RegistryCommand.class, TailCommand.class,
-        BenchCommand.class, ChaosCommand.class, ConfigReferenceCommand.class})
+        BenchCommand.class, ChaosCommand.class, FuzzCommand.class, ConfigReferenceCommand.class})
 public final class OpsMain {
 
     private OpsMain() {

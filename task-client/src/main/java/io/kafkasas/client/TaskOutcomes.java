@@ -21,8 +21,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Waits for tasks to end, as the status topic tells it: the first SUCCEEDED, CANCELLED, DEAD_LETTERED or REJECTED
@@ -46,6 +50,7 @@ public final class TaskOutcomes implements AutoCloseable {
     /** How far back the task a repeat names is looked for: the scheduler's default de-duplication window. */
     private static final Duration DUPLICATE_LOOKBACK = Duration.ofDays(1);
 
+    private static final Logger LOG = LoggerFactory.getLogger(TaskOutcomes.class);
     private final Map<String, Object> properties;
     private final Topic<String, TaskStatus> topic;
     private final ExecutorService waits = Executors.newCachedThreadPool(runnable -> {
@@ -86,8 +91,11 @@ public final class TaskOutcomes implements AutoCloseable {
     }
 
     private TaskStatus await(String taskId, Instant from, long giveUpNanos) {
-        try (KafkaConsumer<String, TaskStatus> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                topic.valueSerde().deserializer())) {
+        // values are decoded one by one, and only this task's: a record no one can read is the supervisor's to
+        // dead-letter, and must not end every wait on its partition
+        Deserializer<TaskStatus> values = topic.valueSerde().deserializer();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
             int partitions = consumer.partitionsFor(topic.name()).size();
             TopicPartition partition = new TopicPartition(topic.name(),
                 Utils.toPositive(Utils.murmur2(taskId.getBytes(StandardCharsets.UTF_8))) % partitions);
@@ -99,14 +107,24 @@ public final class TaskOutcomes implements AutoCloseable {
                 consumer.seekToEnd(List.of(partition));
             }
             while (System.nanoTime() < giveUpNanos) {
-                for (ConsumerRecord<String, TaskStatus> record : consumer.poll(POLL)) {
-                    TaskStatus status = record.value();
-                    if (taskId.equals(record.key()) && status != null && (ENDINGS.contains(status.getStatus())
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    TaskStatus status = taskId.equals(record.key()) ? decoded(values, record) : null;
+                    if (status != null && (ENDINGS.contains(status.getStatus())
                         || status.getStatus() == TaskStatusType.DUPLICATE)) {
                         return status;
                     }
                 }
             }
+            return null;
+        }
+    }
+
+    private static TaskStatus decoded(Deserializer<TaskStatus> values, ConsumerRecord<String, byte[]> record) {
+        try {
+            return record.value() == null ? null : values.deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            LOG.debug("Skipping an undecodable status at {}-{}@{}: {}", record.topic(), record.partition(),
+                record.offset(), e.toString());
             return null;
         }
     }

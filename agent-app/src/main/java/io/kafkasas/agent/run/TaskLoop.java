@@ -74,6 +74,8 @@ public final class TaskLoop implements Runnable {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean draining;
+    /** Whether the loop has left the group (draining). */
+    private boolean left;
     private volatile boolean paused;
     private volatile End end = End.STOPPED;
 
@@ -95,6 +97,11 @@ public final class TaskLoop implements Runnable {
             transactions.initTransactions();
             consumer.subscribe(topics);
             while (!stopping) {
+                if (draining) {
+                    leaveGroup();
+                    awaitStop(POLL);
+                    continue;
+                }
                 pauseOrResume();
                 try {
                     take(consumer.poll(POLL));
@@ -280,9 +287,23 @@ public final class TaskLoop implements Runnable {
         return "agent " + reporter.identity().agentId();
     }
 
-    /** Stops taking tasks; running ones go on. */
+    /**
+     * Stops taking tasks; running ones go on. The loop leaves the consumer group, so the tasks queued on its
+     * partitions go to the other agents (a started task's offset is committed with its STARTED status, so none is
+     * taken twice).
+     */
     public void drain() {
         draining = true;
+        consumer.wakeup();
+    }
+
+    /** Once: leaves the group; the consumer stays open for {@link #closeConsumer}. */
+    private void leaveGroup() {
+        if (!left) {
+            left = true;
+            consumer.unsubscribe();
+            LOG.info("Draining: left the consumer group, so its partitions go to the other agents");
+        }
     }
 
     /** Leaves the loop; {@link #awaitEnd} returns once it has. */

@@ -1,6 +1,5 @@
 package io.kafkasas.ops.chaos;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ops.bench.StatusTimes;
@@ -11,7 +10,6 @@ import io.kafkasas.ops.local.OwnStack;
 import io.kafkasas.ops.local.StackOptions;
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +104,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, own.apps(), ids);
                 StatusLog log = StatusLog.read(config.kafkaProperties(), config.topics().taskStatus(),
                     new HashSet<>(ids));
-                List<String> down = appsDown(own.apps());
+                List<String> down = own.apps().notRunning();
                 return report(out, ids.size(), injected, verdict, log, poisoner, down);
             }
         }
@@ -166,22 +164,6 @@ public final class ChaosCommand implements Callable<Integer> {
             }
         }
         return injected;
-    }
-
-    /** Apps not running (ready) at the end: the scheduler, the supervisor, the host, or an agent of the host. */
-    private static List<String> appsDown(LocalApps apps) throws IOException {
-        List<String> down = new ArrayList<>();
-        try {
-            apps.awaitReady();
-        } catch (RuntimeException e) {
-            down.add(e.getMessage());
-        }
-        for (JsonNode slot : apps.slots()) {
-            if (!"RUNNING".equals(slot.get("state").asText())) {
-                down.add(slot.get("agentId").asText() + " " + slot.get("state").asText());
-            }
-        }
-        return down;
     }
 
     private static int report(PrintWriter out, int total, List<Fault> injected, SupervisorVerdict verdict,

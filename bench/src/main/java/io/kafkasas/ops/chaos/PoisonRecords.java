@@ -44,8 +44,16 @@ public final class PoisonRecords {
         }
     }
 
+    /**
+     * A valid record of a topic that has readers, as its writers write it; how many readers it has, and whether a
+     * tombstone is poison there (on host heartbeats it removes the host).
+     */
+    public record Sample(String topic, String key, byte[] value, int readers, boolean tombstoneIsPoison) {
+    }
+
     private final TopicNames names;
     private final AvroSerdes serdes;
+    private final List<Sample> samples = new ArrayList<>();
 
     private PoisonRecords(TopicNames names, AvroSerdes serdes) {
         this.names = names;
@@ -55,6 +63,13 @@ public final class PoisonRecords {
     /** Every kind on every topic; commands are addressed to {@code agentId}, so that agent reads them. */
     public static List<Poison> all(TopicNames names, AvroSerdes serdes, String agentId) {
         return new PoisonRecords(names, serdes).all(agentId);
+    }
+
+    /** A valid record of every topic that has readers, for mutations of one's own. */
+    public static List<Sample> samples(TopicNames names, AvroSerdes serdes, String agentId) {
+        PoisonRecords records = new PoisonRecords(names, serdes);
+        records.all(agentId);
+        return List.copyOf(records.samples);
     }
 
     private List<Poison> all(String agentId) {
@@ -109,6 +124,7 @@ public final class PoisonRecords {
     private List<Poison> aboutBytes(String topic, String key, SpecificRecord good, SpecificRecord otherType,
                                     boolean tombstone) {
         byte[] valid = bytes(good);
+        samples.add(new Sample(topic, key, valid, readers(topic), tombstone));
         byte[] random = new byte[64];
         new Random(topic.hashCode()).nextBytes(random);
         random[0] = 7; // not the wire format's magic byte

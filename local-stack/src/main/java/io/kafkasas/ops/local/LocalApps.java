@@ -341,6 +341,22 @@ public final class LocalApps implements AutoCloseable {
     }
 
 
+    /** What is not running (ready): the scheduler, a supervisor, the host, or an agent of the host; each says why. */
+    public List<String> notRunning() throws IOException {
+        List<String> down = new ArrayList<>();
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            down.add(e.getMessage());
+        }
+        for (JsonNode slot : slots()) {
+            if (!"RUNNING".equals(slot.get("state").asText())) {
+                down.add(slot.get("agentId").asText() + " " + slot.get("state").asText());
+            }
+        }
+        return down;
+    }
+
     /** The host's agent slots ({@code GET /slots}): agent id, state, incarnation, pid, restarts, last exit code. */
     public JsonNode slots() throws IOException {
         if (host == null) {
