@@ -3,6 +3,9 @@ package io.kafkasas.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import io.kafkasas.schemas.Wire;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +23,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +117,8 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(HttpSettings settings, Map<String, Route> routes, Set<String> quick) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 64);
+            InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+            server = settings.tls() == null ? HttpServer.create(address, 64) : https(address, settings.tls());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot listen on " + settings.host() + ":" + settings.port()
                 + " (set http.port / SAS_HTTP_PORT to a free port, or 0 for any)", e);
@@ -150,6 +155,19 @@ public final class HttpApi implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         return new HttpApi(server, executor, work);
+    }
+
+    private static HttpsServer https(InetSocketAddress address, HttpTls tls) throws IOException {
+        HttpsServer server = HttpsServer.create(address, 64);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls.context()) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters parameters = tls.context().getDefaultSSLParameters();
+                parameters.setNeedClientAuth(tls.clientAuth());
+                params.setSSLParameters(parameters);
+            }
+        });
+        return server;
     }
 
     /** Whether the caller has {@code role}; if not, answers 401 or 403 with the reason. */
@@ -204,9 +222,10 @@ public final class HttpApi implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
+    /** The base URL, e.g. {@code http://127.0.0.1:8080} ({@code https} with TLS). */
     public String url() {
-        return "http://" + server.getAddress().getHostString() + ":" + port();
+        return (server instanceof HttpsServer ? "https" : "http") + "://" + server.getAddress().getHostString() + ":"
+            + port();
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -12,22 +13,41 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.types.Password;
 
-/** Where an app's HTTP endpoints (health, metrics, API) listen, and who may call them. */
-public record HttpSettings(String host, int port, int requestsPerSecondPerClient, HttpAuth auth) {
+/**
+ * Where an app's HTTP endpoints (health, metrics, API) listen, who may call them, and their TLS ({@code tls} null:
+ * plain HTTP).
+ */
+public record HttpSettings(String host, int port, int requestsPerSecondPerClient, HttpAuth auth, HttpTls tls) {
 
     public static final String HOST = "http.host";
     public static final String PORT = "http.port";
     public static final String REQUESTS_PER_SECOND_PER_CLIENT = "http.requests.per.second.per.client";
     private static final int DEFAULT_REQUESTS_PER_SECOND_PER_CLIENT = 2000;
 
+    /** Plain HTTP. */
+    public HttpSettings(String host, int port, int requestsPerSecondPerClient, HttpAuth auth) {
+        this(host, port, requestsPerSecondPerClient, auth, null);
+    }
+
     /** These settings listening on {@code port} instead. */
     public HttpSettings onPort(int port) {
-        return new HttpSettings(host, port, requestsPerSecondPerClient, auth);
+        return new HttpSettings(host, port, requestsPerSecondPerClient, auth, tls);
+    }
+
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return tls == null ? "http" : "https";
+    }
+
+    /** A client for this app's own calls to other instances: HTTP/1.1, and this app's TLS context if it has one. */
+    public HttpClient.Builder client() {
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        return tls == null ? client : client.sslContext(tls.context());
     }
 
     /** Adds the HTTP keys to {@code def}; {@code defaultPort} differs per app so they can share a machine. */
     public static ConfigDef define(ConfigDef def, int defaultPort) {
-        return def.define(HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+        def.define(HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM,
                 "Address the HTTP endpoints bind to; 0.0.0.0 in a container.")
             .define(PORT, Type.INT, defaultPort, Range.between(0, 65535), Importance.MEDIUM,
                 "Port of the HTTP endpoints (health, metrics, API); 0 takes any free port.")
@@ -49,6 +69,8 @@ public record HttpSettings(String host, int port, int requestsPerSecondPerClient
             .define(HttpAuth.CLIENT_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
                 "The token this app sends when it asks another instance (the supervisor's queries forwarded to the"
                     + " instance that holds a task); needs the read role there.");
+        HttpTls.define(def);
+        return def;
     }
 
     /** From {@code config}, listening on {@code port}; {@link IllegalArgumentException} for a malformed token. */
@@ -56,7 +78,7 @@ public record HttpSettings(String host, int port, int requestsPerSecondPerClient
         String file = config.getString(HttpAuth.TOKENS_FILE);
         return new HttpSettings(config.getString(HOST), port, config.getInt(REQUESTS_PER_SECOND_PER_CLIENT),
             HttpAuth.of(config.getBoolean(HttpAuth.REQUIRED), secret(config, HttpAuth.TOKENS),
-                file.isEmpty() ? null : Path.of(file), secret(config, HttpAuth.CLIENT_TOKEN)));
+                file.isEmpty() ? null : Path.of(file), secret(config, HttpAuth.CLIENT_TOKEN)), HttpTls.from(config));
     }
 
     public static HttpSettings from(AbstractConfig config) {

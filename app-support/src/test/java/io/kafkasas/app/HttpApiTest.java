@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.kafka.CertificateAuthority;
 import io.kafkasas.schemas.Wire;
+import io.kafkasas.schemas.tls.TlsContexts;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -13,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpApiTest {
 
@@ -197,6 +202,39 @@ class HttpApiTest {
         } finally {
             api.close();
         }
+    }
+
+    /** With a keystore the endpoints speak HTTPS; with client auth required, only to callers with a certificate. */
+    @Test
+    void shouldServeHttpsAndDemandACertificateWhenToldTo(@TempDir Path dir) throws Exception {
+        CertificateAuthority authority = CertificateAuthority.create("test-ca");
+        authority.issue("server", dir.resolve("server.p12"), "pw");
+        authority.issue("caller", dir.resolve("caller.p12"), "pw");
+        authority.writeTruststore(dir.resolve("trust.p12"), "pw");
+        TlsContexts.Store trust = store(dir.resolve("trust.p12"));
+        HttpApi api = AppEndpoints.start(new HttpSettings("127.0.0.1", 0, 0, HttpAuth.none(), new HttpTls(
+                TlsContexts.of(store(dir.resolve("server.p12")), trust, "test"), true)),
+            () -> new Health(true, true, "RUNNING"), () -> "", Map.of());
+        try {
+            assertThat(api.url()).startsWith("https://");
+            HttpClient withCertificate = HttpClient.newBuilder().sslContext(TlsContexts.of(
+                store(dir.resolve("caller.p12")), trust, "test")).build();
+            HttpClient without = HttpClient.newBuilder().sslContext(TlsContexts.of(null, trust, "test")).build();
+
+            assertThat(withCertificate.send(request(api, "/health").build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> without.send(request(api, "/health").build(),
+                HttpResponse.BodyHandlers.ofString())).as("no certificate, no answer").isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(api.url().replace("https", "http")
+                + "/health")).build(), HttpResponse.BodyHandlers.ofString())).as("plain HTTP")
+                .isInstanceOf(IOException.class);
+        } finally {
+            api.close();
+        }
+    }
+
+    private static TlsContexts.Store store(Path file) {
+        return new TlsContexts.Store(file.toString(), "PKCS12", "pw", null);
     }
 
     /** A route that names no role cannot be served: forgetting one cannot open an endpoint. */

@@ -170,10 +170,7 @@ public final class ClusterSecurity {
      * {@code User:<name>}) on the mTLS port; the keystore is issued now under the cluster's directory.
      */
     public Map<String, Object> certificateClient(String name) {
-        if (authority == null) {
-            throw new IllegalStateException("Certificates are issued where the cluster's security was created");
-        }
-        authority.issue(name, keystore(name), password);
+        issue(name);
         Map<String, Object> p = trusting();
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
         p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
@@ -181,6 +178,18 @@ public final class ClusterSecurity {
         p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, password);
         p.put(SslConfigs.SSL_KEY_PASSWORD_CONFIG, password);
         return p;
+    }
+
+    /**
+     * Issues a keystore for {@code CN=<name>} (valid for 127.0.0.1 and localhost) under the cluster's directory, with
+     * the store password; returns where.
+     */
+    public Path issue(String name) {
+        if (authority == null) {
+            throw new IllegalStateException("Certificates are issued where the cluster's security was created");
+        }
+        authority.issue(name, keystore(name), password);
+        return keystore(name);
     }
 
     private Map<String, Object> trusting() {

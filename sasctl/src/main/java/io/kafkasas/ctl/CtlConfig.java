@@ -3,13 +3,16 @@ package io.kafkasas.ctl;
 import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.acls.AccessPlan;
 import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.tls.TlsContexts;
 import io.kafkasas.schemas.topics.ProvisioningConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -29,6 +32,10 @@ public final class CtlConfig extends SasConfig {
     public static final String KAFKA_TIMEOUT_MS = "ctl.kafka.timeout.ms";
     public static final String TOKEN = "ctl.token";
     public static final String TOKEN_FILE = "ctl.token.file";
+    public static final String TRUSTSTORE_LOCATION = "ctl.tls.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD = "ctl.tls.truststore.password";
+    public static final String KEYSTORE_LOCATION = "ctl.tls.keystore.location";
+    public static final String KEYSTORE_PASSWORD = "ctl.tls.keystore.password";
 
     public static final ConfigDef DEFINITION = AccessPlan.define(new ConfigDef(ProvisioningConfig.DEFINITION))
         .define(SCHEDULER_URL, Type.STRING, "http://127.0.0.1:8080", Importance.HIGH,
@@ -40,6 +47,12 @@ public final class CtlConfig extends SasConfig {
                 + " submit to submit, operate to cancel, drain or restart, read for the rest.")
         .define(TOKEN_FILE, Type.STRING, "", Importance.HIGH,
             "File holding the bearer token (its first line), when not given by " + TOKEN + ".")
+        .define(TRUSTSTORE_LOCATION, Type.STRING, "", Importance.MEDIUM,
+            "PKCS12 truststore for https:// app URLs whose certificates the JDK does not trust (a CA of your own).")
+        .define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password of that truststore.")
+        .define(KEYSTORE_LOCATION, Type.STRING, "", Importance.MEDIUM,
+            "PKCS12 keystore with sasctl's certificate, for apps that demand one (http.tls.client.auth=required).")
+        .define(KEYSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Password of that keystore and key.")
         .define(KAFKA_TIMEOUT_MS, Type.LONG, 15_000L, ConfigDef.Range.atLeast(1_000), Importance.LOW,
             "How long sasctl waits for Kafka before it gives up (its clients' default.api.timeout.ms and"
                 + " max.block.ms, unless the kafka.* settings give them).");
@@ -73,6 +86,28 @@ public final class CtlConfig extends SasConfig {
         } catch (IOException e) {
             throw new CtlException(ExitCodes.USAGE, "Cannot read " + TOKEN_FILE + " " + file + ": " + e);
         }
+    }
+
+    /** The TLS context for https:// app URLs: the JDK's, or the stores given. */
+    public SSLContext tls() {
+        String truststore = getString(TRUSTSTORE_LOCATION);
+        String keystore = getString(KEYSTORE_LOCATION);
+        if (truststore.isEmpty() && keystore.isEmpty()) {
+            try {
+                return SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("Every JDK has TLS", e);
+            }
+        }
+        return TlsContexts.of(keystore.isEmpty() ? null : new TlsContexts.Store(keystore, "PKCS12",
+                secret(KEYSTORE_PASSWORD), null),
+            truststore.isEmpty() ? null : new TlsContexts.Store(truststore, "PKCS12", secret(TRUSTSTORE_PASSWORD),
+                null), "ctl.tls.*");
+    }
+
+    private String secret(String key) {
+        Password password = getPassword(key);
+        return password == null ? null : password.value();
     }
 
     public URI supervisorUrl() {

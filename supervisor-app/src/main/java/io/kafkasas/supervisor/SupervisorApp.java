@@ -75,7 +75,7 @@ public final class SupervisorApp implements AutoCloseable {
             this.liveness = agents;
             this.http = AppEndpoints.start(settings.onPort(port), this::health, metrics, AppEndpoints.describedBy(
                 "openapi/supervisor.yaml", new QueryApi(tasks, agents, self, config.heartbeatTimeout(),
-                    Clock.systemUTC(), settings.auth().clientAuthorization()).routes()));
+                    Clock.systemUTC(), settings).routes()));
         } catch (RuntimeException e) {
             // e.g. the HTTP port is taken
             for (KafkaStreams built : new KafkaStreams[] {tasks, agents}) {

@@ -72,7 +72,7 @@ public final class AgentHost {
     private final Counter.Builder restartCounter = Counter.builder("sas.host.agent.restarts")
         .description("Agent processes started again after they ended");
     private final HttpApi http;
-    private final AgentScrapes scrapes = new AgentScrapes();
+    private final AgentScrapes scrapes;
     private final AtomicLong sequence = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
     private volatile HostHeartbeat last;
@@ -80,6 +80,7 @@ public final class AgentHost {
 
     private AgentHost(HostConfig config, Clock clock) {
         this.config = config;
+        this.scrapes = new AgentScrapes(config.http());
         this.clock = clock;
         for (int i = 1; i <= config.slots(); i++) {
             slots.add(new Slot(i, config.agentId(i), config.backoff()));

@@ -28,11 +28,17 @@ final class AgentScrapes {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentScrapes.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(TIMEOUT).build();
+    private final HttpClient http;
+    private final String scheme;
     private final Map<String, Integer> ports = new ConcurrentHashMap<>();
     /** The host's own credential for its agents' metrics, made at start and given only to them. */
     private final String token = HttpAuth.newToken();
+
+    /** {@code settings}: the agents' HTTP settings (they are the host's), for their TLS. */
+    AgentScrapes(HttpSettings settings) {
+        this.http = settings.client().connectTimeout(TIMEOUT).build();
+        this.scheme = settings.scheme();
+    }
 
     /**
      * The {@value HttpAuth#TOKENS} an agent is started with: the {@code configured} ones (may be null) and the
@@ -59,7 +65,7 @@ final class AgentScrapes {
         for (String agentId : running) {
             Integer port = ports.get(agentId);
             if (port != null) {
-                HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + port + "/metrics"))
                     .header(Wire.AUTHORIZATION, Wire.bearer(token)).timeout(TIMEOUT).build();
                 asked.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                     .thenApply(r -> r.statusCode() == 200 ? new PrometheusText.Source("agent", agentId, r.body())

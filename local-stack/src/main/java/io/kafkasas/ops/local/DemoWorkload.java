@@ -5,7 +5,6 @@ import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.client.TaskClient;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -34,10 +33,11 @@ final class DemoWorkload {
     private final TaskClient client;
     private final TaskClient staleClient;
     private final LocalApps apps;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final String httpTarget;
 
     /** {@code staleClient}: one whose settings name a queue the scheduler does not have. */
-    DemoWorkload(TaskClient client, TaskClient staleClient, LocalApps apps) {
+    DemoWorkload(TaskClient client, TaskClient staleClient, LocalApps apps, String httpTarget) {
+        this.httpTarget = httpTarget;
         this.client = client;
         this.staleClient = staleClient;
         this.apps = apps;
@@ -107,7 +107,7 @@ final class DemoWorkload {
             case "failing" -> request.put("payload", Map.of("ms", 50, "fail", "demo failure #" + i));
             case "shell" -> request.put("payload", i % 3 == 0 ? Map.of("command", "uname", "args", List.of("-sm"))
                 : Map.of("command", "echo", "args", List.of("hello from task", Integer.toString(i))));
-            case "http" -> request.put("payload", Map.of("url", apps.schedulerUrl() + "/health", "timeoutMs", 5000));
+            case "http" -> request.put("payload", Map.of("url", httpTarget, "timeoutMs", 5000));
             case "delayed" -> request.put("delayMs", 5000);
             default -> { }
         }
@@ -138,7 +138,7 @@ final class DemoWorkload {
 
     private String overHttp(Map<String, Object> request, List<String> refusals)
         throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(apps.authorized(HttpRequest.newBuilder(URI.create(apps
+        HttpResponse<String> response = apps.http().send(apps.authorized(HttpRequest.newBuilder(URI.create(apps
                 .schedulerUrl() + "/tasks")))
             .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request), StandardCharsets.UTF_8))

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.agent.AgentAppMain;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpTls;
 import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;
 import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
+import io.kafkasas.schemas.tls.TlsContexts;
 import io.kafkasas.supervisor.SupervisorMain;
 import java.io.IOException;
 import java.net.URI;
@@ -66,6 +68,8 @@ public final class LocalApps implements AutoCloseable {
     private final List<App> all;
     /** The operator's {@code Authorization} header, or null when the settings give no token. */
     private final String authorization;
+    /** A client that trusts the apps' certificates when they serve HTTPS. */
+    private final HttpClient http;
 
     /** One app: how to start its process (again), and where it answers. */
     private static final class App {
@@ -79,13 +83,17 @@ public final class LocalApps implements AutoCloseable {
         private long startedAt;
         private volatile long readyAfterMs = -1;
 
-        App(String name, String mainClass, List<String> args, Map<String, String> env, Path log, int port) {
+        private final HttpClient http;
+
+        App(String name, String mainClass, List<String> args, Map<String, String> env, Path log, String scheme,
+            int port, HttpClient http) {
             this.name = name;
             this.mainClass = mainClass;
             this.args = args;
             this.env = env;
             this.log = log;
-            this.url = "http://127.0.0.1:" + port;
+            this.url = scheme + "://127.0.0.1:" + port;
+            this.http = http;
         }
 
         void start() throws IOException {
@@ -95,7 +103,7 @@ public final class LocalApps implements AutoCloseable {
         }
 
         void awaitReady() {
-            LocalApps.awaitReady(process, url, name);
+            LocalApps.awaitReady(http, process, url, name);
             if (readyAfterMs < 0) { // the first time since it started
                 readyAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt);
             }
@@ -127,8 +135,9 @@ public final class LocalApps implements AutoCloseable {
         }
     }
 
-    private LocalApps(App scheduler, List<App> supervisors, App host, String authorization) {
+    private LocalApps(App scheduler, List<App> supervisors, App host, String authorization, HttpClient http) {
         this.authorization = authorization;
+        this.http = http;
         this.scheduler = scheduler;
         this.supervisor = supervisors.get(0);
         this.supervisors = supervisors;
@@ -161,12 +170,14 @@ public final class LocalApps implements AutoCloseable {
                                   int supervisorCount) throws IOException {
         List<String> args = List.of(settings.toAbsolutePath().toString());
         Map<String, String> given = ConfigSource.load(settings, Map.of());
+        HttpClient http = client(given);
+        String scheme = given.getOrDefault(HttpTls.KEYSTORE_LOCATION, "").isEmpty() ? "http" : "https";
         int schedulerPort = KafkaCluster.freePort();
         Map<String, String> schedulerEnv = new HashMap<>(Map.of("SAS_HTTP_PORT", Integer.toString(schedulerPort),
             "SAS_STREAMS_STATE_DIR", stateDir(dir, "scheduler").toAbsolutePath().toString()));
         schedulerEnv.putAll(ownPrincipal(dir, "scheduler", given));
         App scheduler = new App("scheduler", SchedulerMain.class.getName(), args, schedulerEnv,
-            dir.resolve("logs/scheduler.log"), schedulerPort);
+            dir.resolve("logs/scheduler.log"), scheme, schedulerPort, http);
         List<App> supervisors = new ArrayList<>();
         for (int i = 1; i <= supervisorCount; i++) {
             String name = i == 1 ? "supervisor" : "supervisor-" + i;
@@ -179,7 +190,7 @@ public final class LocalApps implements AutoCloseable {
                     "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
             }
             supervisors.add(new App(name, SupervisorMain.class.getName(), args, env,
-                dir.resolve("logs/" + name + ".log"), port));
+                dir.resolve("logs/" + name + ".log"), scheme, port, http));
         }
         int hostPort = KafkaCluster.freePort();
         Map<String, String> hostEnv = new HashMap<>(Map.of("SAS_AGENT_HOST_ID", HOST_ID,
@@ -191,9 +202,9 @@ public final class LocalApps implements AutoCloseable {
         hostEnv.putAll(ownPrincipal(dir, "agent", given));
         hostEnv.putAll(agentEnv);
         App host = agentCount == 0 ? null : new App("agent host", AgentAppMain.class.getName(),
-            List.of("host", args.get(0)), hostEnv, dir.resolve("logs/agent-host.log"), hostPort);
+            List.of("host", args.get(0)), hostEnv, dir.resolve("logs/agent-host.log"), scheme, hostPort, http);
         String token = given.get(CtlConfig.TOKEN);
-        LocalApps apps = new LocalApps(scheduler, supervisors, host, token == null ? null : Wire.bearer(token));
+        LocalApps apps = new LocalApps(scheduler, supervisors, host, token == null ? null : Wire.bearer(token), http);
         try {
             for (App app : apps.all) {
                 app.start();
@@ -212,14 +223,27 @@ public final class LocalApps implements AutoCloseable {
         }
     }
 
+    /** A client for the apps: trusting {@code settings}' truststore when they serve HTTPS. */
+    private static HttpClient client(Map<String, String> settings) {
+        HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        String truststore = settings.getOrDefault(HttpTls.TRUSTSTORE_LOCATION, "");
+        return truststore.isEmpty() ? client.build() : client.sslContext(TlsContexts.of(null, new TlsContexts.Store(
+            truststore, "PKCS12", settings.get(HttpTls.TRUSTSTORE_PASSWORD), null), HttpTls.TRUSTSTORE_LOCATION))
+            .build();
+    }
+
+    /** The client the stack's own tools call the apps with. */
+    public HttpClient http() {
+        return http;
+    }
+
     /** On a secured stack: the variable that gives {@code app} its own Kafka principal, not the admin's. */
     private static Map<String, String> ownPrincipal(Path dir, String app, Map<String, String> settings) {
         return LocalKafkaUsers.jaasOf(dir, app, settings).map(jaas -> Map.of(ConfigSource.envNameOf(
             SasConfig.KAFKA_PREFIX + SaslConfigs.SASL_JAAS_CONFIG), jaas)).orElse(Map.of());
     }
 
-    private static void awaitReady(ChildJvm app, String url, String name) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static void awaitReady(HttpClient http, ChildJvm app, String url, String name) {
         HttpRequest health = HttpRequest.newBuilder(URI.create(url + "/health"))
             .timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
@@ -372,7 +396,7 @@ public final class LocalApps implements AutoCloseable {
 
     private JsonNode get(String url) throws IOException {
         try {
-            HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+            HttpResponse<String> answer = http.send(
                 authorized(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))).build(),
                 HttpResponse.BodyHandlers.ofString());
             return HttpApi.JSON.readTree(answer.body());

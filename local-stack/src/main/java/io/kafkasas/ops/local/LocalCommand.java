@@ -119,7 +119,7 @@ public final class LocalCommand implements Callable<Integer> {
             stack.settingsFile().resolveSibling(LocalTokens.FILE));
         if (secure) {
             out.printf("  Kafka security    SASL_SSL, SCRAM-SHA-512, ACLs per app; passwords under %s%n",
-                LocalStack.securityDir(dir).toAbsolutePath());
+                LocalKafkaUsers.securityDir(dir).toAbsolutePath());
         }
         out.printf("  Topics:%n");
         for (TopicProvisioner.Result topic : stack.topics()) {
@@ -176,7 +176,9 @@ public final class LocalCommand implements Callable<Integer> {
         Map<String, String> stale = new HashMap<>(ConfigSource.load(stack.settingsFile(), Map.of()));
         stale.put(SasConfig.QUEUES, TopicNames.DEFAULT_QUEUE + ",retired");
         try (TaskClient client = TaskClient.create(config); TaskClient staleClient = TaskClient.create(stale)) {
-            tasks = new DemoWorkload(client, staleClient, apps).submit(demoTasks, refusals);
+            // the http tasks call the registry: plain HTTP, on the stack, secured or not
+            tasks = new DemoWorkload(client, staleClient, apps, stack.registryUrl() + "/subjects")
+                .submit(demoTasks, refusals);
         }
         refusals.forEach(r -> out.printf("  %s%n", r));
         ProgressView view = new ProgressView(out, System.console() != null);

@@ -31,6 +31,11 @@ final class LocalKafkaUsers {
     private LocalKafkaUsers() {
     }
 
+    /** Where a secured stack keeps its certificates and passwords. */
+    static Path securityDir(Path dir) {
+        return dir.resolve("tls");
+    }
+
     /** Creates (or keeps) every user and the plan's ACLs, as the cluster's admin. */
     static void apply(Map<String, Object> adminProperties, ClusterSecurity security, Map<String, String> settings)
         throws ExecutionException, InterruptedException {
@@ -53,7 +58,7 @@ final class LocalKafkaUsers {
 
     /** The {@code kafka.sasl.jaas.config} of {@code app}'s user, if the stack in {@code dir} is secured. */
     static Optional<String> jaasOf(Path dir, String app, Map<String, String> settings) {
-        Path security = LocalStack.securityDir(dir);
+        Path security = securityDir(dir);
         if (!ClusterSecurity.exists(security)) {
             return Optional.empty();
         }

@@ -1,5 +1,7 @@
 package io.kafkasas.ops.local;
 
+import io.kafkasas.app.HttpTls;
+import io.kafkasas.ctl.CtlConfig;
 import io.kafkasas.ctl.topics.TopicProvisioner;
 import io.kafkasas.kafka.ClusterSecurity;
 import io.kafkasas.kafka.KafkaCluster;
@@ -100,6 +102,7 @@ public final class LocalStack implements AutoCloseable {
             settings.put(ProvisioningConfig.REPLICATION_FACTOR, "1");
             if (security != null) {
                 security.adminClient().forEach((k, v) -> settings.put(SasConfig.KAFKA_PREFIX + k, String.valueOf(v)));
+                settings.putAll(https(security));
             }
             List<TopicProvisioner.Result> topics = provision(settings);
             if (security != null) {
@@ -121,14 +124,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Where a secured stack keeps its certificates and passwords. */
-    static Path securityDir(Path dir) {
-        return dir.resolve("tls");
-    }
-
     /** The stack's security: made on the first secured start, kept after; a directory is secured or not for good. */
     private static ClusterSecurity security(Path dir, boolean secure) {
-        boolean made = ClusterSecurity.exists(securityDir(dir));
+        boolean made = ClusterSecurity.exists(LocalKafkaUsers.securityDir(dir));
         boolean used = Files.exists(dir.resolve("kafka"));
         if (used && made != secure) {
             throw new IllegalArgumentException(dir + " holds a " + (made ? "secured" : "plaintext")
@@ -137,8 +135,25 @@ public final class LocalStack implements AutoCloseable {
         if (!secure) {
             return null;
         }
-        Path at = securityDir(dir).toAbsolutePath(); // the settings name its files; the apps run elsewhere
+        // the settings name its files, and the apps run in other directories
+        Path at = LocalKafkaUsers.securityDir(dir).toAbsolutePath();
         return made ? ClusterSecurity.load(at) : ClusterSecurity.create(at);
+    }
+
+    /**
+     * HTTPS for every app, with a certificate for 127.0.0.1 from the stack's CA (made at the first start), and the
+     * trust the apps and sasctl need to call each other.
+     */
+    private static Map<String, String> https(ClusterSecurity security) {
+        Path keystore = security.dir().resolve("http.p12");
+        if (!Files.exists(keystore)) {
+            security.issue("http");
+        }
+        String truststore = security.truststore().toString();
+        return Map.of(HttpTls.KEYSTORE_LOCATION, keystore.toString(), HttpTls.KEYSTORE_PASSWORD,
+            security.storePassword(), HttpTls.TRUSTSTORE_LOCATION, truststore, HttpTls.TRUSTSTORE_PASSWORD,
+            security.storePassword(), CtlConfig.TRUSTSTORE_LOCATION, truststore, CtlConfig.TRUSTSTORE_PASSWORD,
+            security.storePassword());
     }
 
     /** The preferred port may be taken between the look and the bind (another stack starting): then any port. */

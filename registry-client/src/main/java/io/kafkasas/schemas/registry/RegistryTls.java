@@ -1,14 +1,9 @@
 package io.kafkasas.schemas.registry;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.KeyManagerFactory;
+import io.kafkasas.schemas.tls.TlsContexts;
+import io.kafkasas.schemas.tls.TlsContexts.Store;
+import java.security.NoSuchAlgorithmException;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.config.types.Password;
 
 /** Builds the TLS context for https registry URLs from the {@code schema.registry.ssl.*} keys. */
@@ -18,45 +13,25 @@ final class RegistryTls {
     }
 
     static SSLContext sslContext(SchemaRegistryConfig config) {
-        try {
-            String truststore = config.getString(SchemaRegistryConfig.TRUSTSTORE_LOCATION);
-            String keystore = config.getString(SchemaRegistryConfig.KEYSTORE_LOCATION);
-            if (truststore == null && keystore == null) {
+        String truststore = config.getString(SchemaRegistryConfig.TRUSTSTORE_LOCATION);
+        String keystore = config.getString(SchemaRegistryConfig.KEYSTORE_LOCATION);
+        if (truststore == null && keystore == null) {
+            try {
                 return SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("Every JDK has TLS", e);
             }
-            TrustManagerFactory tmf = null;
-            if (truststore != null) {
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(load(truststore, config.getString(SchemaRegistryConfig.TRUSTSTORE_TYPE),
-                    config.getPassword(SchemaRegistryConfig.TRUSTSTORE_PASSWORD)));
-            }
-            KeyManagerFactory kmf = null;
-            if (keystore != null) {
-                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                Password keyPassword = config.getPassword(SchemaRegistryConfig.KEY_PASSWORD);
-                Password storePassword = config.getPassword(SchemaRegistryConfig.KEYSTORE_PASSWORD);
-                kmf.init(load(keystore, config.getString(SchemaRegistryConfig.KEYSTORE_TYPE), storePassword),
-                    chars(keyPassword != null ? keyPassword : storePassword));
-            }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("Cannot set up TLS for the schema registry from "
-                + SchemaRegistryConfig.SSL_PREFIX + "*: " + e.getMessage(), e);
         }
+        Store trust = truststore == null ? null : new Store(truststore,
+            config.getString(SchemaRegistryConfig.TRUSTSTORE_TYPE),
+            value(config.getPassword(SchemaRegistryConfig.TRUSTSTORE_PASSWORD)), null);
+        Store keys = keystore == null ? null : new Store(keystore, config.getString(SchemaRegistryConfig.KEYSTORE_TYPE),
+            value(config.getPassword(SchemaRegistryConfig.KEYSTORE_PASSWORD)),
+            value(config.getPassword(SchemaRegistryConfig.KEY_PASSWORD)));
+        return TlsContexts.of(keys, trust, SchemaRegistryConfig.SSL_PREFIX + "*");
     }
 
-    private static KeyStore load(String location, String type, Password password)
-        throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance(type);
-        try (InputStream in = Files.newInputStream(Path.of(location))) {
-            store.load(in, chars(password));
-        }
-        return store;
-    }
-
-    private static char[] chars(Password password) {
-        return password == null ? null : password.value().toCharArray();
+    private static String value(Password password) {
+        return password == null ? null : password.value();
     }
 }

@@ -34,26 +34,27 @@ public final class AppApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI base;
     private final String app;
     private final String setting;
     private final String authorization;
 
-    private AppApi(URI base, String app, String setting, String authorization) {
+    private AppApi(URI base, String app, String setting, CtlConfig config) {
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+            .sslContext(config.tls()).build();
         this.base = base;
         this.app = app;
         this.setting = setting;
-        this.authorization = authorization;
+        this.authorization = config.authorization();
     }
 
     public static AppApi scheduler(CtlConfig config) {
-        return new AppApi(config.schedulerUrl(), "scheduler", CtlConfig.SCHEDULER_URL, config.authorization());
+        return new AppApi(config.schedulerUrl(), "scheduler", CtlConfig.SCHEDULER_URL, config);
     }
 
     public static AppApi supervisor(CtlConfig config) {
-        return new AppApi(config.supervisorUrl(), "supervisor", CtlConfig.SUPERVISOR_URL, config.authorization());
+        return new AppApi(config.supervisorUrl(), "supervisor", CtlConfig.SUPERVISOR_URL, config);
     }
 
     public Answer get(String path) {

@@ -7,6 +7,7 @@ import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
 import io.kafkasas.app.HttpAuth;
+import io.kafkasas.app.HttpSettings;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
@@ -59,25 +60,27 @@ public final class QueryApi {
     private final KafkaStreams streams;
     private final KafkaStreams liveness;
     private final HostInfo self;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
+    private final String scheme;
 
     private final Duration hostTimeout;
     private final Clock clock;
     private final String credential;
 
     /**
-     * {@code streams}: the task state machine's application; {@code liveness}: agent liveness's; {@code credential}:
-     * the {@code Authorization} header sent to the other instances (null: none).
+     * {@code streams}: the task state machine's application; {@code liveness}: agent liveness's; {@code http}: this
+     * instance's HTTP settings, whose TLS and client token it uses to ask the other instances.
      */
     public QueryApi(KafkaStreams streams, KafkaStreams liveness, HostInfo self, Duration hostTimeout, Clock clock,
-                    String credential) {
+                    HttpSettings http) {
         this.streams = streams;
         this.liveness = liveness;
         this.self = self;
         this.hostTimeout = hostTimeout;
         this.clock = clock;
-        this.credential = credential;
+        this.credential = http.auth().clientAuthorization();
+        this.http = http.client().connectTimeout(Duration.ofSeconds(5)).build();
+        this.scheme = http.scheme();
     }
 
     public Map<String, Route> routes() {
@@ -228,7 +231,7 @@ public final class QueryApi {
 
     private Response forward(HostInfo host, String path) throws IOException {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":"
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":"
                 + host.port() + path)).timeout(Duration.ofSeconds(10));
             if (credential != null) {
                 request.header(Wire.AUTHORIZATION, credential);
