@@ -51,7 +51,7 @@ class KubernetesManifestsTest {
         Map<String, Object> kustomization = DeploymentFiles.yaml(DIR.resolve("kustomization.yaml"));
         try (Stream<Path> files = Files.list(DIR)) {
             assertThat(list(kustomization.get("resources"))).containsExactlyInAnyOrderElementsOf(files
-                .map(f -> f.getFileName().toString())
+                .filter(Files::isRegularFile).map(f -> f.getFileName().toString())
                 .filter(f -> !f.equals("kustomization.yaml") && !f.endsWith(".example.yaml")).toList());
         }
     }
@@ -121,14 +121,64 @@ class KubernetesManifestsTest {
         }
     }
 
+    /**
+     * The secure overlay patches the base's Deployments as kustomize merges them (env by name, envFrom replaced):
+     * every variable is one the app reads, each app has a Kafka Secret of its own, and the probes speak HTTPS.
+     */
+    @Test
+    void theSecureOverlayShouldPatchEveryAppIntoHttpsAndAPrincipalOfItsOwn() throws IOException {
+        Path overlay = DeploymentFiles.ROOT.resolve("ops/k8s-secure");
+        Map<String, Map<String, String>> secrets = new HashMap<>(ENV_SOURCES);
+        for (Map<String, Object> secret : DeploymentFiles.yamlDocuments(overlay.resolve("secrets.example.yaml"))) {
+            Map<String, String> data = new LinkedHashMap<>();
+            map(secret.get("stringData")).forEach((k, v) -> data.put(k, String.valueOf(v)));
+            secrets.put(String.valueOf(map(secret.get("metadata")).get("name")), data);
+        }
+        List<Object> patches = list(DeploymentFiles.yaml(overlay.resolve("kustomization.yaml")).get("patches"));
+        assertThat(patches).hasSize(3);
+        List<String> kafkaSecrets = new ArrayList<>();
+        for (Object patch : patches) {
+            Map<String, Object> deployment = DeploymentFiles.yaml(overlay.resolve(String.valueOf(map(patch)
+                .get("path"))));
+            String name = String.valueOf(map(deployment.get("metadata")).get("name"));
+            Map<String, Object> patched = map(list(map(map(map(deployment.get("spec")).get("template")).get("spec"))
+                .get("containers")).get(0));
+            Container base = containers().stream().filter(c -> c.name().equals(name + "/" + patched.get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError(name + ": no such container in the base"));
+            Map<String, String> env = new LinkedHashMap<>();
+            for (Object from : list(patched.get("envFrom"))) {
+                Map<String, Object> ref = map(map(from).getOrDefault("configMapRef", map(from).get("secretRef")));
+                assertThat(secrets).as(name + " envFrom").containsKey(String.valueOf(ref.get("name")));
+                env.putAll(secrets.get(String.valueOf(ref.get("name"))));
+                if (map(from).containsKey("secretRef")) {
+                    kafkaSecrets.add(String.valueOf(ref.get("name")));
+                }
+            }
+            for (Object variable : list(base.container().get("env")) ) {
+                env.put(String.valueOf(map(variable).get("name")), String.valueOf(map(variable).get("value")));
+            }
+            for (Object variable : list(patched.get("env"))) {
+                env.put(String.valueOf(map(variable).get("name")), String.valueOf(map(variable).get("value")));
+            }
+            assertThat(EnvCheck.problems(base.app(), env)).as(name).isEmpty();
+            assertThat(env).as(name).containsKeys("SAS_HTTP_TLS_KEYSTORE_LOCATION", "SAS_KAFKA_SASL_JAAS_CONFIG");
+            for (String probe : List.of("readinessProbe", "livenessProbe")) {
+                assertThat(map(map(patched.get(probe)).get("httpGet"))).as(name + " " + probe)
+                    .containsEntry("scheme", "HTTPS");
+            }
+        }
+        assertThat(kafkaSecrets).as("a Kafka principal per app").doesNotHaveDuplicates().hasSize(3);
+    }
+
     /** Where kubectl is installed, kustomize must build the set (offline; no cluster needed). */
     @Test
     void kustomizeShouldBuildTheSet() throws Exception {
-        Optional<Map.Entry<Integer, String>> result = DeploymentFiles.runIfInstalled("kubectl", "kustomize",
-            "ops/k8s");
-        assumeTrue(result.isPresent(), "kubectl is not installed here");
-        assertThat(result.get().getKey()).as(result.get().getValue()).isZero();
-        assertThat(result.get().getValue()).contains("kind: Deployment", "kind: Job");
+        for (String set : List.of("ops/k8s", "ops/k8s-secure")) {
+            Optional<Map.Entry<Integer, String>> result = DeploymentFiles.runIfInstalled("kubectl", "kustomize", set);
+            assumeTrue(result.isPresent(), "kubectl is not installed here");
+            assertThat(result.get().getKey()).as(result.get().getValue()).isZero();
+            assertThat(result.get().getValue()).contains("kind: Deployment", "kind: Job");
+        }
     }
 
     private record Container(String name, AppSettings app, Map<String, Object> pod, Map<String, Object> container) {
