@@ -84,12 +84,20 @@ final class DeploymentFiles {
 
     /** Runs {@code command} in the repository if its program is installed; its exit code and output, or empty. */
     static Optional<Map.Entry<Integer, String>> runIfInstalled(String... command) throws Exception {
+        return runIfInstalled(Map.of(), command);
+    }
+
+    /** As above, with {@code env} added to the command's environment. */
+    static Optional<Map.Entry<Integer, String>> runIfInstalled(Map<String, String> env, String... command)
+        throws Exception {
         boolean installed = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
             .anyMatch(dir -> Files.isExecutable(Path.of(dir, command[0])));
         if (!installed) {
             return Optional.empty();
         }
-        Process process = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
