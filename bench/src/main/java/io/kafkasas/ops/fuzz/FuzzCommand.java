@@ -103,9 +103,13 @@ public final class FuzzCommand implements Callable<Integer> {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (System.nanoTime() < deadline) {
             long alive = 0;
-            for (JsonNode agent : SupervisorVerdict.get(apps.supervisorUrl() + "/agents", apps.authorization())
-                .path("agents")) {
-                alive += "ALIVE".equals(agent.path("state").asText()) ? 1 : 0;
+            try {
+                for (JsonNode agent : SupervisorVerdict.get(apps.supervisorUrl() + "/agents", apps.authorization())
+                    .path("agents")) {
+                    alive += "ALIVE".equals(agent.path("state").asText()) ? 1 : 0;
+                }
+            } catch (java.io.IOException e) {
+                // 503 while the supervisor's state is restoring: asked again
             }
             if (alive >= AGENTS) {
                 return;

@@ -386,7 +386,11 @@ public final class LocalApps implements AutoCloseable {
         if (host == null) {
             return HttpApi.JSON.createArrayNode();
         }
-        return get(host.url + "/slots").get("slots");
+        JsonNode answer = get(host.url + "/slots");
+        if (!answer.has("slots")) {
+            throw new IOException("The agent host's /slots answered " + answer);
+        }
+        return answer.get("slots");
     }
 
     /** The supervisor's answer to {@code GET <path>} (e.g. {@code /tasks/<id>}), as JSON. */

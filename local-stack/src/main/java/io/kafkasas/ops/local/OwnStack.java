@@ -76,6 +76,7 @@ public final class OwnStack implements AutoCloseable {
             throw new IllegalStateException("Interrupted while creating the topics", e);
         }
         Files.createDirectories(dir);
+        settings.putAll(LocalTokens.create(dir));
         Path file = dir.resolve(LocalStack.SETTINGS_FILE);
         LocalStack.writeSettings(file, settings);
         return file;
