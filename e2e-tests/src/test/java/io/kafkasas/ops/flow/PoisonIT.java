@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class PoisonIT {
     Path dir;
 
     /** A poison record as written: where it landed. */
-    private record Sent(Poison poison, long offset) {
+    private record Sent(Poison poison, int partition, long offset) {
     }
 
     @Test
@@ -83,7 +84,8 @@ class PoisonIT {
                         && scheduler.streams().state() == KafkaStreams.State.RUNNING);
                     List<Sent> sent = new ArrayList<>();
                     for (Poison poison : PoisonRecords.all(names, serdes, AGENT)) {
-                        sent.add(new Sent(poison, producer.send(poison.record()).get().offset()));
+                        RecordMetadata written = producer.send(poison.record()).get();
+                        sent.add(new Sent(poison, written.partition(), written.offset()));
                     }
 
                     // the Java client's outcome reader reads past a poison status of the very task it waits for
@@ -128,6 +130,6 @@ class PoisonIT {
 
     private static List<DeadLetter> lettersFor(RecordCollector<byte[], DeadLetter> letters, Sent sent) {
         return letters.values(l -> l.getSourceTopic().equals(sent.poison().topic())
-            && l.getSourceOffset() == sent.offset());
+            && l.getSourcePartition() == sent.partition() && l.getSourceOffset() == sent.offset());
     }
 }

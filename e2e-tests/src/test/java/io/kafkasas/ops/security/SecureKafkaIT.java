@@ -131,7 +131,8 @@ class SecureKafkaIT {
                 assertThat(outcome.get(3, TimeUnit.MINUTES).getStatus()).isEqualTo(TaskStatusType.SUCCEEDED);
             }
             // the supervisor's two applications read and judge under their grants
-            SupervisorView.assertSucceededOnce(v.httpUrl(), ids);
+            await().atMost(Duration.ofMinutes(1)).ignoreExceptions().untilAsserted(() ->
+                SupervisorView.assertSucceededOnce(v.httpUrl(), ids));
             await().atMost(Duration.ofMinutes(1)).until(() -> "ALIVE".equals(SupervisorView.agent(v.httpUrl(),
                 "secure-agent").path("state").asText()));
 
