@@ -15,6 +15,7 @@ import io.kafkasas.schemas.config.AppIds;
 import io.kafkasas.schemas.config.ConfigSource;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.topics.TopicNames;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -99,7 +101,7 @@ public final class FuzzCommand implements Callable<Integer> {
      * Until the supervisor hears every agent: an agent heartbeats once it reads its commands, and a command written
      * before that is for no incarnation of it.
      */
-    private static void awaitAgentsAlive(LocalApps apps) throws java.io.IOException, InterruptedException {
+    private static void awaitAgentsAlive(LocalApps apps) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + SETTLE.toNanos();
         while (System.nanoTime() < deadline) {
             long alive = 0;
@@ -108,7 +110,7 @@ public final class FuzzCommand implements Callable<Integer> {
                     .path("agents")) {
                     alive += "ALIVE".equals(agent.path("state").asText()) ? 1 : 0;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // 503 while the supervisor's state is restoring: asked again
             }
             if (alive >= AGENTS) {
@@ -170,7 +172,7 @@ public final class FuzzCommand implements Callable<Integer> {
             try {
                 SupervisorProgress.awaitCaughtUp(admin, config.kafkaProperties(), reader.getKey(), reader.getValue(),
                     SETTLE);
-            } catch (IllegalStateException | java.util.concurrent.ExecutionException e) {
+            } catch (IllegalStateException | ExecutionException e) {
                 stalls.put(reader.getKey() + " on " + reader.getValue(), e.getMessage());
             }
         }
@@ -178,7 +180,7 @@ public final class FuzzCommand implements Callable<Integer> {
     }
 
     /** An agent that crashed was restarted by its host: running again, but it counts. */
-    private static void restarts(LocalApps apps, List<String> down) throws java.io.IOException {
+    private static void restarts(LocalApps apps, List<String> down) throws IOException {
         for (JsonNode slot : apps.slots()) {
             if (slot.path("restarts").asInt() > 0) {
                 down.add(slot.path("agentId").asText() + " restarted " + slot.path("restarts").asInt() + " time(s)");

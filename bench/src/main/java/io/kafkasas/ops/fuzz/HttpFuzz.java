@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +104,7 @@ final class HttpFuzz {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
             out.write(mutator.randomBytes(2048));
-            out.write("\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write("\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             socket.getInputStream().readNBytes(12);
             answers.merge("not HTTP", 1L, Long::sum);
