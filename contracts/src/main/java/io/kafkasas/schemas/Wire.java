@@ -18,6 +18,10 @@ public final class Wire {
     /** The HTTP header every API call but health carries: {@code Authorization: Bearer <token>}. */
     public static final String AUTHORIZATION = "Authorization";
     public static final String BEARER = "Bearer ";
+    /** The request header of a schedule's run: the schedule's id (carried to every status of the task). */
+    public static final String SCHEDULE_HEADER = "sas-schedule";
+    /** The request header of a schedule's run: its slot, an ISO-8601 instant. */
+    public static final String SCHEDULE_SLOT_HEADER = "sas-schedule-slot";
 
     private Wire() {
     }

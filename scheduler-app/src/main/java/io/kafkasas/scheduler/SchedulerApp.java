@@ -20,11 +20,15 @@ import io.kafkasas.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -61,12 +65,32 @@ public final class SchedulerApp implements AutoCloseable {
         DeadLetteringHandler.install(props, deadLetters);
         IdleCommits idleCommits = config.commitWhenIdle()
             ? IdleCommits.install(props, config.commitMinInterval()) : IdleCommits.off();
-        this.streams = StreamsApps.create("scheduler", IntakeTopology.build(config, topics, metrics.registry(), clock,
-            idleCommits), props, metrics);
+        this.streams = StreamsApps.create("scheduler", SchedulerTopology.build(config, topics,
+            schedulePartitions(config), metrics.registry(), clock, idleCommits), props, metrics);
         this.client = TaskClient.create(config.shared());
         this.http = AppEndpoints.start(config.http(), this::health, metrics,
             AppEndpoints.describedBy("openapi/scheduler.yaml", TaskApi.routes(client,
                 new RequestValidator(config.requestLimits()), this::firstTaskOf, clock)));
+    }
+
+    /**
+     * The partition count of the schedules topic, which the schedules' view of their runs is partitioned by. The
+     * topics exist before the apps start ({@code sasctl topics create}); a scheduler started first says so.
+     */
+    private static int schedulePartitions(SchedulerConfig config) {
+        String name = config.shared().topicNames().schedules();
+        try (Admin admin = Admin.create(config.shared().kafkaProperties())) {
+            return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name)
+                .partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot read the partitions of topic " + name + " (create the topics"
+                + " first: sasctl topics create): " + e.getCause(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("Cannot read the partitions of topic " + name + ": " + e, e);
+        }
     }
 
     /** Starts the scheduler; {@link #close()} stops it. */

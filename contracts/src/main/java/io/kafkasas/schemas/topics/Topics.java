@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.Serdes;
 public final class Topics {
 
     private final TopicNames names;
+    private final AvroSerdes serdes;
     private final Topic<String, TaskRequest> taskRequests;
     private final Map<String, Topic<String, TaskEvent>> tasksByQueue;
     private final Topic<String, TaskStatus> taskStatus;
@@ -38,6 +39,7 @@ public final class Topics {
     public Topics(TopicNames names, AvroSerdes serdes) {
         Serde<String> key = Serdes.String();
         this.names = names;
+        this.serdes = serdes;
         this.taskRequests = new Topic<>(names.taskRequests(), key, serdes.forValues(TaskRequest.class));
         Serde<TaskEvent> taskEvents = serdes.forValues(TaskEvent.class);
         this.tasksByQueue = names.queues().stream().collect(Collectors.toUnmodifiableMap(Function.identity(),
@@ -53,6 +55,11 @@ public final class Topics {
 
     public TopicNames names() {
         return names;
+    }
+
+    /** The serdes of these topics' values, for the apps' own stores. */
+    public AvroSerdes serdes() {
+        return serdes;
     }
 
     public Topic<String, TaskRequest> taskRequests() {

@@ -8,6 +8,7 @@ import io.kafkasas.avro.TaskError;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.scheduler.DueKeys;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.Statuses;
 import io.kafkasas.schemas.Wire;
@@ -135,7 +136,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             forwardStatus(taskId, Statuses.of(request, taskId, TaskStatusType.QUEUED, now)
                 .setMessage("delayed until " + notBefore).build(), now);
             metrics.delayed().increment();
-            delayed.put(dueKey(notBefore.toEpochMilli(), taskId), event);
+            delayed.put(DueKeys.of(notBefore.toEpochMilli(), taskId), event);
         } else {
             context.forward(new Record<>(taskId, event, now.toEpochMilli()), IntakeTopology.TASKS_SINK);
         }
@@ -209,7 +210,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     void emitDue(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
         boolean emitted = false;
-        try (KeyValueIterator<String, TaskEvent> due = delayed.range(dueKey(0, ""), dueKey(wallClockMs, "~"))) {
+        try (KeyValueIterator<String, TaskEvent> due = delayed.range(DueKeys.first(), DueKeys.last(wallClockMs))) {
             while (due.hasNext()) {
                 KeyValue<String, TaskEvent> entry = due.next();
                 TaskEvent event = TaskEvent.newBuilder(entry.value).setEmittedAt(now).build();
@@ -221,11 +222,6 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         if (emitted && idleCommits.on()) {
             context.commit();
         }
-    }
-
-    /** Keys that sort by due time: 13 zero-padded digits of epoch millis, then the task id. */
-    static String dueKey(long dueMs, String taskId) {
-        return String.format("%013d|%s", dueMs, taskId);
     }
 
     private void forwardStatus(String taskId, Object status, Instant now) {

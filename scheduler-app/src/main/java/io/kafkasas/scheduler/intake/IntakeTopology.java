@@ -14,7 +14,7 @@ import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The scheduler's Kafka Streams topology, built by a plain function so tests drive it directly:
+ * The scheduler's intake: task requests become tasks.
  *
  * <pre>
  *   requests-source (task-requests, raw bytes)
@@ -40,13 +40,13 @@ public final class IntakeTopology {
     private IntakeTopology() {
     }
 
-    public static Topology build(SchedulerConfig config, Topics topics, MeterRegistry meters, Clock clock,
-                                 IdleCommits idleCommits) {
+    /** Adds the intake to {@code topology}. */
+    public static void addTo(Topology topology, SchedulerConfig config, Topics topics, MeterRegistry meters,
+                             Clock clock, IdleCommits idleCommits) {
         Serde<TaskEvent> events = topics.tasks(config.queues().get(0)).valueSerde();
         TopicNameExtractor<String, TaskEvent> taskTopic = (key, event, context) ->
             topics.names().tasks(event.getQueue());
         IntakeMetrics metrics = IntakeMetrics.on(meters);
-        Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topics.taskRequests().name())
             .addProcessor(INTAKE, () -> new IntakeProcessor(config, topics, metrics, clock, idleCommits), SOURCE)
@@ -60,6 +60,5 @@ public final class IntakeTopology {
                 topics.taskStatus().valueSerde().serializer(), INTAKE)
             .addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
                 topics.deadLetters().valueSerde().serializer(), INTAKE);
-        return topology;
     }
 }

@@ -11,6 +11,7 @@ import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.scheduler.SchedulerTopology;
 import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.Topic;
@@ -60,7 +61,7 @@ class IntakeTopologyTest {
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("intake"),
             SchedulerConfig.DEDUP_WINDOW_MS, Long.toString(Duration.ofHours(24).toMillis())));
         Topics topics = config.shared().topics();
-        topology = IntakeTopology.build(config, topics, new SimpleMeterRegistry(), clock, IdleCommits.off());
+        topology = SchedulerTopology.build(config, topics, 1, new SimpleMeterRegistry(), clock, IdleCommits.off());
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
