@@ -58,6 +58,12 @@ public final class HttpApi implements AutoCloseable {
     /** The exchange attribute that holds the authenticated {@link HttpAuth.Caller}. */
     public static final String CALLER = "kafka-sas.caller";
 
+    /** The name of the token that authenticated {@code exchange}; null when none did (authentication is off). */
+    public static String callerName(HttpExchange exchange) {
+        return exchange.getAttribute(CALLER) instanceof HttpAuth.Caller caller && caller != HttpAuth.ANYONE
+            ? caller.name() : null;
+    }
+
     /** An answer: status, media type and body. */
     public record Response(int status, String contentType, byte[] body) {
 

@@ -5,12 +5,15 @@ import io.kafkasas.app.AppMetrics;
 import io.kafkasas.app.DeadLetterSink;
 import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpApi.Route;
 import io.kafkasas.app.streams.DeadLetteringHandler;
 import io.kafkasas.app.streams.IdleCommits;
+import io.kafkasas.app.streams.InstanceQueries;
 import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.app.streams.StreamsLifecycle;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.client.TaskClient;
+import io.kafkasas.scheduler.http.ScheduleApi;
 import io.kafkasas.scheduler.http.TaskApi;
 import io.kafkasas.scheduler.intake.IntakeProcessor;
 import io.kafkasas.scheduler.intake.IntakeTopology;
@@ -20,7 +23,9 @@ import io.kafkasas.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +36,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -57,8 +64,10 @@ public final class SchedulerApp implements AutoCloseable {
         this.clock = clock;
         this.metrics = new AppMetrics("scheduler");
         Topics topics = config.shared().topics();
+        HostInfo self = InstanceQueries.self(config.http(), config.advertisedHost());
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         Topic<byte[], DeadLetter> deadLetterTopic = topics.deadLetters();
         this.deadLetters = new DeadLetterSink("scheduler", IntakeProcessor.PRODUCED_BY, deadLetterTopic.name(),
             deadLetterTopic.valueSerde().serializer(), config.shared().kafkaProperties(), metrics.registry());
@@ -68,9 +77,12 @@ public final class SchedulerApp implements AutoCloseable {
         this.streams = StreamsApps.create("scheduler", SchedulerTopology.build(config, topics,
             schedulePartitions(config), metrics.registry(), clock, idleCommits), props, metrics);
         this.client = TaskClient.create(config.shared());
-        this.http = AppEndpoints.start(config.http(), this::health, metrics,
-            AppEndpoints.describedBy("openapi/scheduler.yaml", TaskApi.routes(client,
-                new RequestValidator(config.requestLimits()), this::firstTaskOf, clock)));
+        RequestValidator validator = new RequestValidator(config.requestLimits());
+        Map<String, Route> routes = new HashMap<>(TaskApi.routes(client, validator, this::firstTaskOf, clock));
+        routes.putAll(new ScheduleApi(client, validator, streams, new InstanceQueries(self, config.http()), clock)
+            .routes());
+        this.http = AppEndpoints.start(config.http().onPort(self.port()), this::health, metrics,
+            AppEndpoints.describedBy("openapi/scheduler.yaml", routes));
     }
 
     /**

@@ -34,6 +34,7 @@ public final class SchedulerConfig {
     public static final String MAX_EXECUTION_TIMEOUT_MS = "scheduler.max.execution.timeout.ms";
     public static final String MAX_ATTEMPTS_LIMIT = "scheduler.max.attempts.limit";
     public static final String COMMIT_WHEN_IDLE = "scheduler.commit.when.idle";
+    public static final String ADVERTISED_HOST = "scheduler.advertised.host";
     public static final String COMMIT_MIN_INTERVAL_MS = "scheduler.commit.min.interval.ms";
     public static final String RETRY_INITIAL_INTERVAL_MS = "retry.initial.interval.ms";
     public static final String RETRY_BACKOFF_COEFFICIENT = "retry.backoff.coefficient";
@@ -80,6 +81,9 @@ public final class SchedulerConfig {
                 Importance.LOW, "Longest execution timeout a request may ask for.")
             .define(MAX_ATTEMPTS_LIMIT, Type.INT, 100, Range.between(1, 10_000), Importance.LOW,
                 "Most attempts a request's retry policy may ask for.")
+            .define(ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
+                "The host name other scheduler instances reach this one's HTTP API at, to pass on a request for a"
+                    + " schedule this one holds; empty means http.host (the machine's name when that is 0.0.0.0).")
             .define(COMMIT_WHEN_IDLE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Commit as soon as a poll's requests are handled (at most every " + COMMIT_MIN_INTERVAL_MS + "), not"
                     + " only every streams.commit.interval.ms (100 ms): a lone task reaches the agents after one"
@@ -142,6 +146,10 @@ public final class SchedulerConfig {
 
     public int maxAttemptsLimit() {
         return config.getInt(MAX_ATTEMPTS_LIMIT);
+    }
+
+    public String advertisedHost() {
+        return config.getString(ADVERTISED_HOST);
     }
 
     public boolean commitWhenIdle() {

@@ -7,6 +7,7 @@ import io.kafkasas.app.Health;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.app.streams.DeadLetteringHandler;
+import io.kafkasas.app.streams.InstanceQueries;
 import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.app.streams.StreamsLifecycle;
 import io.kafkasas.avro.DeadLetter;
@@ -18,8 +19,6 @@ import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.http.QueryApi;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -56,9 +55,7 @@ public final class SupervisorApp implements AutoCloseable {
     private SupervisorApp(SupervisorConfig config) {
         this.config = config;
         HttpSettings settings = config.http();
-        int port = settings.port() != 0 ? settings.port() : HttpSettings.freePort(settings.host());
-        String advertised = config.advertisedHost();
-        HostInfo self = new HostInfo(advertised.isEmpty() ? advertisedHost(settings.host()) : advertised, port);
+        HostInfo self = InstanceQueries.self(settings, config.advertisedHost());
         SchemaRegistryConfig registry = config.shared().schemaRegistry();
         AvroSerdes serdes = new AvroSerdes(SchemaRegistryClients.create(registry), registry.autoRegister());
         this.deadLetters = deadLetterSink(config, serdes, metrics.registry());
@@ -73,9 +70,9 @@ public final class SupervisorApp implements AutoCloseable {
                 supervisorMetrics), streamsProperties(config.livenessProperties(), deadLetters), self);
             this.streams = tasks;
             this.liveness = agents;
-            this.http = AppEndpoints.start(settings.onPort(port), this::health, metrics, AppEndpoints.describedBy(
-                "openapi/supervisor.yaml", new QueryApi(tasks, agents, self, config.heartbeatTimeout(),
-                    Clock.systemUTC(), settings).routes()));
+            this.http = AppEndpoints.start(settings.onPort(self.port()), this::health, metrics,
+                AppEndpoints.describedBy("openapi/supervisor.yaml", new QueryApi(tasks, agents, self,
+                    config.heartbeatTimeout(), Clock.systemUTC(), settings).routes()));
         } catch (RuntimeException e) {
             // e.g. the HTTP port is taken
             for (KafkaStreams built : new KafkaStreams[] {tasks, agents}) {
@@ -132,17 +129,6 @@ public final class SupervisorApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking the topics' partitions", e);
-        }
-    }
-
-    private static String advertisedHost(String bound) {
-        if (!"0.0.0.0".equals(bound)) {
-            return bound;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
         }
     }
 

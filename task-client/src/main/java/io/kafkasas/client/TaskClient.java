@@ -1,5 +1,6 @@
 package io.kafkasas.client;
 
+import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
@@ -151,6 +152,21 @@ public final class TaskClient implements AutoCloseable {
         TaskStatus request = TaskStatus.newBuilder().setTaskId(taskId).setAttempt(0)
             .setStatus(TaskStatusType.CANCEL_REQUESTED).setTimestamp(Instant.now()).setMessage(reason).build();
         return send(new ProducerRecord<>(topics.taskStatus(), taskId, request), taskId);
+    }
+
+    /**
+     * Creates or replaces {@code schedule} on the compacted schedules topic (keyed by its id); completes with its id
+     * when acknowledged. The scheduler checks it as the HTTP API does and dead-letters it, keeping the schedule in
+     * force, if it breaks a rule.
+     */
+    public CompletableFuture<String> putSchedule(Schedule schedule) {
+        return send(new ProducerRecord<>(topics.schedules(), schedule.getScheduleId(), schedule),
+            schedule.getScheduleId());
+    }
+
+    /** Deletes the schedule {@code scheduleId} (a tombstone): it fires no more; runs already fired go on. */
+    public CompletableFuture<String> deleteSchedule(String scheduleId) {
+        return send(new ProducerRecord<>(topics.schedules(), scheduleId, null), scheduleId);
     }
 
     private CompletableFuture<String> send(ProducerRecord<String, SpecificRecord> record, String taskId) {

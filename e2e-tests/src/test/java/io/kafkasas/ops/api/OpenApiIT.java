@@ -86,6 +86,7 @@ class OpenApiIT {
                 .statusCode() == 200);
 
             String taskId = callTheScheduler(s);
+            callTheSchedules(s);
             callTheSupervisor(v, taskId);
 
             assertConformance("scheduler", s);
@@ -133,6 +134,38 @@ class OpenApiIT {
         call("scheduler", "GET", "/health", s + "/health?probe=live", null);
         call("scheduler", "GET", "/metrics", s + "/metrics", null);
         return taskId;
+    }
+
+    /** Every schedule operation, and what it must refuse. */
+    private void callTheSchedules(String s) throws Exception {
+        String one = "/schedules/{scheduleId}";
+        String schedule = "{\"spec\":\"every 1h\",\"timeZone\":\"Europe/Berlin\",\"task\":{\"type\":\"noop\"}}";
+        assertThat(call("scheduler", "PUT", one, s + "/schedules/api", schedule).statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> call("scheduler", "GET", one, s + "/schedules/api", null).statusCode()
+            == 200);
+        assertThat(call("scheduler", "PUT", one, s + "/schedules/bad", "{\"spec\":\"61 * * * *\",\"timeZone\":"
+            + "\"Mars/Olympus\",\"overlap\":\"SOMETIMES\",\"task\":{\"type\":\"noop\",\"taskId\":\"x\"}}").body())
+            .contains("spec", "timeZone", "overlap", "task.taskId");
+        call("scheduler", "PUT", one, s + "/schedules/bad", "{oops");
+        call("scheduler", "GET", one, s + "/schedules/none", null);
+        call("scheduler", "GET", one, s + "/schedules/a%20b", null);
+        call("scheduler", "GET", "/schedules", s + "/schedules?limit=1", null);
+        call("scheduler", "GET", "/schedules", s + "/schedules?limit=0", null);
+        call("scheduler", "POST", "/schedules", s + "/schedules", schedule);
+        call("scheduler", "POST", one + "/pause", s + "/schedules/api/pause", "{\"note\":\"described\"}");
+        call("scheduler", "POST", one + "/pause", s + "/schedules/none/pause", null);
+        call("scheduler", "POST", one + "/resume", s + "/schedules/api/resume", null);
+        call("scheduler", "POST", one + "/trigger", s + "/schedules/api/trigger", null);
+        call("scheduler", "POST", one + "/backfill", s + "/schedules/api/backfill",
+            "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-01T03:00:00Z\"}");
+        call("scheduler", "POST", one + "/backfill", s + "/schedules/api/backfill", "{\"from\":\"yesterday\"}");
+        assertThat(callAs(Wire.bearer(READER), "scheduler", "PUT", one, s + "/schedules/api", schedule)
+            .statusCode()).isEqualTo(403);
+        assertThat(callAs(Wire.bearer(READER), "scheduler", "GET", one, s + "/schedules/api", null).statusCode())
+            .isEqualTo(200);
+        assertThat(callAs(null, "scheduler", "GET", "/schedules", s + "/schedules", null).statusCode())
+            .isEqualTo(401);
+        call("scheduler", "DELETE", one, s + "/schedules/api", null);
     }
 
     /** Every supervisor operation, and what it must refuse. */

@@ -163,7 +163,7 @@ public final class JsonRequests {
         return headers;
     }
 
-    private static void unknownFields(JsonNode node, Set<String> known, String prefix, List<Violation> problems) {
+    static void unknownFields(JsonNode node, Set<String> known, String prefix, List<Violation> problems) {
         for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
             String name = names.next();
             if (!known.contains(name)) {
@@ -172,7 +172,7 @@ public final class JsonRequests {
         }
     }
 
-    private static String text(JsonNode body, String field, List<Violation> problems) {
+    static String text(JsonNode body, String field, List<Violation> problems) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -184,7 +184,7 @@ public final class JsonRequests {
         return value.asText();
     }
 
-    private static long number(JsonNode body, String field, List<Violation> problems, long fallback) {
+    static long number(JsonNode body, String field, List<Violation> problems, long fallback) {
         JsonNode value = body.get(field);
         if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
             problems.add(new Violation(field, "must be a whole number"));
@@ -193,7 +193,7 @@ public final class JsonRequests {
         return value.asLong();
     }
 
-    private static Instant time(JsonNode body, String field, List<Violation> problems) {
+    static Instant time(JsonNode body, String field, List<Violation> problems) {
         String value = text(body, field, problems);
         if (value == null) {
             return null;

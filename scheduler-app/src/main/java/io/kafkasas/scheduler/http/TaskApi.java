@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
-import io.kafkasas.app.HttpAuth;
 import io.kafkasas.app.Role;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.client.TaskClient;
@@ -82,29 +81,15 @@ public final class TaskApi {
 
     private static Response submit(HttpExchange exchange, TaskClient client, RequestValidator validator,
                                    Function<String, Optional<String>> firstTaskOf, Instant now) throws IOException {
-        int limit = validator.maxPayloadBytes() * 4 / 3 + ENVELOPE_BYTES;
-        byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
-            body = in.readNBytes(limit + 1);
-            if (body.length > limit) {
-                // read the rest (up to a bound) so the client gets the 413 instead of a reset connection
-                in.readNBytes(DRAIN_BYTES);
-            }
-        }
-        if (body.length > limit) {
-            return Response.error(413, "The request body is over " + limit + " bytes; the payload limit is "
-                + validator.maxPayloadBytes() + " bytes (scheduler.max.payload.bytes)");
-        }
         JsonNode json;
         try {
-            json = HttpApi.JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return Response.error(400, "The body is not valid JSON: " + e.getOriginalMessage());
+            json = json(exchange, validator);
+        } catch (Refusal refused) {
+            return refused.answer;
         }
         JsonRequests.Parsed parsed = JsonRequests.parse(json, now);
-        if (parsed.request() != null && parsed.request().getSubmittedBy() == null
-            && exchange.getAttribute(HttpApi.CALLER) instanceof HttpAuth.Caller caller && caller != HttpAuth.ANYONE) {
-            parsed.request().setSubmittedBy(caller.name());
+        if (parsed.request() != null && parsed.request().getSubmittedBy() == null) {
+            parsed.request().setSubmittedBy(HttpApi.callerName(exchange));
         }
         List<Violation> violations = new ArrayList<>(parsed.violations());
         if (parsed.request() != null) {
@@ -128,15 +113,46 @@ public final class TaskApi {
             request.getIdempotencyKey()));
     }
 
+    /** A request's JSON body could not be read: the answer that says why. */
+    static final class Refusal extends Exception {
+        final transient Response answer;
+
+        Refusal(Response answer) {
+            super(null, null, false, false);
+            this.answer = answer;
+        }
+    }
+
+    /** The JSON body of {@code exchange}, which may hold a task's payload; 413 over the limit, 400 if not JSON. */
+    static JsonNode json(HttpExchange exchange, RequestValidator validator) throws IOException, Refusal {
+        int limit = validator.maxPayloadBytes() * 4 / 3 + ENVELOPE_BYTES;
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(limit + 1);
+            if (body.length > limit) {
+                // read the rest (up to a bound) so the client gets the 413 instead of a reset connection
+                in.readNBytes(DRAIN_BYTES);
+            }
+        }
+        if (body.length > limit) {
+            throw new Refusal(Response.error(413, "The request body is over " + limit + " bytes; the payload limit"
+                + " is " + validator.maxPayloadBytes() + " bytes (scheduler.max.payload.bytes)"));
+        }
+        try {
+            return body.length == 0 ? HttpApi.JSON.nullNode() : HttpApi.JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new Refusal(Response.error(400, "The body is not valid JSON: " + e.getOriginalMessage()));
+        }
+    }
+
     /** {@code POST /tasks/{id}/cancel}, optional body {@code {"reason": "..."}}: 202 once Kafka has the request. */
     private static Response cancel(TaskClient client, String taskId, HttpExchange exchange) throws IOException {
         if (!RequestValidator.isTaskId(taskId)) {
             return Response.error(400, "No task can have that id: a task id is 1-200 characters of"
                 + " A-Z a-z 0-9 . _ : @ + = -");
         }
-        String reason = "cancelled through the HTTP API"
-            + (exchange.getAttribute(HttpApi.CALLER) instanceof HttpAuth.Caller caller && caller != HttpAuth.ANYONE
-            ? " by " + caller.name() : "");
+        String caller = HttpApi.callerName(exchange);
+        String reason = "cancelled through the HTTP API" + (caller != null ? " by " + caller : "");
         byte[] body;
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes(ENVELOPE_BYTES);
@@ -156,7 +172,7 @@ public final class TaskApi {
      * with them is dropped as a duplicate should the first try have been written after all. The wait outlasts the
      * client's own time-outs ({@link TaskClient#MAX_SEND}): a 503 never comes while the send may still succeed.
      */
-    private static Response acknowledged(CompletableFuture<String> sent, Map<String, Object> ids) {
+    static Response acknowledged(CompletableFuture<String> sent, Map<String, Object> ids) {
         String failure;
         try {
             sent.get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -175,8 +191,13 @@ public final class TaskApi {
     }
 
     private static Response invalid(List<Violation> violations) {
+        return invalid("task request", violations);
+    }
+
+    /** 400 listing every violation of what was asked for ({@code what}). */
+    static Response invalid(String what, List<Violation> violations) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", "Invalid task request: " + violations.size() + " problem(s)");
+        body.put("error", "Invalid " + what + ": " + violations.size() + " problem(s)");
         body.put("violations", violations.stream().map(v -> Map.of("field", v.field(), "reason", v.reason()))
             .toList());
         return Response.json(400, body);

@@ -1,25 +1,17 @@
 package io.kafkasas.supervisor.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.HttpExchange;
 import io.kafkasas.app.AppEndpoints;
-import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
-import io.kafkasas.app.HttpAuth;
 import io.kafkasas.app.HttpSettings;
+import io.kafkasas.app.streams.InstanceQueries;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
-import io.kafkasas.schemas.Wire;
 import io.kafkasas.supervisor.SupervisorTopology;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,15 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -59,13 +45,9 @@ public final class QueryApi {
     private static final int MAX_LIMIT = 10_000;
     private final KafkaStreams streams;
     private final KafkaStreams liveness;
-    private final HostInfo self;
-    private final HttpClient http;
-    private final String scheme;
-
+    private final InstanceQueries instances;
     private final Duration hostTimeout;
     private final Clock clock;
-    private final String credential;
 
     /**
      * {@code streams}: the task state machine's application; {@code liveness}: agent liveness's; {@code http}: this
@@ -75,12 +57,9 @@ public final class QueryApi {
                     HttpSettings http) {
         this.streams = streams;
         this.liveness = liveness;
-        this.self = self;
+        this.instances = new InstanceQueries(self, http);
         this.hostTimeout = hostTimeout;
         this.clock = clock;
-        this.credential = http.auth().clientAuthorization();
-        this.http = http.client().connectTimeout(Duration.ofSeconds(5)).build();
-        this.scheme = http.scheme();
     }
 
     public Map<String, Route> routes() {
@@ -93,19 +72,12 @@ public final class QueryApi {
      * not 500 with a stack trace in the log.
      */
     private static Route whenReady(Route route) {
-        return AppEndpoints.readOnly(exchange -> {
-            try {
-                return route.handle(exchange);
-            } catch (InvalidStateStoreException e) {
-                return Response.error(503, "The supervisor's state is not queryable yet (" + e.getMessage()
-                    + "); retry shortly");
-            }
-        });
+        return AppEndpoints.readOnly(InstanceQueries.whenReady("supervisor", route));
     }
 
     private Response tasks(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        Map<String, String> query = query(exchange.getRequestURI());
+        Map<String, String> query = InstanceQueries.query(exchange.getRequestURI());
         if (path.length() > "/tasks/".length()) {
             return task(URLDecoder.decode(path.substring("/tasks/".length()), StandardCharsets.UTF_8), query);
         }
@@ -123,9 +95,10 @@ public final class QueryApi {
         String after = query.getOrDefault("after", "");
         List<Map<String, Object>> found = new ArrayList<>(localTasks(state, after, limit));
         if (!query.containsKey("local")) {
-            for (HostInfo other : otherInstances(streams)) {
-                found.addAll(fetchList(other, "/tasks?local=true&limit=" + limit + "&after=" + encode(after)
-                    + (state == null ? "" : "&state=" + encode(state)), "tasks"));
+            for (HostInfo other : instances.others(streams)) {
+                found.addAll(instances.fetchList(other, "/tasks?local=true&limit=" + limit + "&after="
+                    + InstanceQueries.encode(after) + (state == null ? "" : "&state=" + InstanceQueries.encode(state)),
+                    "tasks"));
             }
         }
         found.sort(Comparator.comparing(t -> (String) t.get("taskId")));
@@ -137,11 +110,10 @@ public final class QueryApi {
     }
 
     private Response task(String taskId, Map<String, String> query) throws IOException {
-        KeyQueryMetadata where = streams.queryMetadataForKey(SupervisorTopology.TASKS_STORE, taskId,
-            Serdes.String().serializer());
-        if (!query.containsKey("local") && where != null && where.activeHost() != null
-            && !where.activeHost().equals(self) && where.activeHost().port() > 0) {
-            return forward(where.activeHost(), "/tasks/" + encode(taskId) + "?local=true");
+        Optional<HostInfo> holder = query.containsKey(InstanceQueries.LOCAL) ? Optional.empty()
+            : instances.holderElsewhere(streams, SupervisorTopology.TASKS_STORE, taskId);
+        if (holder.isPresent()) {
+            return instances.forward(holder.get(), "/tasks/" + InstanceQueries.encode(taskId) + "?local=true");
         }
         Optional<SupervisedTask> task = tasksStore().map(store -> store.get(taskId));
         return task.map(t -> Response.json(200, Views.task(t)))
@@ -177,9 +149,9 @@ public final class QueryApi {
                 all.forEachRemaining(a -> found.add(Views.agent(a.value)));
             }
         });
-        if (!query(exchange.getRequestURI()).containsKey("local")) {
-            for (HostInfo other : otherInstances(liveness)) {
-                found.addAll(fetchList(other, "/agents?local=true", "agents"));
+        if (!InstanceQueries.query(exchange.getRequestURI()).containsKey("local")) {
+            for (HostInfo other : instances.others(liveness)) {
+                found.addAll(instances.fetchList(other, "/agents?local=true", "agents"));
             }
             Map<String, HostHeartbeat> hosts = new HashMap<>();
             allHosts().forEach(h -> hosts.put(h.getHostId(), h));
@@ -199,7 +171,7 @@ public final class QueryApi {
 
     private List<HostHeartbeat> allHosts() {
         List<HostHeartbeat> hosts = new ArrayList<>();
-        this.<HostHeartbeat>store(liveness, SupervisorTopology.HOSTS_STORE).ifPresent(store -> {
+        InstanceQueries.<HostHeartbeat>store(liveness, SupervisorTopology.HOSTS_STORE).ifPresent(store -> {
             try (KeyValueIterator<String, HostHeartbeat> all = store.all()) {
                 all.forEachRemaining(h -> hosts.add(h.value));
             }
@@ -207,69 +179,11 @@ public final class QueryApi {
         return hosts;
     }
 
-    private List<HostInfo> otherInstances(KafkaStreams app) {
-        return app.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
-            .filter(h -> !h.equals(self) && h.port() > 0).distinct().toList();
-    }
-
     private Optional<ReadOnlyKeyValueStore<String, SupervisedTask>> tasksStore() {
-        return store(streams, SupervisorTopology.TASKS_STORE);
+        return InstanceQueries.store(streams, SupervisorTopology.TASKS_STORE);
     }
 
     private Optional<ReadOnlyKeyValueStore<String, SupervisedAgent>> agentsStore() {
-        return store(liveness, SupervisorTopology.AGENTS_STORE);
-    }
-
-    private static <V> Optional<ReadOnlyKeyValueStore<String, V>> store(KafkaStreams app, String name) {
-        try {
-            return Optional.of(app.store(StoreQueryParameters.fromNameAndType(name,
-                QueryableStoreTypes.<String, V>keyValueStore())));
-        } catch (InvalidStateStoreException e) {
-            return Optional.empty();
-        }
-    }
-
-    private Response forward(HostInfo host, String path) throws IOException {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":"
-                + host.port() + path)).timeout(Duration.ofSeconds(10));
-            if (credential != null) {
-                request.header(Wire.AUTHORIZATION, credential);
-            }
-            HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
-                return Response.error(502, "Instance " + host + " refused this instance's credential ("
-                    + HttpAuth.CLIENT_TOKEN + ", which needs the read role there): " + answer.statusCode());
-            }
-            return new Response(answer.statusCode(), "application/json", answer.body());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Response.error(503, "Interrupted while asking " + host);
-        }
-    }
-
-    private List<Map<String, Object>> fetchList(HostInfo host, String path, String field) throws IOException {
-        Response answer = forward(host, path);
-        if (answer.status() != 200) {
-            throw new IOException("Instance " + host + " answered " + answer.status() + " to " + path);
-        }
-        return HttpApi.JSON.convertValue(HttpApi.JSON.readTree(answer.body()).get(field),
-            new TypeReference<List<Map<String, Object>>>() { });
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> query = new HashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                String[] kv = pair.split("=", 2);
-                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
-            }
-        }
-        return query;
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return InstanceQueries.store(liveness, SupervisorTopology.AGENTS_STORE);
     }
 }

@@ -1,0 +1,243 @@
+package io.kafkasas.scheduler.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.app.HttpApi.Route;
+import io.kafkasas.app.Role;
+import io.kafkasas.app.streams.InstanceQueries;
+import io.kafkasas.avro.Schedule;
+import io.kafkasas.avro.ScheduleState;
+import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.client.TaskClient;
+import io.kafkasas.scheduler.schedules.ScheduleTopology;
+import io.kafkasas.schedules.ScheduleMachine;
+import io.kafkasas.schedules.ScheduleRules;
+import io.kafkasas.schemas.ScheduleRuns;
+import io.kafkasas.schemas.Wire;
+import io.kafkasas.schemas.requests.RequestValidator;
+import io.kafkasas.schemas.requests.Violation;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Schedules over HTTP. Changes go to the compacted schedules topic (answered once Kafka has them); reads come from
+ * the scheduler's schedule store, from the instance that holds the schedule (a call for a schedule another
+ * instance holds is passed to it with the caller's credential).
+ * <ul>
+ *   <li>{@code PUT /schedules/{id}} — create or replace (operate role); 200 with the next runs, 400 with every
+ *   problem;</li>
+ *   <li>{@code DELETE /schedules/{id}} — no more runs; runs already fired go on;</li>
+ *   <li>{@code POST /schedules/{id}/pause} ({@code {"note": ...}}), {@code /resume};</li>
+ *   <li>{@code POST /schedules/{id}/trigger} — one run now, outside the slots, whatever the overlap policy;</li>
+ *   <li>{@code POST /schedules/{id}/backfill} ({@code {"from": ..., "to": ...}}) — the slots of a past range, each
+ *   under its own run id, so a slot that already ran within the de-duplication window does not run again;</li>
+ *   <li>{@code GET /schedules/{id}} — definition, next runs, recent runs with their outcome, missed slots;
+ *   {@code GET /schedules?limit=&after=} — all, by id (read role).</li>
+ * </ul>
+ */
+public final class ScheduleApi {
+
+    private static final Pattern ONE = Pattern.compile("/schedules/([^/]+)(?:/(pause|resume|trigger|backfill))?");
+    private static final int MAX_BACKFILL = 10_000;
+    private static final int DEFAULT_LIMIT = 100;
+    private static final int MAX_LIMIT = 10_000;
+
+    private final TaskClient client;
+    private final RequestValidator validator;
+    private final KafkaStreams streams;
+    private final InstanceQueries instances;
+    private final Clock clock;
+
+    public ScheduleApi(TaskClient client, RequestValidator validator, KafkaStreams streams, InstanceQueries instances,
+                       Clock clock) {
+        this.client = client;
+        this.validator = validator;
+        this.streams = streams;
+        this.instances = instances;
+        this.clock = clock;
+    }
+
+    public Map<String, Route> routes() {
+        return Map.of("/schedules", new HttpApi.Guarded(
+            exchange -> "GET".equals(exchange.getRequestMethod()) ? Role.READ : Role.OPERATE,
+            InstanceQueries.whenReady("scheduler", this::handle)));
+    }
+
+    private Response handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String method = exchange.getRequestMethod();
+        Map<String, String> query = InstanceQueries.query(exchange.getRequestURI());
+        if (path.equals("/schedules") || path.equals("/schedules/")) {
+            return "GET".equals(method) ? list(query) : Response.error(405,
+                "Use GET /schedules, or PUT /schedules/{id} with a schedule");
+        }
+        Matcher one = ONE.matcher(path);
+        if (!one.matches()) {
+            return Response.error(404, "Use /schedules/{id}, or POST /schedules/{id}/pause|resume|trigger|backfill");
+        }
+        String id = URLDecoder.decode(one.group(1), StandardCharsets.UTF_8);
+        if (!ScheduleRuns.isScheduleId(id)) {
+            return Response.error(400, "No schedule can have that id: 1-100 characters of A-Z a-z 0-9 . _ -");
+        }
+        String action = one.group(2);
+        if (action == null ? !List.of("GET", "PUT", "DELETE").contains(method) : !"POST".equals(method)) {
+            return Response.error(405, action == null ? "Use GET, PUT or DELETE on /schedules/{id}"
+                : "Use POST /schedules/{id}/" + action);
+        }
+        JsonNode body;
+        try {
+            body = TaskApi.json(exchange, validator);
+        } catch (TaskApi.Refusal refused) {
+            return refused.answer;
+        }
+        boolean readsState = action != null || "GET".equals(method);
+        Optional<HostInfo> holder = readsState && !query.containsKey(InstanceQueries.LOCAL)
+            ? instances.holderElsewhere(streams, ScheduleTopology.STORE, id) : Optional.empty();
+        if (holder.isPresent()) {
+            return instances.forward(holder.get(), method, path + "?" + InstanceQueries.LOCAL + "=true",
+                HttpApi.JSON.writeValueAsBytes(body), exchange.getRequestHeaders().getFirst(Wire.AUTHORIZATION));
+        }
+        if (action == null) {
+            return switch (method) {
+                case "GET" -> state(id).map(s -> Response.json(200, JsonSchedules.view(s)))
+                    .orElseGet(() -> unknown(id));
+                case "PUT" -> put(id, body, HttpApi.callerName(exchange));
+                default -> written(client.deleteSchedule(id), Map.of("scheduleId", id, "deleted", true));
+            };
+        }
+        Optional<ScheduleState> state = state(id);
+        if (state.isEmpty()) {
+            return unknown(id);
+        }
+        Schedule current = state.get().getSchedule();
+        Instant now = clock.instant();
+        String by = HttpApi.callerName(exchange);
+        return switch (action) {
+            case "pause" -> change(Schedule.newBuilder(current).setPaused(true)
+                .setPauseNote(body.path("note").asText(null)).setUpdatedAt(now).setUpdatedBy(by).build());
+            case "resume" -> change(Schedule.newBuilder(current).setPaused(false).setPauseNote(null)
+                .setUpdatedAt(now).setUpdatedBy(by).build());
+            case "trigger" -> submit(List.of(ScheduleRules.runRequest(current, ScheduleRuns.manualTaskId(id, now),
+                now, now)));
+            default -> backfill(current, body, now);
+        };
+    }
+
+    private Response put(String id, JsonNode body, String by) {
+        Instant now = clock.instant();
+        JsonSchedules.Parsed parsed = JsonSchedules.parse(body, id, now, by);
+        List<Violation> problems = new ArrayList<>(parsed.violations());
+        if (parsed.schedule() != null && problems.isEmpty()) {
+            problems.addAll(ScheduleRules.check(parsed.schedule(), validator, now));
+        }
+        return problems.isEmpty() ? change(parsed.schedule()) : TaskApi.invalid("schedule", problems);
+    }
+
+    /** Writes {@code schedule}; 200 with its next runs once Kafka has it. */
+    private Response change(Schedule schedule) {
+        ScheduleState planned = ScheduleMachine.define(null, schedule, clock.instant()).state();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("scheduleId", schedule.getScheduleId());
+        answer.put("paused", schedule.getPaused());
+        answer.put("nextRuns", ScheduleMachine.upcoming(planned, 5).stream().map(Instant::toString).toList());
+        return written(client.putSchedule(schedule), answer);
+    }
+
+    /** 200 with {@code answer} once {@code sent} is acknowledged; 503 otherwise. */
+    private static Response written(CompletableFuture<String> sent, Map<String, Object> answer) {
+        Response written = TaskApi.acknowledged(sent, answer);
+        return written.status() == 202 ? Response.json(200, answer) : written;
+    }
+
+    private Response backfill(Schedule schedule, JsonNode body, Instant now) {
+        List<Violation> problems = new ArrayList<>();
+        Instant from = JsonRequests.time(body, "from", problems);
+        Instant to = JsonRequests.time(body, "to", problems);
+        if (problems.isEmpty() && (from == null || to == null)) {
+            problems.add(new Violation(from == null ? "from" : "to", "is required (an ISO-8601 instant)"));
+        }
+        if (problems.isEmpty() && to.isBefore(from)) {
+            problems.add(new Violation("to", "must not be before from (" + from + ")"));
+        }
+        if (problems.isEmpty() && to.isAfter(now)) {
+            problems.add(new Violation("to", "must not be in the future; the schedule fires those slots itself"));
+        }
+        if (!problems.isEmpty()) {
+            return TaskApi.invalid("backfill", problems);
+        }
+        try {
+            return submit(ScheduleMachine.backfill(schedule, from, to, now, MAX_BACKFILL));
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, e.getMessage());
+        }
+    }
+
+    /** Submits {@code runs}; 202 with their task ids once Kafka has every one. */
+    private Response submit(List<TaskRequest> runs) {
+        List<String> taskIds = runs.stream().map(TaskRequest::getTaskId).toList();
+        CompletableFuture<?>[] sent = runs.stream().map(client::submit).toArray(CompletableFuture[]::new);
+        return TaskApi.acknowledged(CompletableFuture.allOf(sent).thenApply(done -> ""), Map.of("taskIds", taskIds));
+    }
+
+    private Response list(Map<String, String> query) throws IOException {
+        int limit;
+        try {
+            limit = Integer.parseInt(query.getOrDefault("limit", "" + DEFAULT_LIMIT));
+        } catch (NumberFormatException e) {
+            limit = 0;
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            return Response.error(400, "limit must be a whole number from 1 to " + MAX_LIMIT);
+        }
+        String after = query.getOrDefault("after", "");
+        List<Map<String, Object>> found = new ArrayList<>();
+        InstanceQueries.<ScheduleState>store(streams, ScheduleTopology.STORE).ifPresent(store -> local(store, after,
+            found));
+        if (!query.containsKey(InstanceQueries.LOCAL)) {
+            for (HostInfo other : instances.others(streams)) {
+                found.addAll(instances.fetchList(other, "/schedules?local=true&limit=" + limit + "&after="
+                    + InstanceQueries.encode(after), "schedules"));
+            }
+        }
+        found.sort(Comparator.comparing(s -> (String) s.get("scheduleId")));
+        List<Map<String, Object>> page = found.subList(0, Math.min(limit, found.size()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("schedules", page);
+        body.put("next", page.size() == limit ? page.get(page.size() - 1).get("scheduleId") : null);
+        return Response.json(200, body);
+    }
+
+    private static void local(ReadOnlyKeyValueStore<String, ScheduleState> store, String after,
+                              List<Map<String, Object>> found) {
+        try (KeyValueIterator<String, ScheduleState> all = store.range(after + "\u0000", null)) {
+            all.forEachRemaining(entry -> found.add(JsonSchedules.view(entry.value)));
+        }
+    }
+
+    private Optional<ScheduleState> state(String id) {
+        return InstanceQueries.<ScheduleState>store(streams, ScheduleTopology.STORE).map(store -> store.get(id));
+    }
+
+    private static Response unknown(String id) {
+        return Response.error(404, "No schedule " + id + " is known to the scheduler (a schedule just written"
+            + " shows within a second)");
+    }
+}

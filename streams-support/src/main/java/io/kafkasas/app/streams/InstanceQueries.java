@@ -1,0 +1,175 @@
+package io.kafkasas.app.streams;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpApi.Response;
+import io.kafkasas.app.HttpApi.Route;
+import io.kafkasas.app.HttpAuth;
+import io.kafkasas.app.HttpSettings;
+import io.kafkasas.schemas.Wire;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Interactive queries across the instances of a Streams app: each instance advertises its HTTP address as
+ * {@code application.server}; a key held by another instance is fetched from it ({@code ?local=true} marks such a
+ * forwarded call, which is answered from the local store only), and lists are gathered from every instance. Calls
+ * to the others carry this instance's client token and use its TLS settings.
+ */
+public final class InstanceQueries {
+
+    /** The query parameter of a forwarded call. */
+    public static final String LOCAL = "local";
+    private final HostInfo self;
+    private final HttpClient http;
+    private final String scheme;
+    private final String credential;
+
+    public InstanceQueries(HostInfo self, HttpSettings settings) {
+        this.self = self;
+        this.credential = settings.auth().clientAuthorization();
+        this.http = settings.client().connectTimeout(Duration.ofSeconds(5)).build();
+        this.scheme = settings.scheme();
+    }
+
+    /**
+     * The address this instance advertises: {@code advertised} if set, else the bound host (the machine's name when
+     * bound to all addresses), on the configured port or, for port 0, a free one chosen now.
+     */
+    public static HostInfo self(HttpSettings settings, String advertised) {
+        int port = settings.port() != 0 ? settings.port() : HttpSettings.freePort(settings.host());
+        return new HostInfo(advertised.isEmpty() ? advertisedHost(settings.host()) : advertised, port);
+    }
+
+    private static String advertisedHost(String bound) {
+        if (!"0.0.0.0".equals(bound)) {
+            return bound;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    /** A store that is restoring or migrating answers 503 (retry), not 500 with a stack trace in the log. */
+    public static Route whenReady(String app, Route route) {
+        return exchange -> {
+            try {
+                return route.handle(exchange);
+            } catch (InvalidStateStoreException e) {
+                return Response.error(503, "The " + app + "'s state is not queryable yet (" + e.getMessage()
+                    + "); retry shortly");
+            }
+        };
+    }
+
+    /** The other instance that holds {@code key} of {@code store} as active, if another does. */
+    public Optional<HostInfo> holderElsewhere(KafkaStreams app, String store, String key) {
+        KeyQueryMetadata where = app.queryMetadataForKey(store, key, Serdes.String().serializer());
+        if (where != null && where.activeHost() != null && !where.activeHost().equals(self)
+                && where.activeHost().port() > 0) {
+            return Optional.of(where.activeHost());
+        }
+        return Optional.empty();
+    }
+
+    public List<HostInfo> others(KafkaStreams app) {
+        return app.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+            .filter(h -> !h.equals(self) && h.port() > 0).distinct().toList();
+    }
+
+    public static <V> Optional<ReadOnlyKeyValueStore<String, V>> store(KafkaStreams app, String name) {
+        try {
+            return Optional.of(app.store(StoreQueryParameters.fromNameAndType(name,
+                QueryableStoreTypes.<String, V>keyValueStore())));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code GET path} on {@code host} with this instance's credential; see {@link #forward(HostInfo, String,
+     * String, byte[], String)}. */
+    public Response forward(HostInfo host, String path) throws IOException {
+        return forward(host, "GET", path, new byte[0], credential);
+    }
+
+    /**
+     * {@code method path} with a JSON {@code body} on {@code host}, with the caller's {@code authorization} (a change
+     * is made with the rights of who asked for it, not this instance's); its answer as it came, but a refused
+     * credential becomes a 502.
+     */
+    public Response forward(HostInfo host, String method, String path, byte[] body, String authorization)
+            throws IOException {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(scheme + "://" + host.host() + ":"
+                + host.port() + path)).timeout(Duration.ofSeconds(10))
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json");
+            if (authorization != null) {
+                request.header(Wire.AUTHORIZATION, authorization);
+            }
+            HttpResponse<byte[]> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+                return Response.error(502, "Instance " + host + " refused " + (authorization == credential
+                    ? "this instance's credential (" + HttpAuth.CLIENT_TOKEN + ", which needs the read role there)"
+                    : "the caller's credential") + ": " + answer.statusCode());
+            }
+            return new Response(answer.statusCode(), "application/json", answer.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Response.error(503, "Interrupted while asking " + host);
+        }
+    }
+
+    /** The list in {@code field} of {@code host}'s answer to {@code GET path}. */
+    public List<Map<String, Object>> fetchList(HostInfo host, String path, String field) throws IOException {
+        Response answer = forward(host, path);
+        if (answer.status() != 200) {
+            throw new IOException("Instance " + host + " answered " + answer.status() + " to " + path);
+        }
+        return HttpApi.JSON.convertValue(HttpApi.JSON.readTree(answer.body()).get(field),
+            new TypeReference<List<Map<String, Object>>>() { });
+    }
+
+    public static Map<String, String> query(URI uri) {
+        Map<String, String> query = new HashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                String[] kv = pair.split("=", 2);
+                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return query;
+    }
+
+    public static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
