@@ -18,7 +18,15 @@ public abstract class CtlCommand implements Callable<Integer> {
     @Spec
     protected CommandSpec spec;
 
-    protected PrintWriter out() {
+    public PrintWriter out() {
         return spec.commandLine().getOut();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Output output() {
+        return output;
     }
 }

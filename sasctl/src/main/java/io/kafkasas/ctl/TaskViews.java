@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** How a task from the supervisor's {@code /tasks/{id}} reads in a terminal. */
-final class TaskViews {
+public final class TaskViews {
 
     /** The states a task does not leave. */
     static final Set<String> ENDED = Statuses.ENDED.stream().map(Enum::name).collect(Collectors.toSet());
@@ -49,7 +49,7 @@ final class TaskViews {
             + text(task, "attempt") + agent + error;
     }
 
-    static String text(JsonNode node, String field) {
+    public static String text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         return value.isMissingNode() || value.isNull() ? "-" : value.asText();
     }

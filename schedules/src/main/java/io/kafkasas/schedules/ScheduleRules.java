@@ -35,12 +35,18 @@ public final class ScheduleRules {
             problems.add(new Violation("scheduleId", "must be 1-100 characters of A-Z a-z 0-9 . _ -, was '"
                 + schedule.getScheduleId() + "'"));
         }
+        String zone = schedule.getTimeZone();
+        try {
+            ScheduleSpec.parse("@daily", zone);
+        } catch (IllegalArgumentException e) {
+            problems.add(new Violation("timeZone", e.getMessage()));
+            zone = "UTC"; // the spec is still checked
+        }
         ScheduleSpec spec = null;
         try {
-            spec = ScheduleSpec.parse(schedule.getCron(), schedule.getTimeZone());
+            spec = ScheduleSpec.parse(schedule.getCron(), zone);
         } catch (IllegalArgumentException e) {
-            problems.add(new Violation(e.getMessage().startsWith("Unknown time zone") ? "timeZone" : "spec",
-                e.getMessage()));
+            problems.add(new Violation("spec", e.getMessage()));
         }
         long window = schedule.getCatchUpWindowMs();
         if (window < MIN_CATCH_UP_WINDOW.toMillis() || window > MAX_CATCH_UP_WINDOW.toMillis()) {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
  * costs, and open-loop latency at fixed rates. Prints a table, writes {@code report.json} and SVG charts.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    subcommands = {RecoveryCommand.class, RestartCommand.class, FootprintCommand.class, ScaleCommand.class},
+    subcommands = {RecoveryCommand.class, RestartCommand.class, FootprintCommand.class, ScaleCommand.class,
+        SchedulesCommand.class},
     description = "Benchmarks kafka-sas on a local stack of its own (broker, registry, scheduler, supervisor, an"
         + " agent host): throughput, the raw-Kafka ceiling on the same broker, and open-loop latency. Prints medians"
         + " of --runs runs, writes report.json and SVG charts.",
@@ -129,8 +130,8 @@ public final class BenchCommand implements Callable<Integer> {
                 timeout);
             out.printf("open loop at %,d tasks/s: submit->started p50 %.1f ms, p99 %.1f ms; one transactional hop"
                 + " p50 %.1f ms, p99 %.1f ms; agents' pickup p50 %.1f ms, p99 %.1f ms%n", rate,
-                ms(result.started(), 50), ms(result.started(), 99), ms(floor, 50), ms(floor, 99),
-                ms(result.pickup(), 50), ms(result.pickup(), 99));
+                Stats.ms(result.started(), 50), Stats.ms(result.started(), 99), Stats.ms(floor, 50), Stats.ms(floor, 99),
+                Stats.ms(result.pickup(), 50), Stats.ms(result.pickup(), 99));
             out.flush();
             latency.add(new RateLatency(result, floor));
         }
@@ -165,7 +166,7 @@ public final class BenchCommand implements Callable<Integer> {
             OpenLoopRun.Result r = l.ours();
             Histogram floor = l.floor();
             out.printf("    %,8d %,9.0f | %s | %s | %s | %s | %.1fx%n", r.rate(), r.achievedRate(), row(r.queued()),
-                row(r.started()), row(r.succeeded()), row(floor), ms(r.started(), 99) / ms(floor, 99));
+                row(r.started()), row(r.succeeded()), row(floor), Stats.ms(r.started(), 99) / Stats.ms(floor, 99));
         }
         out.flush();
     }
@@ -186,9 +187,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (RateLatency l : m.latency()) {
             OpenLoopRun.Result r = l.ours();
             latency.add(Map.of("rate", r.rate(), "achievedRate", r.achievedRate(), "tasks", r.tasks(),
-                "queuedMs", percentiles(r.queued()), "startedMs", percentiles(r.started()),
-                "succeededMs", percentiles(r.succeeded()), "floorMs", percentiles(l.floor()),
-                "pickupMs", percentiles(r.pickup())));
+                "queuedMs", Stats.percentiles(r.queued()), "startedMs", Stats.percentiles(r.started()),
+                "succeededMs", Stats.percentiles(r.succeeded()), "floorMs", Stats.percentiles(l.floor()),
+                "pickupMs", Stats.percentiles(r.pickup())));
         }
         json.put("latency", latency);
         HttpApi.JSON.writerWithDefaultPrettyPrinter().writeValue(report.resolve("report.json").toFile(), json);
@@ -203,7 +204,7 @@ public final class BenchCommand implements Callable<Integer> {
             OpenLoopRun.Result r = l.ours();
             for (double p : new double[] {50, 99, 99.9}) {
                 latencyBars.add(new Svg.Bar(String.format("%,d/s submit->started p%s", r.rate(),
-                    Svg.format(p)), ms(r.started(), p), p == 50 ? 0 : 2));
+                    Svg.format(p)), Stats.ms(r.started(), p), p == 50 ? 0 : 2));
             }
         }
         Svg.bars(report.resolve("latency.svg"), "Open-loop latency, from the intended send time", "ms", latencyBars);
@@ -231,24 +232,12 @@ public final class BenchCommand implements Callable<Integer> {
     private static List<double[]> curve(Histogram h) {
         List<double[]> points = new ArrayList<>();
         for (double p : new double[] {0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99}) {
-            points.add(new double[] {p, ms(h, p)});
+            points.add(new double[] {p, Stats.ms(h, p)});
         }
         return points;
     }
 
     private static String row(Histogram h) {
-        return String.format("%8.1f %8.1f %8.1f", ms(h, 50), ms(h, 99), ms(h, 99.9));
-    }
-
-    private static Map<String, Double> percentiles(Histogram h) {
-        Map<String, Double> p = new LinkedHashMap<>();
-        for (double q : new double[] {50, 90, 99, 99.9, 100}) {
-            p.put("p" + Svg.format(q), ms(h, q));
-        }
-        return p;
-    }
-
-    private static double ms(Histogram h, double percentile) {
-        return h.getValueAtPercentile(percentile) / 1000.0;
+        return String.format("%8.1f %8.1f %8.1f", Stats.ms(h, 50), Stats.ms(h, 99), Stats.ms(h, 99.9));
     }
 }

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -116,6 +117,52 @@ class SasctlIT {
         assertThat(unknown.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(Sasctl.run(settings, "status", "no-such-task").exitCode()).as("nothing stored for it")
             .isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    void shouldKeepASchedulePauseItResumeItTriggerAndBackfillItAndDeleteIt() throws Exception {
+        Sasctl.Run set = Sasctl.run(settings, "schedules", "set", "ctl-every", "--spec", "every 2s", "--type", "noop",
+            "--overlap", "ALLOW");
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        assertThat(set.out()).contains("Schedule ctl-every written", "next: ");
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "schedules", "get", "ctl-every").out()
+            .contains("SUCCEEDED"));
+        assertThat(Sasctl.run(settings, "schedules").out()).contains("ctl-every", "every 2s", "UTC", "no");
+
+        assertThat(Sasctl.run(settings, "schedules", "pause", "ctl-every", "--note", "checking").exitCode()).isZero();
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "schedules", "get", "ctl-every").out()
+            .contains("PAUSED: checking"));
+        long fired = fired("ctl-every");
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> fired("ctl-every")
+            == fired);
+        assertThat(Sasctl.run(settings, "schedules", "resume", "ctl-every").exitCode()).isZero();
+        await().atMost(LONG).until(() -> fired("ctl-every") > fired);
+
+        Sasctl.Run trigger = Sasctl.run(settings, "schedules", "trigger", "ctl-every");
+        assertThat(trigger.out()).contains("+manual");
+        Sasctl.Run backfill = Sasctl.run(settings, "schedules", "backfill", "ctl-every", "--from",
+            "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:00:05Z");
+        assertThat(backfill.out()).contains("2026-01-01T00:00:00Z", "2026-01-01T00:00:02Z", "2026-01-01T00:00:04Z");
+        String backfilled = "schedule:ctl-every@2026-01-01T00:00:02Z";
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "status", backfilled).out().contains("SUCCEEDED"));
+
+        Path file = dir.resolve("nightly.yaml");
+        Files.writeString(file, "scheduleId: ctl-nightly\nspec: '0 2 * * *'\ntimeZone: Europe/Berlin\n"
+            + "task:\n  type: noop\n");
+        assertThat(Sasctl.run(settings, "schedules", "apply", "-f", file.toString()).out()).contains("T01:00:00Z");
+        Sasctl.Run refused = Sasctl.run(settings, "schedules", "set", "ctl-bad", "--spec", "61 * * * *", "--type",
+            "noop", "--time-zone", "Mars/Olympus");
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.REJECTED);
+        assertThat(refused.err()).contains("spec: '61 * * * *' is not a valid cron expression", "timeZone");
+        assertThat(Sasctl.run(settings, "schedules", "get", "no-such").exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(Sasctl.run(settings, "schedules", "delete", "ctl-every").exitCode()).isZero();
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "schedules", "get", "ctl-every").exitCode()
+            == ExitCodes.NOT_FOUND);
+    }
+
+    private static long fired(String schedule) throws IOException {
+        return Output.JSON.readTree(Sasctl.run(settings, "schedules", "get", schedule, "-o", "json").out())
+            .path("fired").asLong();
     }
 
     @Test

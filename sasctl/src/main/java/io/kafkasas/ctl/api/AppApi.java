@@ -62,9 +62,15 @@ public final class AppApi {
     }
 
     public Answer post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    /** {@code method path} with {@code body} as JSON (none if null). */
+    public Answer send(String method, String path, Object body) {
         try {
-            return send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
+            return send(request(path).header("Content-Type", "application/json").method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Cannot write the request as JSON", e);
         }

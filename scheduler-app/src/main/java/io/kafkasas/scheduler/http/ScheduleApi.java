@@ -145,8 +145,10 @@ public final class ScheduleApi {
         Instant now = clock.instant();
         JsonSchedules.Parsed parsed = JsonSchedules.parse(body, id, now, by);
         List<Violation> problems = new ArrayList<>(parsed.violations());
-        if (parsed.schedule() != null && problems.isEmpty()) {
-            problems.addAll(ScheduleRules.check(parsed.schedule(), validator, now));
+        if (parsed.schedule() != null) { // the rules' findings too, but one problem per field
+            ScheduleRules.check(parsed.schedule(), validator, now).stream()
+                .filter(rule -> problems.stream().noneMatch(p -> p.field().equals(rule.field())))
+                .forEach(problems::add);
         }
         return problems.isEmpty() ? change(parsed.schedule()) : TaskApi.invalid("schedule", problems);
     }
