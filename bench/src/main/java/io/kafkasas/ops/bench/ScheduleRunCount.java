@@ -97,7 +97,7 @@ final class ScheduleRunCount implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         follower.close();
     }
 }
