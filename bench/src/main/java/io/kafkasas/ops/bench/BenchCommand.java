@@ -130,8 +130,8 @@ public final class BenchCommand implements Callable<Integer> {
                 timeout);
             out.printf("open loop at %,d tasks/s: submit->started p50 %.1f ms, p99 %.1f ms; one transactional hop"
                 + " p50 %.1f ms, p99 %.1f ms; agents' pickup p50 %.1f ms, p99 %.1f ms%n", rate,
-                Stats.ms(result.started(), 50), Stats.ms(result.started(), 99), Stats.ms(floor, 50), Stats.ms(floor, 99),
-                Stats.ms(result.pickup(), 50), Stats.ms(result.pickup(), 99));
+                Stats.ms(result.started(), 50), Stats.ms(result.started(), 99), Stats.ms(floor, 50),
+                Stats.ms(floor, 99), Stats.ms(result.pickup(), 50), Stats.ms(result.pickup(), 99));
             out.flush();
             latency.add(new RateLatency(result, floor));
         }
