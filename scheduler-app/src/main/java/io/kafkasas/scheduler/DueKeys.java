@@ -13,6 +13,11 @@ public final class DueKeys {
         return String.format("%013d|%s", dueMs, id);
     }
 
+    /** The due time of {@code key}, epoch millis. */
+    public static long dueOf(String key) {
+        return Long.parseLong(key.substring(0, key.indexOf('|')));
+    }
+
     public static String first() {
         return of(0, "");
     }

@@ -35,6 +35,7 @@ public final class SchedulerConfig {
     public static final String MAX_ATTEMPTS_LIMIT = "scheduler.max.attempts.limit";
     public static final String COMMIT_WHEN_IDLE = "scheduler.commit.when.idle";
     public static final String ADVERTISED_HOST = "scheduler.advertised.host";
+    public static final String SCHEDULES_LEAD_MS = "scheduler.schedules.lead.ms";
     public static final String COMMIT_MIN_INTERVAL_MS = "scheduler.commit.min.interval.ms";
     public static final String RETRY_INITIAL_INTERVAL_MS = "retry.initial.interval.ms";
     public static final String RETRY_BACKOFF_COEFFICIENT = "retry.backoff.coefficient";
@@ -84,6 +85,11 @@ public final class SchedulerConfig {
             .define(ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
                 "The host name other scheduler instances reach this one's HTTP API at, to pass on a request for a"
                     + " schedule this one holds; empty means http.host (the machine's name when that is 0.0.0.0).")
+            .define(SCHEDULES_LEAD_MS, Type.LONG, 3000L, Range.between(0, 60_000), Importance.LOW,
+                "How long before its slot a schedule's run is handed to the intake, which holds it until the slot as"
+                    + " a delayed task: a herd of slots is then ready at its time. Only when nothing still running"
+                    + " can change the decision (overlap ALLOW, or no run active); 0 hands every run over at its"
+                    + " time.")
             .define(COMMIT_WHEN_IDLE, Type.BOOLEAN, true, Importance.MEDIUM,
                 "Commit as soon as a poll's requests are handled (at most every " + COMMIT_MIN_INTERVAL_MS + "), not"
                     + " only every streams.commit.interval.ms (100 ms): a lone task reaches the agents after one"
@@ -148,6 +154,10 @@ public final class SchedulerConfig {
         return config.getInt(MAX_ATTEMPTS_LIMIT);
     }
 
+    public Duration scheduleLead() {
+        return Duration.ofMillis(config.getLong(SCHEDULES_LEAD_MS));
+    }
+
     public String advertisedHost() {
         return config.getString(ADVERTISED_HOST);
     }
@@ -178,6 +188,7 @@ public final class SchedulerConfig {
      */
     public Map<String, Object> streamsProperties() {
         Map<String, Object> props = StreamsApps.properties(config, applicationId(), http());
+        props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 2);
         if (commitWhenIdle()) { // the thread must come round to commit what waited for the spacing
             props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, Math.max(1, commitMinInterval().toMillis()));
         }

@@ -34,9 +34,9 @@ import java.util.Set;
 public final class ScheduleMachine {
 
     /** Runs kept in a schedule's state, newest slot first. */
-    public static final int RECENT_RUNS = 20;
+    public static final int RECENT_RUNS = 10;
     /** Running runs remembered (only ALLOW lets several run at once). */
-    static final int MAX_ACTIVE = 100;
+    static final int MAX_ACTIVE = 10;
     /** Missed slots counted one by one in one step; past this the rest of an outage is jumped over. */
     static final int MAX_MISSED_COUNTED = 100_000;
     private static final Set<TaskStatusType> ENDINGS = EnumSet.of(TaskStatusType.SUCCEEDED,
@@ -45,7 +45,7 @@ public final class ScheduleMachine {
         ScheduleRunState.CANCELLED, ScheduleRunState.DEAD_LETTERED, ScheduleRunState.REJECTED,
         ScheduleRunState.SKIPPED, ScheduleRunState.MISSED);
 
-    /** A run fired by a step: its request, and how late it fired (fired at minus due time). */
+    /** A run fired by a step: its request, and how late it fired (fired at minus due time; 0 when early). */
     public record Fired(TaskRequest request, Duration lag) {
     }
 
@@ -57,10 +57,10 @@ public final class ScheduleMachine {
     }
 
     /** {@code schedule} is new ({@code old} null) or replaces {@code old}. */
-    public static Step define(ScheduleState old, Schedule schedule, Instant now) {
+    public static Step define(ScheduleState old, Schedule schedule, Instant now, Duration lead) {
         ScheduleState.Builder next = old == null ? ScheduleState.newBuilder().setSchedule(schedule)
             : ScheduleState.newBuilder(old).setSchedule(schedule);
-        Builder step = new Builder(next, now);
+        Builder step = new Builder(next, now, lead);
         if (schedule.getPaused()) {
             step.dropBuffered();
             next.setNextSlot(null);
@@ -75,11 +75,15 @@ public final class ScheduleMachine {
         return step.build();
     }
 
-    /** The timer went off at {@code now}: every slot due by then is decided, oldest first. */
-    public static Step due(ScheduleState state, Instant now) {
+    /**
+     * The timer went off at {@code now}: every slot due by then is decided, oldest first. Then slots due within
+     * {@code lead} are handed over early, held by the intake until their due time, as long as no decision waits on
+     * a run that has not ended (always for ALLOW; for the others, while no run is active).
+     */
+    public static Step due(ScheduleState state, Instant now, Duration lead) {
         Schedule schedule = state.getSchedule();
         ScheduleSpec spec = spec(schedule);
-        Builder step = new Builder(ScheduleState.newBuilder(state), now);
+        Builder step = new Builder(ScheduleState.newBuilder(state), now, lead);
         long window = Math.max(schedule.getCatchUpWindowMs(), ScheduleRules.MIN_CATCH_UP_WINDOW.toMillis());
         List<Instant> late = new ArrayList<>();
         Instant slot = state.getNextSlot();
@@ -103,13 +107,19 @@ public final class ScheduleMachine {
             }
         }
         late.forEach(step::onSlot);
+        Instant horizon = now.plus(lead);
+        while (slot != null && !dueAt(schedule, slot).isAfter(horizon) && step.mayGoEarly()) {
+            step.fire(slot);
+            slot = withinEnd(schedule, spec.next(slot));
+        }
         step.state.setNextSlot(slot);
         return step.build();
     }
 
     /** A status of the run {@code taskId} arrived. */
-    public static Step status(ScheduleState state, String taskId, TaskStatusType status, Instant now) {
-        Builder step = new Builder(ScheduleState.newBuilder(state), now);
+    public static Step status(ScheduleState state, String taskId, TaskStatusType status, Instant now,
+                              Duration lead) {
+        Builder step = new Builder(ScheduleState.newBuilder(state), now, lead);
         ScheduleRunState runState = runState(status);
         if (runState != null) {
             step.record(taskId, runState);
@@ -135,7 +145,7 @@ public final class ScheduleMachine {
                     + " slots of '" + schedule.getCron() + "'; backfill a shorter one");
             }
             runs.add(ScheduleRules.runRequest(schedule, ScheduleRuns.taskId(schedule.getScheduleId(), slot), slot,
-                now));
+                null, now));
         }
         return runs;
     }
@@ -197,6 +207,7 @@ public final class ScheduleMachine {
     private static final class Builder {
         private final ScheduleState.Builder state;
         private final Instant now;
+        private final Duration lead;
         private final List<Fired> fired = new ArrayList<>();
         private final List<String> cancel = new ArrayList<>();
         private final List<ScheduleRun> runs;
@@ -204,9 +215,10 @@ public final class ScheduleMachine {
         private int skipped;
         private int missed;
 
-        Builder(ScheduleState.Builder state, Instant now) {
+        Builder(ScheduleState.Builder state, Instant now, Duration lead) {
             this.state = state;
             this.now = now;
+            this.lead = lead;
             // a new state's builder has no lists yet: Avro fills in defaults only at build()
             this.runs = state.hasRecentRuns() ? new ArrayList<>(state.getRecentRuns()) : new ArrayList<>();
             this.active = state.hasActiveRuns() ? new ArrayList<>(state.getActiveRuns()) : new ArrayList<>();
@@ -234,11 +246,18 @@ public final class ScheduleMachine {
             }
         }
 
+        /** Whether a slot may be handed over before its time: nothing that is still running can change it. */
+        boolean mayGoEarly() {
+            return overlap(state.getSchedule()) == ScheduleOverlap.ALLOW || active.isEmpty();
+        }
+
+        /** Fires {@code slot}; one not due yet goes to the intake to be held until it is. */
         void fire(Instant slot) {
             Schedule schedule = state.getSchedule();
             String taskId = ScheduleRuns.taskId(schedule.getScheduleId(), slot);
-            fired.add(new Fired(ScheduleRules.runRequest(schedule, taskId, slot, now),
-                Duration.between(dueAt(schedule, slot), now)));
+            Instant due = dueAt(schedule, slot);
+            fired.add(new Fired(ScheduleRules.runRequest(schedule, taskId, slot, due.isAfter(now) ? due : null, now),
+                due.isAfter(now) ? Duration.ZERO : Duration.between(due, now)));
             put(run(slot, taskId, ScheduleRunState.FIRED));
             active.add(taskId);
             if (active.size() > MAX_ACTIVE) {
@@ -312,7 +331,9 @@ public final class ScheduleMachine {
         Step build() {
             Schedule schedule = state.getSchedule();
             state.setRecentRuns(runs).setActiveRuns(active);
-            state.setNextDueAt(state.getNextSlot() == null ? null : dueAt(schedule, state.getNextSlot()));
+            Instant due = state.getNextSlot() == null ? null : dueAt(schedule, state.getNextSlot());
+            state.setNextDueAt(due);
+            state.setWakeAt(due == null ? null : mayGoEarly() ? due.minus(lead) : due);
             return new Step(state.build(), fired, cancel, skipped, missed);
         }
     }

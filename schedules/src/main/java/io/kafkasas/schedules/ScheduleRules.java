@@ -57,8 +57,9 @@ public final class ScheduleRules {
             problems.add(new Violation("jitterMs", "must be from 0 to " + MAX_JITTER.toMillis() + " (a day), was "
                 + schedule.getJitterMs()));
         }
-        if (schedule.getRunDeadlineMs() != null && schedule.getRunDeadlineMs() <= 0) {
-            problems.add(new Violation("runDeadlineMs", "must be positive, was " + schedule.getRunDeadlineMs()));
+        if (schedule.getRunDeadlineMs() != null && schedule.getRunDeadlineMs() <= schedule.getJitterMs()) {
+            problems.add(new Violation("runDeadlineMs", "must be positive and over jitterMs (a run may start that"
+                + " late), was " + schedule.getRunDeadlineMs()));
         }
         if (schedule.getStartAt() != null && schedule.getEndAt() != null
                 && !schedule.getEndAt().isAfter(schedule.getStartAt())) {
@@ -75,7 +76,8 @@ public final class ScheduleRules {
             problems.add(new Violation("request", "is required: the task every run submits"));
         } else if (problems.isEmpty()) {
             Instant slot = spec.next(now);
-            TaskRequest run = runRequest(schedule, ScheduleRuns.taskId(schedule.getScheduleId(), slot), slot, now);
+            TaskRequest run = runRequest(schedule, ScheduleRuns.taskId(schedule.getScheduleId(), slot), slot, null,
+                now);
             validator.check(run, now).forEach(v -> problems.add(new Violation("request." + v.field(), v.reason())));
         }
         return problems;
@@ -83,16 +85,18 @@ public final class ScheduleRules {
 
     /**
      * The request of the run {@code taskId} of {@code slot}: the template, with the run id as task id and
-     * idempotency key, the schedule and slot in its headers, and a deadline {@code runDeadlineMs} after the slot.
+     * idempotency key, the schedule and slot in its headers, a deadline {@code runDeadlineMs} after the slot, and
+     * {@code notBefore} (null: at once).
      */
-    public static TaskRequest runRequest(Schedule schedule, String taskId, Instant slot, Instant now) {
+    public static TaskRequest runRequest(Schedule schedule, String taskId, Instant slot, Instant notBefore,
+                                         Instant now) {
         TaskRequest template = schedule.getRequest();
         Map<String, String> headers = new HashMap<>(template.getHeaders());
         headers.put(Wire.SCHEDULE_HEADER, schedule.getScheduleId());
         headers.put(Wire.SCHEDULE_SLOT_HEADER, slot.toString());
         Long runDeadline = schedule.getRunDeadlineMs();
         return TaskRequest.newBuilder(template).setTaskId(taskId).setIdempotencyKey(taskId).setSubmittedAt(now)
-            .setNotBefore(null).setDeadline(runDeadline == null ? null : slot.plusMillis(runDeadline))
+            .setNotBefore(notBefore).setDeadline(runDeadline == null ? null : slot.plusMillis(runDeadline))
             .setSubmittedBy(template.getSubmittedBy() != null ? template.getSubmittedBy()
                 : ScheduleRuns.PREFIX + schedule.getScheduleId())
             .setHeaders(headers).build();

@@ -127,7 +127,7 @@ public final class SchedulesCommand implements Callable<Integer> {
         out.printf("  missed                 %,10d%n", r.missed());
         out.printf("  firing lag, ms         p50 %8.1f  p99 %8.1f  max %8.1f   (task emitted - slot)%n",
             Stats.ms(r.lag(), 50), Stats.ms(r.lag(), 99), Stats.ms(r.lag(), 100));
-        out.printf("  scheduler's own lag    p50 %8.1f  p99 %8.1f  max %8.1f   (request written - slot)%n",
+        out.printf("  request written        p50 %8.1f  p99 %8.1f  max %8.1f   (- slot; 0 if handed over early)%n",
             Stats.ms(r.requestLag(), 50), Stats.ms(r.requestLag(), 99), Stats.ms(r.requestLag(), 100));
         out.printf("  raw Kafka, one txn hop p50 %8.1f  p99 %8.1f  max %8.1f   (same rate, same broker)%n",
             Stats.ms(floor, 50), Stats.ms(floor, 99), Stats.ms(floor, 100));

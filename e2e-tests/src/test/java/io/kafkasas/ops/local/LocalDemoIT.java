@@ -47,6 +47,9 @@ class LocalDemoIT {
         // failing tasks are retried by the supervisor (3 attempts), then dead-lettered
         assertThat(printed).containsPattern("failing\\s+2\\s+0\\s+2\\s+0\\s+0\\s+0\\s+2");
         // which agent ran what depends on timing (the killed one may end with none): only the table is asserted
+        // the demo schedule fires every 5 s while the demo runs
+        assertThat(printed).contains("Schedule demo-date: 'date -u' every 5 s")
+            .containsPattern("Scheduled: schedule runs [1-9]\\d* \\([1-9]\\d* SUCCEEDED\\)");
         assertThat(printed).contains("Tasks run per agent: {", ">>> kill -9 local-2",
             "restarts 1 (the last process ended with exit code 137)");
     }

@@ -21,7 +21,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * A mixed workload that shows what kafka-sas does: no-ops, sleeps of various lengths (some reporting progress),
  * shell commands from the allow-list, HTTP calls, failures, delayed tasks, a duplicate submission and invalid
- * requests; half submitted over Kafka with the Java client, half over the scheduler's HTTP API.
+ * requests; half submitted over Kafka with the Java client, half over the scheduler's HTTP API. And a schedule that
+ * runs {@code date -u} every few seconds.
  */
 final class DemoWorkload {
 
@@ -29,6 +30,9 @@ final class DemoWorkload {
     record Submitted(String taskId, String kind) {
     }
 
+    /** The demo's schedule, and how often it fires. */
+    static final String SCHEDULE = "demo-date";
+    static final int SCHEDULE_EVERY_SECONDS = 5;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TaskClient client;
     private final TaskClient staleClient;
@@ -133,6 +137,21 @@ final class DemoWorkload {
             return client.submit(builder.build()).get();
         } catch (ExecutionException e) {
             throw new IOException("Kafka did not take a demo task: " + e.getCause(), e);
+        }
+    }
+
+    /** Puts the demo's schedule: a shell task every few seconds, for as long as the stack runs. */
+    void schedule() throws IOException, InterruptedException {
+        Map<String, Object> schedule = Map.of("spec", "every " + SCHEDULE_EVERY_SECONDS + "s", "task", Map.of("type",
+            "shell", "payload", Map.of("command", "date", "args", List.of("-u"))));
+        HttpResponse<String> response = apps.http().send(apps.authorized(HttpRequest.newBuilder(URI.create(apps
+                .schedulerUrl() + "/schedules/" + SCHEDULE)))
+            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(schedule), StandardCharsets.UTF_8))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("The scheduler refused the demo schedule: " + response.statusCode() + " "
+                + response.body());
         }
     }
 

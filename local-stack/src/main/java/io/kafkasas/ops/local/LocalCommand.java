@@ -129,7 +129,7 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     private void printApps(PrintWriter out, LocalApps apps) {
-        out.printf("  Scheduler         %s   (POST /tasks, GET /health, GET /metrics; log %s)%n",
+        out.printf("  Scheduler         %s   (POST /tasks, /schedules, GET /health, GET /metrics; log %s)%n",
             apps.schedulerUrl(), apps.scheduler().log());
         out.printf("  Agent host        %s   (pid %d, %d agents as its child processes; GET /slots; log %s)%n",
             apps.hostUrl(), apps.host().pid(), agents, apps.host().log());
@@ -177,8 +177,11 @@ public final class LocalCommand implements Callable<Integer> {
         stale.put(SasConfig.QUEUES, TopicNames.DEFAULT_QUEUE + ",retired");
         try (TaskClient client = TaskClient.create(config); TaskClient staleClient = TaskClient.create(stale)) {
             // the http tasks call the registry: plain HTTP, on the stack, secured or not
-            tasks = new DemoWorkload(client, staleClient, apps, stack.registryUrl() + "/subjects")
-                .submit(demoTasks, refusals);
+            DemoWorkload demo = new DemoWorkload(client, staleClient, apps, stack.registryUrl() + "/subjects");
+            demo.schedule();
+            out.printf("Schedule %s: 'date -u' every %d s (sasctl schedules get %s)%n", DemoWorkload.SCHEDULE,
+                DemoWorkload.SCHEDULE_EVERY_SECONDS, DemoWorkload.SCHEDULE);
+            tasks = demo.submit(demoTasks, refusals);
         }
         refusals.forEach(r -> out.printf("  %s%n", r));
         ProgressView view = new ProgressView(out, System.console() != null);

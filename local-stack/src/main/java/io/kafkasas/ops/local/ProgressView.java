@@ -4,6 +4,7 @@ import io.kafkasas.app.Polls;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.ops.local.DemoWorkload.Submitted;
+import io.kafkasas.schemas.ScheduleRuns;
 import io.kafkasas.schemas.topics.Topic;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -35,6 +36,8 @@ final class ProgressView {
 
     private final Map<String, TaskStatus> latest = new HashMap<>();
     private final Map<String, String> agentOf = new HashMap<>();
+    /** The statuses each run of a schedule has had. */
+    private final Map<String, Set<TaskStatusType>> runs = new TreeMap<>();
     private final PrintWriter out;
     private final boolean terminal;
 
@@ -64,6 +67,10 @@ final class ProgressView {
                         continue; // a tombstone: nothing of ours, and the apps dead-letter it
                     }
                     latest.put(status.getTaskId(), status);
+                    if (ScheduleRuns.isRun(status.getTaskId())) {
+                        runs.computeIfAbsent(status.getTaskId(), id -> EnumSet.noneOf(TaskStatusType.class))
+                            .add(status.getStatus());
+                    }
                     if (status.getAgentId() != null) {
                         agentOf.put(status.getTaskId(), status.getAgentId());
                     }
@@ -104,8 +111,8 @@ final class ProgressView {
         String states = counts(tasks).entrySet().stream()
             .map(e -> (e.getKey() == TaskStatusType.UNKNOWN ? "SUBMITTED" : e.getKey().name()) + " " + e.getValue())
             .collect(Collectors.joining("  "));
-        String line = String.format("[%s%s] %d/%d ended   %s", "#".repeat(filled), ".".repeat(BAR - filled), done,
-            tasks.size(), states);
+        String line = String.format("[%s%s] %d/%d ended   %s   %s", "#".repeat(filled), ".".repeat(BAR - filled),
+            done, tasks.size(), states, scheduled());
         if (terminal) {
             out.print("\r" + line + "\u001b[K");
         } else {
@@ -140,7 +147,14 @@ final class ProgressView {
         Map<String, Long> byAgent = tasks.stream().map(t -> agentOf.get(t.taskId())).filter(a -> a != null)
             .collect(Collectors.groupingBy(a -> a, TreeMap::new, Collectors.counting()));
         out.printf("%nTasks run per agent: %s%n", byAgent);
+        out.printf("Scheduled: %s; each a task named schedule:<id>@<slot>%n", scheduled());
         out.flush();
+    }
+
+    /** The schedules' runs seen so far, and how many of them succeeded. */
+    private String scheduled() {
+        long succeeded = runs.values().stream().filter(s -> s.contains(TaskStatusType.SUCCEEDED)).count();
+        return String.format("schedule runs %d (%d SUCCEEDED)", runs.size(), succeeded);
     }
 
     /** How many tasks {@code agentId} is running, by the latest statuses. */

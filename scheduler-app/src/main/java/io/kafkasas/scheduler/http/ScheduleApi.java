@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -136,7 +137,7 @@ public final class ScheduleApi {
             case "resume" -> change(Schedule.newBuilder(current).setPaused(false).setPauseNote(null)
                 .setUpdatedAt(now).setUpdatedBy(by).build());
             case "trigger" -> submit(List.of(ScheduleRules.runRequest(current, ScheduleRuns.manualTaskId(id, now),
-                now, now)));
+                now, null, now)));
             default -> backfill(current, body, now);
         };
     }
@@ -155,7 +156,7 @@ public final class ScheduleApi {
 
     /** Writes {@code schedule}; 200 with its next runs once Kafka has it. */
     private Response change(Schedule schedule) {
-        ScheduleState planned = ScheduleMachine.define(null, schedule, clock.instant()).state();
+        ScheduleState planned = ScheduleMachine.define(null, schedule, clock.instant(), Duration.ZERO).state();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("scheduleId", schedule.getScheduleId());
         answer.put("paused", schedule.getPaused());

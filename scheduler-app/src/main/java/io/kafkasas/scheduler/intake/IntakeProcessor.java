@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
@@ -214,6 +215,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             while (due.hasNext()) {
                 KeyValue<String, TaskEvent> entry = due.next();
                 TaskEvent event = TaskEvent.newBuilder(entry.value).setEmittedAt(now).build();
+                metrics.delayedLag().record(Math.max(0, wallClockMs - DueKeys.dueOf(entry.key)), TimeUnit.MILLISECONDS);
                 context.forward(new Record<>(event.getTaskId(), event, wallClockMs), IntakeTopology.TASKS_SINK);
                 delayed.delete(entry.key);
                 emitted = true;

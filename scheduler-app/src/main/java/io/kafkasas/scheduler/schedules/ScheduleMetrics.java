@@ -25,7 +25,7 @@ record ScheduleMetrics(Counter fired, Counter skipped, Counter missed, Counter r
     }
 
     private static Counter slots(MeterRegistry registry, String outcome, String description) {
-        return Counter.builder("sas.scheduler.schedule.slots").tag("outcome", outcome).description(description)
+        return Counter.builder("sas.scheduler.schedules.slots").tag("outcome", outcome).description(description)
             .register(registry);
     }
 }

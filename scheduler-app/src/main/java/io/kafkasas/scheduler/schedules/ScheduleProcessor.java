@@ -21,6 +21,7 @@ import io.kafkasas.schemas.serde.UndecodableRecordException;
 import io.kafkasas.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a schedule record: decoded and checked ({@link ScheduleRules}; what fails is dead-lettered with the reasons,
  *   and the schedule in force stays), then defined; a tombstone deletes the schedule;</li>
  *   <li>a run's status (from {@link RunFeed}): the run's state, and a held slot released;</li>
- *   <li>the wall-clock punctuator: every schedule whose timer is due steps forward.</li>
+ *   <li>the wall-clock punctuator: every schedule whose timer is due steps forward. The timer goes off
+ *   {@code scheduler.schedules.lead.ms} before a slot that may go early: its run is handed to the intake with the
+ *   slot's due time as notBefore, so that a herd of slots is validated and de-duplicated before its time and only
+ *   emitted at it.</li>
  * </ul>
  */
 final class ScheduleProcessor implements Processor<Object, Object, Object, Object> {
@@ -57,6 +61,7 @@ final class ScheduleProcessor implements Processor<Object, Object, Object, Objec
     private final ScheduleMetrics metrics;
     private final Clock clock;
     private final IdleCommits idleCommits;
+    private final Duration lead;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, ScheduleState> states;
     private KeyValueStore<String, String> timers;
@@ -69,6 +74,7 @@ final class ScheduleProcessor implements Processor<Object, Object, Object, Objec
         this.metrics = metrics;
         this.clock = clock;
         this.idleCommits = idleCommits;
+        this.lead = config.scheduleLead();
     }
 
     @Override
@@ -85,7 +91,7 @@ final class ScheduleProcessor implements Processor<Object, Object, Object, Objec
         if (record.value() instanceof TaskStatus status) {
             ScheduleState state = states.get((String) record.key());
             if (state != null) {
-                apply(state, ScheduleMachine.status(state, status.getTaskId(), status.getStatus(), now), now);
+                apply(state, ScheduleMachine.status(state, status.getTaskId(), status.getStatus(), now, lead), now);
             }
             return;
         }
@@ -102,8 +108,8 @@ final class ScheduleProcessor implements Processor<Object, Object, Object, Objec
         }
         if (value == null) { // a tombstone: the schedule is deleted, its runs go on
             ScheduleState gone = states.delete(id);
-            if (gone != null && gone.getNextDueAt() != null) {
-                timers.delete(DueKeys.of(gone.getNextDueAt().toEpochMilli(), id));
+            if (gone != null && gone.getWakeAt() != null) {
+                timers.delete(DueKeys.of(gone.getWakeAt().toEpochMilli(), id));
             }
             LOG.info("Schedule {} deleted", id);
             return;
@@ -128,7 +134,7 @@ final class ScheduleProcessor implements Processor<Object, Object, Object, Objec
         ScheduleState old = states.get(id);
         LOG.info("Schedule {} {}: {} in {}{}", id, old == null ? "created" : "updated", schedule.getCron(),
             schedule.getTimeZone(), schedule.getPaused() ? " (paused)" : "");
-        apply(old, ScheduleMachine.define(old, schedule, now), now);
+        apply(old, ScheduleMachine.define(old, schedule, now, lead), now);
     }
 
     /** Every schedule whose timer is due steps forward. */
@@ -142,12 +148,12 @@ final class ScheduleProcessor implements Processor<Object, Object, Object, Objec
         for (String timerKey : due) {
             String id = timerKey.substring(timerKey.indexOf('|') + 1);
             ScheduleState state = states.get(id);
-            if (state == null || state.getNextDueAt() == null
-                    || !timerKey.equals(DueKeys.of(state.getNextDueAt().toEpochMilli(), id))) {
+            if (state == null || state.getWakeAt() == null
+                    || !timerKey.equals(DueKeys.of(state.getWakeAt().toEpochMilli(), id))) {
                 timers.delete(timerKey); // left behind by a change; the state holds the timer in force
                 continue;
             }
-            fired |= apply(state, ScheduleMachine.due(state, now), now);
+            fired |= apply(state, ScheduleMachine.due(state, now, lead), now);
         }
         if (fired && idleCommits.on()) {
             context.commit();
@@ -158,11 +164,11 @@ final class ScheduleProcessor implements Processor<Object, Object, Object, Objec
     private boolean apply(ScheduleState old, Step step, Instant now) {
         ScheduleState state = step.state();
         String id = state.getSchedule().getScheduleId();
-        if (old != null && old.getNextDueAt() != null && !old.getNextDueAt().equals(state.getNextDueAt())) {
-            timers.delete(DueKeys.of(old.getNextDueAt().toEpochMilli(), id));
+        if (old != null && old.getWakeAt() != null && !old.getWakeAt().equals(state.getWakeAt())) {
+            timers.delete(DueKeys.of(old.getWakeAt().toEpochMilli(), id));
         }
-        if (state.getNextDueAt() != null) {
-            timers.put(DueKeys.of(state.getNextDueAt().toEpochMilli(), id), id);
+        if (state.getWakeAt() != null) {
+            timers.put(DueKeys.of(Math.max(0, state.getWakeAt().toEpochMilli()), id), id);
         }
         states.put(id, state);
         long at = now.toEpochMilli();
