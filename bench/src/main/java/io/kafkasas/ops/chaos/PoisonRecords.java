@@ -7,6 +7,7 @@ import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.HostState;
 import io.kafkasas.avro.RetryPolicy;
+import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
@@ -107,6 +108,14 @@ public final class PoisonRecords {
             AgentCommand.newBuilder(command).setTaskId(null).build()));
         // a tombstone removes a host from the supervisor's table: that is its meaning there, not poison
         poisons.addAll(aboutBytes(names.hostHeartbeats(), "h-poison", host, heartbeat, false));
+        // and deletes a schedule; a schedule that breaks a rule is refused as an invalid request would be
+        Schedule schedule = Schedule.newBuilder().setScheduleId("s-poison").setCron("@yearly").setUpdatedAt(now)
+            .setRequest(request).build();
+        poisons.addAll(aboutBytes(names.schedules(), "s-poison", schedule, heartbeat, false));
+        poisons.add(new Poison("key of another", names.schedules(), "s-poison", bytes(Schedule.newBuilder(schedule)
+            .setScheduleId("s-other").build()), DeadLetterReason.INVALID_REQUEST, 1));
+        poisons.add(new Poison("invalid cron", names.schedules(), "s-poison", bytes(Schedule.newBuilder(schedule)
+            .setCron("61 * * * *").build()), DeadLetterReason.INVALID_REQUEST, 1));
         return poisons;
     }
 
@@ -166,7 +175,8 @@ public final class PoisonRecords {
             : record instanceof TaskStatus ? names.taskStatus()
             : record instanceof AgentHeartbeat ? names.heartbeats()
             : record instanceof AgentCommand ? names.agentCommands()
-            : record instanceof HostHeartbeat ? names.hostHeartbeats() : names.taskRequests();
+            : record instanceof HostHeartbeat ? names.hostHeartbeats()
+            : record instanceof Schedule ? names.schedules() : names.taskRequests();
         return serdes.forValues((Class<T>) record.getClass()).serializer().serialize(home, record);
     }
 }

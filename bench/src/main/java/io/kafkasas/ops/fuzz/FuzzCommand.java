@@ -162,13 +162,14 @@ public final class FuzzCommand implements Callable<Integer> {
     private static Map<String, String> stalls(Admin admin, SasConfig config) throws InterruptedException {
         TopicNames names = config.topicNames();
         String supervisor = AppIds.supervisor("", names);
-        Map<String, String> readers = new LinkedHashMap<>();
-        readers.put(AppIds.scheduler("", names), names.taskRequests());
-        readers.put(supervisor, names.taskStatus());
-        readers.put(AppIds.supervisorLiveness(supervisor), names.heartbeats());
-        readers.put(AppIds.agentGroup("", names), names.tasks(TopicNames.DEFAULT_QUEUE));
+        List<Map.Entry<String, String>> readers = List.of(
+            Map.entry(AppIds.scheduler("", names), names.taskRequests()),
+            Map.entry(AppIds.scheduler("", names), names.schedules()),
+            Map.entry(supervisor, names.taskStatus()),
+            Map.entry(AppIds.supervisorLiveness(supervisor), names.heartbeats()),
+            Map.entry(AppIds.agentGroup("", names), names.tasks(TopicNames.DEFAULT_QUEUE)));
         Map<String, String> stalls = new LinkedHashMap<>();
-        for (Map.Entry<String, String> reader : readers.entrySet()) {
+        for (Map.Entry<String, String> reader : readers) {
             try {
                 SupervisorProgress.awaitCaughtUp(admin, config.kafkaProperties(), reader.getKey(), reader.getValue(),
                     SETTLE);
