@@ -8,6 +8,7 @@ import io.kafkasas.avro.ScheduleRunState;
 import io.kafkasas.avro.ScheduleState;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.ScheduleRuns;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +52,10 @@ public final class ScheduleMachine {
 
     /** What a step decided: the new state, the runs to submit, the tasks to cancel, slots skipped and missed. */
     public record Step(ScheduleState state, List<Fired> fired, List<String> cancel, int skipped, int missed) {
+    }
+
+    static {
+        Contracts.trust(); // the records built here are contract classes
     }
 
     private ScheduleMachine() {

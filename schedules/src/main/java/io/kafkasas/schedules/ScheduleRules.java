@@ -2,6 +2,7 @@ package io.kafkasas.schedules;
 
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.ScheduleRuns;
 import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.requests.RequestValidator;
@@ -24,6 +25,10 @@ public final class ScheduleRules {
     private static final Duration MAX_CATCH_UP_WINDOW = Duration.ofDays(366);
     private static final Duration MAX_JITTER = Duration.ofDays(1);
     private static final int MAX_NOTE_CHARS = 500;
+
+    static {
+        Contracts.trust(); // the records built here are contract classes
+    }
 
     private ScheduleRules() {
     }
@@ -57,7 +62,7 @@ public final class ScheduleRules {
             problems.add(new Violation("jitterMs", "must be from 0 to " + MAX_JITTER.toMillis() + " (a day), was "
                 + schedule.getJitterMs()));
         }
-        if (schedule.getRunDeadlineMs() != null && schedule.getRunDeadlineMs() <= schedule.getJitterMs()) {
+        if (schedule.getRunDeadlineMs() != null && schedule.getRunDeadlineMs() <= Math.max(0, schedule.getJitterMs())) {
             problems.add(new Violation("runDeadlineMs", "must be positive and over jitterMs (a run may start that"
                 + " late), was " + schedule.getRunDeadlineMs()));
         }

@@ -9,6 +9,7 @@ import io.kafkasas.avro.ScheduleRunState;
 import io.kafkasas.avro.ScheduleState;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.ScheduleRuns;
 import io.kafkasas.schemas.requests.RequestValidator;
 import java.time.Duration;
@@ -22,6 +23,10 @@ class ScheduleMachineTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
     private static final Duration LEAD = Duration.ofSeconds(3);
+
+    static {
+        Contracts.trust(); // a builder fills the enum defaults
+    }
 
     private static Schedule.Builder schedule(String spec) {
         return Schedule.newBuilder().setScheduleId("s").setCron(spec).setUpdatedAt(NOW)
@@ -68,7 +73,7 @@ class ScheduleMachineTest {
         ScheduleMachine.Step step = ScheduleMachine.due(state, later, Duration.ZERO);
 
         assertThat(step.missed()).isGreaterThanOrEqualTo(ScheduleMachine.MAX_MISSED_COUNTED);
-        assertThat(step.fired()).hasSize(60); // the catch-up window: the last minute
+        assertThat(step.fired()).hasSize(61); // the catch-up window: the last minute, both ends
         assertThat(step.state().getRecentRuns()).hasSize(ScheduleMachine.RECENT_RUNS);
     }
 
