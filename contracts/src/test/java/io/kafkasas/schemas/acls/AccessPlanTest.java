@@ -26,14 +26,16 @@ class AccessPlanTest {
     }
 
     @Test
-    void theReaderShouldWriteNothingAndTheSubmitterOnlyRequestsAndCancels() {
+    void theReaderShouldWriteNothingAndTheSubmitterOnlyRequestsCancelsAndSchedules() {
         assertThat(grants).filteredOn(g -> g.app().equals("reader"))
             .allSatisfy(g -> assertThat(g.binding().entry().operation())
                 .isIn(AclOperation.READ, AclOperation.DESCRIBE_CONFIGS));
         assertThat(grants).filteredOn(g -> g.app().equals("submitter")
                 && g.binding().entry().operation() == AclOperation.WRITE)
             .extracting(g -> g.binding().pattern().name())
-            .containsExactlyInAnyOrder("sas.task-requests", "sas.task-status");
+            .containsExactlyInAnyOrder("sas.task-requests", "sas.task-status", "sas.schedules");
+        assertThat(apps(ResourceType.TOPIC, "sas.schedules", AclOperation.READ))
+            .containsExactlyInAnyOrder("scheduler", "reader");
     }
 
     @Test

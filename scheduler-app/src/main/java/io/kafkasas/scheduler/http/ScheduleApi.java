@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -213,7 +214,7 @@ public final class ScheduleApi {
         String after = query.getOrDefault("after", "");
         List<Map<String, Object>> found = new ArrayList<>();
         InstanceQueries.<ScheduleState>store(streams, ScheduleTopology.STORE).ifPresent(store -> local(store, after,
-            found));
+            limit, found));
         if (!query.containsKey(InstanceQueries.LOCAL)) {
             for (HostInfo other : instances.others(streams)) {
                 found.addAll(instances.fetchList(other, "/schedules?local=true&limit=" + limit + "&after="
@@ -228,11 +229,22 @@ public final class ScheduleApi {
         return Response.json(200, body);
     }
 
-    private static void local(ReadOnlyKeyValueStore<String, ScheduleState> store, String after,
+    /**
+     * The first {@code limit} schedules after {@code after} in id order. The store spans partitions and is sorted per
+     * partition only, so the range is read and the smallest ids kept; only those are turned into views.
+     */
+    private static void local(ReadOnlyKeyValueStore<String, ScheduleState> store, String after, int limit,
                               List<Map<String, Object>> found) {
+        TreeMap<String, ScheduleState> smallest = new TreeMap<>();
         try (KeyValueIterator<String, ScheduleState> all = store.range(after + "\u0000", null)) {
-            all.forEachRemaining(entry -> found.add(JsonSchedules.view(entry.value)));
+            all.forEachRemaining(entry -> {
+                smallest.put(entry.key, entry.value);
+                if (smallest.size() > limit) {
+                    smallest.pollLastEntry();
+                }
+            });
         }
+        smallest.values().forEach(state -> found.add(JsonSchedules.view(state)));
     }
 
     private Optional<ScheduleState> state(String id) {
