@@ -213,8 +213,9 @@ public final class ScheduleApi {
         }
         String after = query.getOrDefault("after", "");
         List<Map<String, Object>> found = new ArrayList<>();
+        int pageSize = limit;
         InstanceQueries.<ScheduleState>store(streams, ScheduleTopology.STORE).ifPresent(store -> local(store, after,
-            limit, found));
+            pageSize, found));
         if (!query.containsKey(InstanceQueries.LOCAL)) {
             for (HostInfo other : instances.others(streams)) {
                 found.addAll(instances.fetchList(other, "/schedules?local=true&limit=" + limit + "&after="
