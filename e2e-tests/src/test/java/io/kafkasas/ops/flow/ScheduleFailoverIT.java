@@ -13,8 +13,6 @@ import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.scheduler.SchedulerMain;
 import io.kafkasas.schemas.ScheduleRuns;
-import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
@@ -30,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -140,16 +137,8 @@ class ScheduleFailoverIT {
     }
 
     private ChildJvm scheduler(Map<String, String> settings, String name, int port) throws IOException {
-        Map<String, String> env = new HashMap<>(Map.of("SAS_KAFKA_BOOTSTRAP_SERVERS",
-            settings.get(SasConfig.KAFKA_PREFIX + "bootstrap.servers"),
-            "SAS_SCHEMA_REGISTRY_URL", settings.get(SchemaRegistryConfig.URL),
-            "SAS_TOPIC_PREFIX", settings.get(SasConfig.TOPIC_PREFIX), "SAS_HTTP_PORT", Integer.toString(port),
-            "SAS_STREAMS_STATE_DIR", dir.resolve("scheduler-" + name).toString(),
-            "SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
-            "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
-        env.putAll(TestAuth.environment());
-        return ChildJvm.start(SchedulerMain.class.getName(), List.of("-Xmx256m"), List.of(), env,
-            Path.of("target", "schedule-failover-" + name + ".log"));
+        return TestSettings.streamsInstance(settings, SchedulerMain.class, port, dir.resolve("scheduler-" + name),
+            "schedule-failover-" + name);
     }
 
     private static void pause(Duration duration) {

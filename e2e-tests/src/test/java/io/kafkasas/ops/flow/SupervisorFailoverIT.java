@@ -17,8 +17,6 @@ import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
-import io.kafkasas.schemas.config.SasConfig;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.SupervisorMain;
 import io.kafkasas.testkit.RealKafka;
@@ -128,16 +126,8 @@ class SupervisorFailoverIT {
     }
 
     private ChildJvm supervisor(Map<String, String> settings, String name, int port) throws java.io.IOException {
-        Map<String, String> env = new HashMap<>(Map.of("SAS_KAFKA_BOOTSTRAP_SERVERS",
-            settings.get(SasConfig.KAFKA_PREFIX + "bootstrap.servers"),
-            "SAS_SCHEMA_REGISTRY_URL", settings.get(SchemaRegistryConfig.URL),
-            "SAS_TOPIC_PREFIX", settings.get(SasConfig.TOPIC_PREFIX), "SAS_HTTP_PORT", Integer.toString(port),
-            "SAS_STREAMS_STATE_DIR", dir.resolve("supervisor-" + name).toString(),
-            "SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
-            "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
-        env.putAll(TestAuth.environment()); // the instances forward queries to each other with it
-        return ChildJvm.start(SupervisorMain.class.getName(), List.of("-Xmx256m"), List.of(), env,
-            Path.of("target", "failover-supervisor-" + name + ".log"));
+        return TestSettings.streamsInstance(settings, SupervisorMain.class, port, dir.resolve("supervisor-" + name),
+            "failover-supervisor-" + name);
     }
 
     private static Agent agent(Map<String, String> settings, String id) {

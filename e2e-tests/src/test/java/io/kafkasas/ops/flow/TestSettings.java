@@ -1,11 +1,15 @@
 package io.kafkasas.ops.flow;
 
+import io.kafkasas.app.ChildJvm;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.testkit.TestAuth;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.UniqueNames;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,5 +28,23 @@ final class TestSettings {
             SchemaRegistryConfig.URL, registryUrl, "http.port", "0"));
         settings.putAll(TestAuth.settings());
         return settings;
+    }
+
+    /**
+     * An instance of a Kafka Streams app ({@code main}) as a process of its own on {@code settings}' broker, registry
+     * and topics: HTTP on {@code port}, state in {@code stateDir}, a standby replica, and a 6 s session time-out so
+     * that the other instances take over soon after it is killed; logging to {@code target/<log>.log}.
+     */
+    static ChildJvm streamsInstance(Map<String, String> settings, Class<?> main, int port, Path stateDir, String log)
+        throws IOException {
+        Map<String, String> env = new HashMap<>(Map.of("SAS_KAFKA_BOOTSTRAP_SERVERS",
+            settings.get(SasConfig.KAFKA_PREFIX + "bootstrap.servers"),
+            "SAS_SCHEMA_REGISTRY_URL", settings.get(SchemaRegistryConfig.URL),
+            "SAS_TOPIC_PREFIX", settings.get(SasConfig.TOPIC_PREFIX), "SAS_HTTP_PORT", Integer.toString(port),
+            "SAS_STREAMS_STATE_DIR", stateDir.toString(),
+            "SAS_STREAMS_NUM_STANDBY_REPLICAS", "1", "SAS_STREAMS_SESSION_TIMEOUT_MS", "6000",
+            "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
+        env.putAll(TestAuth.environment()); // the instances forward queries to each other with it
+        return ChildJvm.start(main.getName(), List.of("-Xmx256m"), List.of(), env, Path.of("target", log + ".log"));
     }
 }

@@ -25,7 +25,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -202,32 +201,21 @@ public final class ScheduleApi {
     }
 
     private Response list(Map<String, String> query) throws IOException {
-        int limit;
-        try {
-            limit = Integer.parseInt(query.getOrDefault("limit", "" + DEFAULT_LIMIT));
-        } catch (NumberFormatException e) {
-            limit = 0;
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            return Response.error(400, "limit must be a whole number from 1 to " + MAX_LIMIT);
+        int limit = InstanceQueries.limit(query, DEFAULT_LIMIT, MAX_LIMIT);
+        if (limit == 0) {
+            return InstanceQueries.limitProblem(query, MAX_LIMIT);
         }
         String after = query.getOrDefault("after", "");
         List<Map<String, Object>> found = new ArrayList<>();
-        int pageSize = limit;
         InstanceQueries.<ScheduleState>store(streams, ScheduleTopology.STORE).ifPresent(store -> local(store, after,
-            pageSize, found));
+            limit, found));
         if (!query.containsKey(InstanceQueries.LOCAL)) {
             for (HostInfo other : instances.others(streams)) {
                 found.addAll(instances.fetchList(other, "/schedules?local=true&limit=" + limit + "&after="
                     + InstanceQueries.encode(after), "schedules"));
             }
         }
-        found.sort(Comparator.comparing(s -> (String) s.get("scheduleId")));
-        List<Map<String, Object>> page = found.subList(0, Math.min(limit, found.size()));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("schedules", page);
-        body.put("next", page.size() == limit ? page.get(page.size() - 1).get("scheduleId") : null);
-        return Response.json(200, body);
+        return InstanceQueries.page(found, "scheduleId", "schedules", limit);
     }
 
     /**

@@ -17,7 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,6 +158,40 @@ public final class InstanceQueries {
         }
         return HttpApi.JSON.convertValue(HttpApi.JSON.readTree(answer.body()).get(field),
             new TypeReference<List<Map<String, Object>>>() { });
+    }
+
+    /**
+     * The page size a list call asks for: its {@code limit} parameter from 1 to {@code max}, {@code fallback} when
+     * it has none, and 0 when it is not such a number (answer 400 with {@link #limitProblem}).
+     */
+    public static int limit(Map<String, String> query, int fallback, int max) {
+        try {
+            int limit = Integer.parseInt(query.getOrDefault("limit", Integer.toString(fallback)));
+            return limit < 1 || limit > max ? 0 : limit;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The 400 for a {@code limit} that {@link #limit} refused. */
+    public static Response limitProblem(Map<String, String> query, int max) {
+        return Response.error(400, "limit must be a whole number from 1 to " + max + ", was '" + query.get("limit")
+            + "'");
+    }
+
+    /**
+     * The answer to a list call: the first {@code limit} of {@code found} (gathered from the instances) by their
+     * {@code idField}, under {@code listField}, and {@code next}: the id to pass as {@code after} for the next page,
+     * null on the last.
+     */
+    public static Response page(List<Map<String, Object>> found, String idField, String listField, int limit) {
+        List<Map<String, Object>> sorted = new ArrayList<>(found);
+        sorted.sort(Comparator.comparing(item -> (String) item.get(idField)));
+        List<Map<String, Object>> page = sorted.subList(0, Math.min(limit, sorted.size()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(listField, page);
+        body.put("next", page.size() == limit ? page.get(page.size() - 1).get(idField) : null);
+        return Response.json(200, body);
     }
 
     public static Map<String, String> query(URI uri) {

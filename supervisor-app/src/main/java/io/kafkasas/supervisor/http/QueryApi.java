@@ -81,15 +81,9 @@ public final class QueryApi {
         if (path.length() > "/tasks/".length()) {
             return task(URLDecoder.decode(path.substring("/tasks/".length()), StandardCharsets.UTF_8), query);
         }
-        int limit;
-        try {
-            limit = Integer.parseInt(query.getOrDefault("limit", "" + DEFAULT_LIMIT));
-        } catch (NumberFormatException e) {
-            limit = 0;
-        }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            return Response.error(400, "limit must be a whole number from 1 to " + MAX_LIMIT + ", was '"
-                + query.get("limit") + "'");
+        int limit = InstanceQueries.limit(query, DEFAULT_LIMIT, MAX_LIMIT);
+        if (limit == 0) {
+            return InstanceQueries.limitProblem(query, MAX_LIMIT);
         }
         String state = query.get("state");
         String after = query.getOrDefault("after", "");
@@ -101,12 +95,7 @@ public final class QueryApi {
                     "tasks"));
             }
         }
-        found.sort(Comparator.comparing(t -> (String) t.get("taskId")));
-        List<Map<String, Object>> page = found.subList(0, Math.min(limit, found.size()));
-        Map<String, Object> body = new HashMap<>();
-        body.put("tasks", page);
-        body.put("next", page.size() == limit ? page.get(page.size() - 1).get("taskId") : null);
-        return Response.json(200, body);
+        return InstanceQueries.page(found, "taskId", "tasks", limit);
     }
 
     private Response task(String taskId, Map<String, String> query) throws IOException {
