@@ -20,8 +20,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Bad HTTP requests to every app of a stack: task requests near a valid one, methods and paths that do not exist,
- * absurd query strings and ids, missing, malformed and unknown credentials, and bytes that are not HTTP at all.
+ * Bad HTTP requests to every app of a stack: task requests and schedules near a valid one, methods and paths that do
+ * not exist, absurd query strings and ids, missing, malformed and unknown credentials, and bytes that are not HTTP at
+ * all.
  * An answer of 500 or more is a failure; so is no answer to a well-formed request.
  */
 final class HttpFuzz {
@@ -29,7 +30,9 @@ final class HttpFuzz {
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
     private static final List<String> PATHS = List.of("/tasks", "/tasks/x/cancel", "/tasks/%2e%2e%2fetc", "/agents",
         "/hosts", "/health", "/metrics", "/openapi.yaml", "/slots", "/nope", "/tasks/%00", "/tasks/" + "a".repeat(
-            5000), "/tasks/t-1/cancel/more", "//tasks", "/tasks?limit=1");
+            5000), "/tasks/t-1/cancel/more", "//tasks", "/tasks?limit=1", "/schedules", "/schedules/x",
+        "/schedules/x/pause", "/schedules/x/backfill", "/schedules/%00/trigger", "/schedules/" + "a".repeat(5000),
+        "/schedules?limit=-1");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final LocalApps apps;
@@ -38,6 +41,9 @@ final class HttpFuzz {
     private final ObjectNode valid = (ObjectNode) HttpApi.JSON.valueToTree(Map.of("type", "noop",
         "idempotencyKey", "fuzz", "executionTimeoutMs", 30_000, "delayMs", 10, "submittedBy", "fuzz",
         "headers", Map.of("trace", "a"), "retryPolicy", Map.of("maxAttempts", 2, "initialIntervalMs", 100)));
+    private final ObjectNode schedule = (ObjectNode) HttpApi.JSON.valueToTree(Map.of("spec", "*/5 * * * *",
+        "timeZone", "Europe/Berlin", "overlap", "SKIP", "catchUpWindowMs", 60_000, "jitterMs", 100,
+        "task", Map.of("type", "noop", "retryPolicy", Map.of("maxAttempts", 2))));
     private final Map<String, Long> answers = new TreeMap<>();
     private final List<String> failures = new ArrayList<>();
 
@@ -48,10 +54,14 @@ final class HttpFuzz {
     /** Sends one bad request, chosen by {@code mutator}. */
     void send(Mutator mutator) {
         int kind = mutator.nextInt(10);
-        if (kind < 5) {
+        if (kind < 4) {
             send("scheduler", apps.authorized(request(apps.schedulerUrl() + "/tasks"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(mutator.mutateJson(valid))).build());
+        } else if (kind == 4) {
+            send("scheduler", apps.authorized(request(apps.schedulerUrl() + "/schedules/fuzz-" + mutator.nextInt(5)))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(mutator.mutateJson(schedule))).build());
         } else if (kind < 8) {
             String base = List.of(apps.schedulerUrl(), apps.supervisorUrl(), apps.hostUrl()).get(mutator.nextInt(3));
             String path = kind == 7 ? "/tasks?limit=" + junk(mutator) + "&state=" + junk(mutator) + "&after="
