@@ -22,6 +22,10 @@ public final class Wire {
     public static final String SCHEDULE_HEADER = "sas-schedule";
     /** The request header of a schedule's run: its slot, an ISO-8601 instant. */
     public static final String SCHEDULE_SLOT_HEADER = "sas-schedule-slot";
+    /** The request header of a pipeline step's task (and its compensation's): the pipeline's id. */
+    public static final String PIPELINE_HEADER = "sas-pipeline";
+    /** The request header of a pipeline step's task: the step's name. */
+    public static final String PIPELINE_STEP_HEADER = "sas-pipeline-step";
 
     private Wire() {
     }
