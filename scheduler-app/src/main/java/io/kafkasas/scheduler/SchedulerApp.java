@@ -74,8 +74,11 @@ public final class SchedulerApp implements AutoCloseable {
         DeadLetteringHandler.install(props, deadLetters);
         IdleCommits idleCommits = config.commitWhenIdle()
             ? IdleCommits.install(props, config.commitMinInterval()) : IdleCommits.off();
-        this.streams = StreamsApps.create("scheduler", SchedulerTopology.build(config, topics,
-            schedulePartitions(config), metrics.registry(), clock, idleCommits), props, metrics);
+        SchedulerTopology.Partitions partitions = new SchedulerTopology.Partitions(
+            partitionsOf(config, config.shared().topicNames().schedules()),
+            partitionsOf(config, config.shared().topicNames().pipelines()));
+        this.streams = StreamsApps.create("scheduler", SchedulerTopology.build(config, topics, partitions,
+            metrics.registry(), clock, idleCommits), props, metrics);
         this.client = TaskClient.create(config.shared());
         RequestValidator validator = new RequestValidator(config.requestLimits());
         Map<String, Route> routes = new HashMap<>(TaskApi.routes(client, validator, this::firstTaskOf, clock));
@@ -86,11 +89,10 @@ public final class SchedulerApp implements AutoCloseable {
     }
 
     /**
-     * The partition count of the schedules topic, which the schedules' view of their runs is partitioned by. The
-     * topics exist before the apps start ({@code sasctl topics create}); a scheduler started first says so.
+     * The partition count of topic {@code name} (schedules, pipelines), which the view of their tasks is partitioned
+     * by. The topics exist before the apps start ({@code sasctl topics create}); a scheduler started first says so.
      */
-    private static int schedulePartitions(SchedulerConfig config) {
-        String name = config.shared().topicNames().schedules();
+    private static int partitionsOf(SchedulerConfig config, String name) {
         try (Admin admin = Admin.create(config.shared().kafkaProperties())) {
             return admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS).get(name)
                 .partitions().size();

@@ -2,6 +2,7 @@ package io.kafkasas.scheduler;
 
 import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.scheduler.intake.IntakeTopology;
+import io.kafkasas.scheduler.pipelines.PipelineTopology;
 import io.kafkasas.scheduler.schedules.ScheduleTopology;
 import io.kafkasas.schemas.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,22 +12,28 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * The scheduler's Kafka Streams topology, built by a plain function so tests drive it directly: the intake
- * ({@link IntakeTopology}: requests become tasks) and the schedules ({@link ScheduleTopology}: slots become
- * requests). {@code schedulePartitions} is the schedules topic's partition count, which the schedules' view of their
- * runs is partitioned by.
+ * ({@link IntakeTopology}: requests become tasks), the schedules ({@link ScheduleTopology}: slots become requests)
+ * and the pipelines ({@link PipelineTopology}: steps become requests as their dependencies succeed). The schedules'
+ * and the pipelines' views of their tasks are partitioned as their own topics ({@link Partitions}).
  */
 public final class SchedulerTopology {
 
     private SchedulerTopology() {
     }
 
-    public static Topology build(SchedulerConfig config, Topics topics, int schedulePartitions, MeterRegistry meters,
+    public static Topology build(SchedulerConfig config, Topics topics, Partitions partitions, MeterRegistry meters,
                                  Clock clock, IdleCommits idleCommits) {
         StreamsBuilder builder = new StreamsBuilder();
-        ScheduleTopology.feedRuns(builder, topics, schedulePartitions);
+        ScheduleTopology.feedRuns(builder, topics, partitions.schedules());
+        PipelineTopology.feedSteps(builder, topics, partitions.pipelines());
         Topology topology = builder.build();
         IntakeTopology.addTo(topology, config, topics, meters, clock, idleCommits);
         ScheduleTopology.addTo(topology, config, topics, meters, clock, idleCommits);
+        PipelineTopology.addTo(topology, config, topics, clock);
         return topology;
+    }
+
+    /** The partition counts of the topics the schedules' and the pipelines' views of their tasks follow. */
+    public record Partitions(int schedules, int pipelines) {
     }
 }

@@ -20,14 +20,16 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * Who may do what on the Kafka cluster, written once: one principal per app, each allowed only what the app does.
  * <ul>
- *   <li>scheduler: reads requests, schedules and statuses (its schedules' runs); writes task events, statuses
- *   (refusals, cancels), requests (its HTTP intake, schedule runs), schedules (its HTTP API) and dead letters; owns
- *   the topics, group and transactional ids under its application id;</li>
+ *   <li>scheduler: reads requests, schedules, pipelines and statuses (its schedules' runs, its pipelines' steps);
+ *   writes task events, statuses (refusals, cancels), requests (its HTTP intake, schedule runs, pipeline steps),
+ *   schedules and pipelines (its HTTP API) and dead letters; owns the topics, group and transactional ids under its
+ *   application id;</li>
  *   <li>supervisor: reads statuses, task events, heartbeats, host heartbeats and its verdicts; writes task events,
  *   statuses, agent commands, verdicts and dead letters; owns what is under its application id;</li>
  *   <li>agent (and agent host): reads task events in the agents' group and agent commands; writes statuses,
  *   heartbeats, host heartbeats and dead letters, in transactions under {@code <prefix>agent.};</li>
- *   <li>submitter (a service with the Java client): writes requests, cancels and schedules, reads statuses;</li>
+ *   <li>submitter (a service with the Java client): writes requests, cancels, schedules and pipelines, reads
+ *   statuses;</li>
  *   <li>reader (a read-only sasctl): reads and describes every kafka-sas topic, writes nothing.</li>
  * </ul>
  * An agent cannot write task events nor read requests; nothing but the supervisor may write verdicts on agents.
@@ -77,10 +79,11 @@ public final class AccessPlan extends SasConfig {
         List<String> taskTopics = names.queues().stream().map(names::tasks).toList();
         List<Grant> grants = new ArrayList<>();
         Granter scheduler = new Granter("scheduler", getString(SCHEDULER), grants);
-        scheduler.topics(AclOperation.READ, List.of(names.taskRequests(), names.schedules(), names.taskStatus()));
+        scheduler.topics(AclOperation.READ, List.of(names.taskRequests(), names.schedules(), names.pipelines(),
+            names.taskStatus()));
         scheduler.topics(AclOperation.WRITE, taskTopics);
         scheduler.topics(AclOperation.WRITE, List.of(names.taskRequests(), names.taskStatus(), names.schedules(),
-            names.deadLetters()));
+            names.pipelines(), names.deadLetters()));
         scheduler.streamsApp(AppIds.scheduler(configured(AppIds.SCHEDULER_APPLICATION_ID), names));
 
         Granter supervisor = new Granter("supervisor", getString(SUPERVISOR), grants);
@@ -104,7 +107,8 @@ public final class AccessPlan extends SasConfig {
             AclOperation.WRITE);
 
         Granter submitter = new Granter("submitter", getString(SUBMITTER), grants);
-        submitter.topics(AclOperation.WRITE, List.of(names.taskRequests(), names.taskStatus(), names.schedules()));
+        submitter.topics(AclOperation.WRITE, List.of(names.taskRequests(), names.taskStatus(), names.schedules(),
+            names.pipelines()));
         submitter.topics(AclOperation.READ, List.of(names.taskStatus()));
 
         Granter reader = new Granter("reader", getString(READER), grants);

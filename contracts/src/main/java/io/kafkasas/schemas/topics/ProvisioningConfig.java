@@ -36,7 +36,7 @@ public final class ProvisioningConfig extends SasConfig {
             "Partitions of the task, task-status, task-requests and agent-deaths topics: the most consumers that can"
                 + " share them.")
         .define(CONTROL_PARTITIONS, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM,
-            "Partitions of the heartbeats, agent-commands, schedules and dead-letters topics.")
+            "Partitions of the heartbeats, agent-commands, schedules, pipelines and dead-letters topics.")
         .define(HEARTBEAT_RETENTION_MS, Type.LONG, 3_600_000L, Range.atLeast(60_000), Importance.LOW,
             "How long heartbeats are kept (default 1 hour).")
         .define(COMMAND_RETENTION_MS, Type.LONG, 86_400_000L, Range.atLeast(60_000), Importance.LOW,
@@ -85,6 +85,12 @@ public final class ProvisioningConfig extends SasConfig {
         plan.add(new TopicSpec(names.schedules(), control, rf, Map.of(
             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
             TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        // submissions (and cancels) of pipelines; the scheduler's store holds their progress
+        plan.add(new TopicSpec(names.pipelines(), control, rf, Map.of(
+            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()))));
         plan.add(new TopicSpec(names.deadLetters(), control, rf, Map.of(
             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
             TopicConfig.RETENTION_MS_CONFIG, Long.toString(getLong(DEAD_LETTER_RETENTION_MS)))));

@@ -70,6 +70,10 @@ public record TopicNames(String prefix, List<String> queues) {
         return prefix + "schedules";
     }
 
+    public String pipelines() {
+        return prefix + "pipelines";
+    }
+
     public String deadLetters() {
         return prefix + "dead-letters";
     }
@@ -77,7 +81,7 @@ public record TopicNames(String prefix, List<String> queues) {
     /** Every topic name, task topics included. */
     public List<String> all() {
         List<String> all = new ArrayList<>(List.of(taskRequests(), taskStatus(), heartbeats(), hostHeartbeats(),
-            agentCommands(), agentDeaths(), schedules(), deadLetters()));
+            agentCommands(), agentDeaths(), schedules(), pipelines(), deadLetters()));
         queues.forEach(q -> all.add(tasks(q)));
         return List.copyOf(all);
     }

@@ -5,6 +5,7 @@ import io.kafkasas.avro.AgentDeath;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.HostHeartbeat;
+import io.kafkasas.avro.Pipeline;
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
@@ -34,6 +35,7 @@ public final class Topics {
     private final Topic<String, AgentCommand> agentCommands;
     private final Topic<String, AgentDeath> agentDeaths;
     private final Topic<String, Schedule> schedules;
+    private final Topic<String, Pipeline> pipelines;
     private final Topic<byte[], DeadLetter> deadLetters;
 
     public Topics(TopicNames names, AvroSerdes serdes) {
@@ -50,6 +52,7 @@ public final class Topics {
         this.agentCommands = new Topic<>(names.agentCommands(), key, serdes.forValues(AgentCommand.class));
         this.agentDeaths = new Topic<>(names.agentDeaths(), key, serdes.forValues(AgentDeath.class));
         this.schedules = new Topic<>(names.schedules(), key, serdes.forValues(Schedule.class));
+        this.pipelines = new Topic<>(names.pipelines(), key, serdes.forValues(Pipeline.class));
         this.deadLetters = new Topic<>(names.deadLetters(), Serdes.ByteArray(), serdes.forValues(DeadLetter.class));
     }
 
@@ -99,6 +102,10 @@ public final class Topics {
         return schedules;
     }
 
+    public Topic<String, Pipeline> pipelines() {
+        return pipelines;
+    }
+
     public Topic<byte[], DeadLetter> deadLetters() {
         return deadLetters;
     }
@@ -106,7 +113,7 @@ public final class Topics {
     /** Every topic, task topics included. */
     public List<Topic<?, ?>> all() {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(taskRequests, taskStatus, heartbeats, hostHeartbeats,
-            agentCommands, agentDeaths, schedules, deadLetters));
+            agentCommands, agentDeaths, schedules, pipelines, deadLetters));
         names.queues().forEach(q -> all.add(tasksByQueue.get(q)));
         return List.copyOf(all);
     }

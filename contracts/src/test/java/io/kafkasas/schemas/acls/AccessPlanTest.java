@@ -33,7 +33,7 @@ class AccessPlanTest {
         assertThat(grants).filteredOn(g -> g.app().equals("submitter")
                 && g.binding().entry().operation() == AclOperation.WRITE)
             .extracting(g -> g.binding().pattern().name())
-            .containsExactlyInAnyOrder("sas.task-requests", "sas.task-status", "sas.schedules");
+            .containsExactlyInAnyOrder("sas.task-requests", "sas.task-status", "sas.schedules", "sas.pipelines");
         assertThat(apps(ResourceType.TOPIC, "sas.schedules", AclOperation.READ))
             .containsExactlyInAnyOrder("scheduler", "reader");
     }

@@ -1,7 +1,6 @@
 package io.kafkasas.scheduler.schedules;
 
 import io.kafkasas.app.streams.IdleCommits;
-import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.ScheduleState;
@@ -9,14 +8,13 @@ import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.DueKeys;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.scheduler.SourceLetters;
 import io.kafkasas.schedules.ScheduleMachine;
 import io.kafkasas.schedules.ScheduleMachine.Fired;
 import io.kafkasas.schedules.ScheduleMachine.Step;
 import io.kafkasas.schedules.ScheduleRules;
-import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.requests.RequestValidator;
 import io.kafkasas.schemas.requests.Violation;
-import io.kafkasas.schemas.serde.DeadLetters;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
 import io.kafkasas.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +51,6 @@ import org.slf4j.LoggerFactory;
 final class ScheduleProcessor implements Processor<Object, Object, Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ScheduleProcessor.class);
-    private static final String PRODUCED_BY = Wire.PRODUCED_BY_SCHEDULER;
 
     private final SchedulerConfig config;
     private final Deserializer<Schedule> schedules;
@@ -194,12 +191,7 @@ final class ScheduleProcessor implements Processor<Object, Object, Object, Objec
     }
 
     private void deadLetter(DeadLetterReason reason, String message, Record<Object, Object> record, Instant now) {
-        RecordMetadata source = context.recordMetadata().orElseThrow();
-        LOG.warn("Dead-lettering a schedule record at {}-{}@{}: {}", source.topic(), source.partition(),
-            source.offset(), message);
         metrics.deadLettered().increment();
-        DeadLetter letter = DeadLetters.build(DeadLetters.of(reason, message, source.topic(), source.partition(),
-            source.offset(), (byte[]) record.key(), (byte[]) record.value(), record.headers()), PRODUCED_BY, now);
-        context.forward(new Record<>(record.key(), letter, now.toEpochMilli()), ScheduleTopology.DEAD_LETTER_SINK);
+        SourceLetters.send(context, record, reason, message, ScheduleTopology.DEAD_LETTER_SINK, now);
     }
 }

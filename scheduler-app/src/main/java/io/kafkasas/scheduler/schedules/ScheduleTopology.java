@@ -3,11 +3,16 @@ package io.kafkasas.scheduler.schedules;
 import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.ScheduleState;
 import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.scheduler.RunFeed;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.schemas.ScheduleRuns;
 import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -50,6 +55,10 @@ public final class ScheduleTopology {
     public static final String CANCELS_SINK = "schedule-cancels-sink";
     public static final String DEAD_LETTER_SINK = "schedule-dead-letter-sink";
 
+    /** The statuses that change what a schedule knows of a run; progress, retried failures and the like do not. */
+    private static final Set<TaskStatusType> CHANGES_A_RUN = EnumSet.of(TaskStatusType.STARTED,
+        TaskStatusType.SUCCEEDED, TaskStatusType.CANCELLED, TaskStatusType.DEAD_LETTERED, TaskStatusType.REJECTED);
+
     private ScheduleTopology() {
     }
 
@@ -57,7 +66,8 @@ public final class ScheduleTopology {
     public static void feedRuns(StreamsBuilder builder, Topics topics, int schedulePartitions) {
         Topic<String, TaskStatus> status = topics.taskStatus();
         builder.stream(status.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(STATUS_SOURCE))
-            .process(() -> new RunFeed(status.valueSerde().deserializer()), Named.as(RUN_FEED))
+            .process(() -> new RunFeed(status.valueSerde().deserializer(), ScheduleRuns::scheduleOf, CHANGES_A_RUN),
+                Named.as(RUN_FEED))
             .repartition(Repartitioned.<String, TaskStatus>as(RUNS).withKeySerde(Serdes.String())
                 .withValueSerde(status.valueSerde()).withNumberOfPartitions(schedulePartitions));
     }

@@ -61,7 +61,8 @@ class IntakeTopologyTest {
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("intake"),
             SchedulerConfig.DEDUP_WINDOW_MS, Long.toString(Duration.ofHours(24).toMillis())));
         Topics topics = config.shared().topics();
-        topology = SchedulerTopology.build(config, topics, 1, new SimpleMeterRegistry(), clock, IdleCommits.off());
+        topology = SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1),
+            new SimpleMeterRegistry(), clock, IdleCommits.off());
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -69,7 +69,8 @@ class ScheduleTopologyTest {
             SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("schedules"),
             SchedulerConfig.DELAY_CHECK_INTERVAL_MS, "100"));
         Topics topics = config.shared().topics();
-        topology = SchedulerTopology.build(config, topics, 1, new SimpleMeterRegistry(), clock, IdleCommits.off());
+        topology = SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1),
+            new SimpleMeterRegistry(), clock, IdleCommits.off());
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -1,0 +1,63 @@
+package io.kafkasas.scheduler;
+
+import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks the statuses of the tasks a schedule or a pipeline submitted out of the status topic by their key (a task id
+ * that names its owner), keeps those of the kinds its owner acts on, and keys them by their owner. Only those values
+ * are decoded. A status that does not decode is passed over: the supervisor, the status topic's reader of record,
+ * dead-letters it.
+ */
+public final class RunFeed implements Processor<byte[], byte[], String, TaskStatus> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunFeed.class);
+    private final Deserializer<TaskStatus> statuses;
+    private final Function<String, Optional<String>> ownerOf;
+    private final Set<TaskStatusType> kept;
+    private ProcessorContext<String, TaskStatus> context;
+
+    /** {@code ownerOf}: the owner a task id names, if any; {@code kept}: the kinds of status passed on. */
+    public RunFeed(Deserializer<TaskStatus> statuses, Function<String, Optional<String>> ownerOf,
+                   Set<TaskStatusType> kept) {
+        this.statuses = statuses;
+        this.ownerOf = ownerOf;
+        this.kept = kept;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TaskStatus> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        if (record.key() == null || record.value() == null) {
+            return;
+        }
+        String taskId = new String(record.key(), StandardCharsets.UTF_8);
+        String owner = ownerOf.apply(taskId).orElse(null);
+        if (owner == null) {
+            return;
+        }
+        try {
+            TaskStatus status = statuses.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""),
+                record.value());
+            if (status != null && taskId.equals(status.getTaskId()) && kept.contains(status.getStatus())) {
+                context.forward(new Record<>(owner, status, record.timestamp()));
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Passing over an undecodable status of task {}: {}", taskId, e.toString());
+        }
+    }
+}
