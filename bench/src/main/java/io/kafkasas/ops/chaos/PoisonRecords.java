@@ -6,6 +6,8 @@ import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.HostState;
+import io.kafkasas.avro.Pipeline;
+import io.kafkasas.avro.PipelineStep;
 import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskEvent;
@@ -116,6 +118,15 @@ public final class PoisonRecords {
             .setScheduleId("s-other").build()), DeadLetterReason.INVALID_REQUEST, 1));
         poisons.add(new Poison("invalid cron", names.schedules(), "s-poison", bytes(Schedule.newBuilder(schedule)
             .setCron("61 * * * *").build()), DeadLetterReason.INVALID_REQUEST, 1));
+        // a tombstone lets the topic forget a submission; a pipeline that breaks a rule is refused
+        Pipeline pipeline = Pipeline.newBuilder().setPipelineId("p-poison").setName("poison").setSubmittedAt(now)
+            .setSteps(List.of(PipelineStep.newBuilder().setName("only").setTask(request).build())).build();
+        poisons.addAll(aboutBytes(names.pipelines(), "p-poison", pipeline, heartbeat, false));
+        poisons.add(new Poison("key of another", names.pipelines(), "p-poison-other", bytes(Pipeline.newBuilder(
+            pipeline).setPipelineId("p-poison-elsewhere").build()), DeadLetterReason.INVALID_REQUEST, 1));
+        poisons.add(new Poison("cycle", names.pipelines(), "p-poison-cycle", bytes(Pipeline.newBuilder(pipeline)
+            .setPipelineId("p-poison-cycle").setSteps(List.of(PipelineStep.newBuilder().setName("a").setTask(request)
+                .setDependsOn(List.of("a")).build())).build()), DeadLetterReason.INVALID_REQUEST, 1));
         return poisons;
     }
 
@@ -176,7 +187,8 @@ public final class PoisonRecords {
             : record instanceof AgentHeartbeat ? names.heartbeats()
             : record instanceof AgentCommand ? names.agentCommands()
             : record instanceof HostHeartbeat ? names.hostHeartbeats()
-            : record instanceof Schedule ? names.schedules() : names.taskRequests();
+            : record instanceof Schedule ? names.schedules()
+            : record instanceof Pipeline ? names.pipelines() : names.taskRequests();
         return serdes.forValues((Class<T>) record.getClass()).serializer().serialize(home, record);
     }
 }

@@ -165,6 +165,7 @@ public final class FuzzCommand implements Callable<Integer> {
         List<Map.Entry<String, String>> readers = List.of(
             Map.entry(AppIds.scheduler("", names), names.taskRequests()),
             Map.entry(AppIds.scheduler("", names), names.schedules()),
+            Map.entry(AppIds.scheduler("", names), names.pipelines()),
             Map.entry(supervisor, names.taskStatus()),
             Map.entry(AppIds.supervisorLiveness(supervisor), names.heartbeats()),
             Map.entry(AppIds.agentGroup("", names), names.tasks(TopicNames.DEFAULT_QUEUE)));

@@ -116,16 +116,17 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
             SourceLetters.send(context, record, e.reason(), e.getMessage(), PipelineTopology.DEAD_LETTER_SINK, now);
             return;
         }
-        PipelineRun old = runs.get(id);
-        if (old != null) {
-            cancelOrRepeat(old, pipeline, now);
-            return;
-        }
-        List<Violation> problems = new ArrayList<>(PipelineRules.check(pipeline, validator, now));
+        List<Violation> problems = new ArrayList<>();
         if (!id.equals(pipeline.getPipelineId())) {
             problems.add(new Violation("pipelineId", "must equal the record key '" + id + "', was '"
                 + pipeline.getPipelineId() + "'"));
         }
+        PipelineRun old = runs.get(id);
+        if (old != null && problems.isEmpty()) {
+            cancelOrRepeat(old, pipeline, now);
+            return;
+        }
+        problems.addAll(PipelineRules.check(pipeline, validator, now));
         if (!problems.isEmpty()) {
             SourceLetters.send(context, record, DeadLetterReason.INVALID_REQUEST, "Invalid pipeline " + id + ": "
                 + problems.stream().map(Violation::toString).collect(Collectors.joining("; ")),
