@@ -1,5 +1,6 @@
 package io.kafkasas.client;
 
+import io.kafkasas.avro.Pipeline;
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
@@ -167,6 +168,24 @@ public final class TaskClient implements AutoCloseable {
     /** Deletes the schedule {@code scheduleId} (a tombstone): it fires no more; runs already fired go on. */
     public CompletableFuture<String> deleteSchedule(String scheduleId) {
         return send(new ProducerRecord<>(topics.schedules(), scheduleId, null), scheduleId);
+    }
+
+    /**
+     * Submits {@code pipeline} to the pipelines topic (keyed by its id); completes with its id when acknowledged. The
+     * scheduler checks it (every problem named in a dead letter if it breaks a rule) and runs its steps as their
+     * dependencies succeed; submitting the same id again changes nothing.
+     */
+    public CompletableFuture<String> submitPipeline(Pipeline pipeline) {
+        return send(new ProducerRecord<>(topics.pipelines(), pipeline.getPipelineId(), pipeline),
+            pipeline.getPipelineId());
+    }
+
+    /**
+     * Cancels the pipeline {@code submitted} (as it was submitted): running steps are cancelled and its failure
+     * policy applies (compensations of the steps that succeeded, or nothing more).
+     */
+    public CompletableFuture<String> cancelPipeline(Pipeline submitted, String reason) {
+        return submitPipeline(Pipeline.newBuilder(submitted).setCancelRequested(reason).build());
     }
 
     private CompletableFuture<String> send(ProducerRecord<String, SpecificRecord> record, String taskId) {

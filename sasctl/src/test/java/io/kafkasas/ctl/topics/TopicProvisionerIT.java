@@ -42,8 +42,8 @@ class TopicProvisionerIT {
             List<TopicProvisioner.Result> first = provisioner.provision(config.plan(), false);
             List<TopicProvisioner.Result> second = provisioner.provision(config.plan(), false);
 
-            assertThat(first).hasSize(10).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.CREATED);
-            assertThat(second).hasSize(10).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.UNCHANGED);
+            assertThat(first).hasSize(11).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.CREATED);
+            assertThat(second).hasSize(11).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.UNCHANGED);
             String schedules = config.topicNames().schedules();
             String policy = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, schedules)))
                 .all().get().values().iterator().next().get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
