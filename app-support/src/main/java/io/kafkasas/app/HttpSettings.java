@@ -67,8 +67,8 @@ public record HttpSettings(String host, int port, int requestsPerSecondPerClient
                 "More accepted tokens, in the file's form, separated by ';' or new lines (for an environment"
                     + " variable from a Secret).")
             .define(HttpAuth.CLIENT_TOKEN, Type.PASSWORD, null, Importance.MEDIUM,
-                "The token this app sends when it asks another instance (the supervisor's queries forwarded to the"
-                    + " instance that holds a task); needs the read role there.");
+                "The token this app sends when it asks another instance (a query passed to the instance that holds"
+                    + " the task or schedule, a list gathered from every instance); needs the read role there.");
         HttpTls.define(def);
         return def;
     }
