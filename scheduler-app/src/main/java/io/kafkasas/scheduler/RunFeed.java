@@ -2,11 +2,18 @@ package io.kafkasas.scheduler;
 
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
+import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -27,8 +34,24 @@ public final class RunFeed implements Processor<byte[], byte[], String, TaskStat
     private final Set<TaskStatusType> kept;
     private ProcessorContext<String, TaskStatus> context;
 
+    /**
+     * Adds to {@code builder} the statuses of the tasks {@code ownerOf} recognises, of the kinds {@code kept},
+     * re-keyed by their owner onto a repartition topic named after {@code name} with {@code partitions} partitions
+     * (as many as the owners' own topic, so that they meet the owner's state). Its nodes are
+     * {@code name}-status-source, {@code name}-feed and {@code name}s-repartition-source.
+     */
+    public static void feed(StreamsBuilder builder, Topics topics, String name, Function<String, Optional<String>>
+        ownerOf, Set<TaskStatusType> kept, int partitions) {
+        Topic<String, TaskStatus> status = topics.taskStatus();
+        builder.stream(status.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .withName(name + "-status-source"))
+            .process(() -> new RunFeed(status.valueSerde().deserializer(), ownerOf, kept), Named.as(name + "-feed"))
+            .repartition(Repartitioned.<String, TaskStatus>as(name + "s").withKeySerde(Serdes.String())
+                .withValueSerde(status.valueSerde()).withNumberOfPartitions(partitions));
+    }
+
     /** {@code ownerOf}: the owner a task id names, if any; {@code kept}: the kinds of status passed on. */
-    public RunFeed(Deserializer<TaskStatus> statuses, Function<String, Optional<String>> ownerOf,
+    RunFeed(Deserializer<TaskStatus> statuses, Function<String, Optional<String>> ownerOf,
                    Set<TaskStatusType> kept) {
         this.statuses = statuses;
         this.ownerOf = ownerOf;

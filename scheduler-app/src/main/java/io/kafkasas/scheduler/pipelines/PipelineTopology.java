@@ -1,12 +1,10 @@
 package io.kafkasas.scheduler.pipelines;
 
 import io.kafkasas.avro.PipelineRun;
-import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.RunFeed;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.PipelineRuns;
-import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -15,16 +13,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The pipelines: steps become task requests as their dependencies succeed, and compensations when they fail.
  *
  * <pre>
- *   pipeline-status-source (task-status, raw bytes)
+ *   pipeline-step-status-source (task-status, raw bytes)
  *     -> pipeline-step-feed (statuses of pipeline steps, keyed by pipeline id)
  *     -> pipeline-steps repartition topic (as many partitions as the pipelines topic)   --+
  *   pipelines-source (pipelines, raw bytes)                                              |
@@ -38,9 +33,11 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class PipelineTopology {
 
-    public static final String STATUS_SOURCE = "pipeline-status-source";
-    public static final String STEP_FEED = "pipeline-step-feed";
-    public static final String STEPS = "pipeline-steps";
+    /** What the nodes and the repartition topic of the steps' statuses are named after ({@link RunFeed#feed}). */
+    private static final String STEP = "pipeline-step";
+    public static final String STATUS_SOURCE = STEP + "-status-source";
+    public static final String STEP_FEED = STEP + "-feed";
+    public static final String STEPS = STEP + "s";
     /** The source node of the repartitioned step statuses, as Kafka Streams names it after {@link #STEPS}. */
     public static final String STEPS_SOURCE = STEPS + "-repartition-source";
     public static final String SOURCE = "pipelines-source";
@@ -60,12 +57,7 @@ public final class PipelineTopology {
 
     /** The statuses of pipeline steps, re-keyed by pipeline id onto as many partitions as the pipelines topic. */
     public static void feedSteps(StreamsBuilder builder, Topics topics, int pipelinePartitions) {
-        Topic<String, TaskStatus> status = topics.taskStatus();
-        builder.stream(status.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(STATUS_SOURCE))
-            .process(() -> new RunFeed(status.valueSerde().deserializer(), PipelineRuns::pipelineOf, KEPT),
-                Named.as(STEP_FEED))
-            .repartition(Repartitioned.<String, TaskStatus>as(STEPS).withKeySerde(Serdes.String())
-                .withValueSerde(status.valueSerde()).withNumberOfPartitions(pipelinePartitions));
+        RunFeed.feed(builder, topics, STEP, PipelineRuns::pipelineOf, KEPT, pipelinePartitions);
     }
 
     /** Adds the pipeline processor, fed by {@link #feedSteps}'s output and the pipelines topic. */

@@ -2,12 +2,10 @@ package io.kafkasas.scheduler.schedules;
 
 import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.ScheduleState;
-import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.RunFeed;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.ScheduleRuns;
-import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -17,16 +15,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The schedules: slots become task requests, each exactly once.
  *
  * <pre>
- *   schedule-status-source (task-status, raw bytes)
+ *   schedule-run-status-source (task-status, raw bytes)
  *     -> schedule-run-feed (statuses of schedule runs, keyed by schedule id)
  *     -> schedule-runs repartition topic (as many partitions as the schedules topic)   --+
  *   schedules-source (schedules, raw bytes)                                              |
@@ -42,9 +37,11 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class ScheduleTopology {
 
-    public static final String STATUS_SOURCE = "schedule-status-source";
-    public static final String RUN_FEED = "schedule-run-feed";
-    public static final String RUNS = "schedule-runs";
+    /** What the nodes and the repartition topic of the runs' statuses are named after ({@link RunFeed#feed}). */
+    private static final String RUN = "schedule-run";
+    public static final String STATUS_SOURCE = RUN + "-status-source";
+    public static final String RUN_FEED = RUN + "-feed";
+    public static final String RUNS = RUN + "s";
     /** The source node of the repartitioned runs, as Kafka Streams names it after {@link #RUNS}. */
     public static final String RUNS_SOURCE = RUNS + "-repartition-source";
     public static final String SOURCE = "schedules-source";
@@ -64,12 +61,7 @@ public final class ScheduleTopology {
 
     /** The statuses of schedule runs, re-keyed by schedule id onto as many partitions as the schedules topic. */
     public static void feedRuns(StreamsBuilder builder, Topics topics, int schedulePartitions) {
-        Topic<String, TaskStatus> status = topics.taskStatus();
-        builder.stream(status.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(STATUS_SOURCE))
-            .process(() -> new RunFeed(status.valueSerde().deserializer(), ScheduleRuns::scheduleOf, CHANGES_A_RUN),
-                Named.as(RUN_FEED))
-            .repartition(Repartitioned.<String, TaskStatus>as(RUNS).withKeySerde(Serdes.String())
-                .withValueSerde(status.valueSerde()).withNumberOfPartitions(schedulePartitions));
+        RunFeed.feed(builder, topics, RUN, ScheduleRuns::scheduleOf, CHANGES_A_RUN, schedulePartitions);
     }
 
     /** Adds the schedule processor, fed by {@link #feedRuns}'s output and the schedules topic. */

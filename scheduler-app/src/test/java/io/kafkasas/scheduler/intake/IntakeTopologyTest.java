@@ -2,7 +2,6 @@ package io.kafkasas.scheduler.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.RetryPolicy;
@@ -11,27 +10,17 @@ import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.SchedulerConfig;
-import io.kafkasas.scheduler.SchedulerTopology;
-import io.kafkasas.schemas.Contracts;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
-import io.kafkasas.schemas.topics.Topic;
+import io.kafkasas.scheduler.SchedulerDriver;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.ManualClock;
-import io.kafkasas.testkit.UniqueNames;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,44 +31,27 @@ class IntakeTopologyTest {
     private static final Instant START = Instant.parse("2026-11-27T12:00:00Z");
 
     private final ManualClock clock = new ManualClock(START);
-    private TopologyTestDriver driver;
+    private SchedulerDriver driver;
     private TestInputTopic<String, TaskRequest> requests;
     private TestInputTopic<byte[], byte[]> rawRequests;
     private TestOutputTopic<String, TaskEvent> tasks;
     private TestOutputTopic<String, TaskEvent> batchTasks;
     private TestOutputTopic<String, TaskStatus> statuses;
     private TestOutputTopic<byte[], DeadLetter> deadLetters;
-    private SchedulerConfig config;
-    private Topology topology;
     @TempDir
     Path stateDir;
 
     @BeforeEach
     void start() {
-        Contracts.trust();
-        config = SchedulerConfig.of(Map.of("queues", "default,batch",
-            SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("intake"),
+        driver = new SchedulerDriver(stateDir, clock, Map.of("queues", "default,batch",
             SchedulerConfig.DEDUP_WINDOW_MS, Long.toString(Duration.ofHours(24).toMillis())));
-        Topics topics = config.shared().topics();
-        topology = SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1),
-            new SimpleMeterRegistry(), clock, IdleCommits.off());
-        Properties props = new Properties();
-        props.putAll(config.streamsProperties());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, START);
-        Topic<String, TaskRequest> in = topics.taskRequests();
-        requests = driver.createInputTopic(in.name(), in.keySerde().serializer(), in.valueSerde().serializer());
-        rawRequests = driver.createInputTopic(in.name(), new ByteArraySerializer(), new ByteArraySerializer());
-        tasks = output(topics.tasks("default"));
-        batchTasks = output(topics.tasks("batch"));
-        statuses = output(topics.taskStatus());
-        deadLetters = output(topics.deadLetters());
-    }
-
-    private <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(),
-            topic.valueSerde().deserializer());
+        Topics topics = driver.topics();
+        requests = driver.input(topics.taskRequests());
+        rawRequests = driver.raw(topics.taskRequests());
+        tasks = driver.output(topics.tasks("default"));
+        batchTasks = driver.output(topics.tasks("batch"));
+        statuses = driver.output(topics.taskStatus());
+        deadLetters = driver.output(topics.deadLetters());
     }
 
     @AfterEach
@@ -193,13 +165,12 @@ class IntakeTopologyTest {
     }
 
     private void advance(Duration by) {
-        clock.advance(by);
-        driver.advanceWallClockTime(by);
+        driver.advance(by);
     }
 
     @Test
     void shouldNameEveryNodeAndStoreExplicitly() {
-        String description = topology.describe().toString();
+        String description = driver.topology().describe().toString();
 
         assertThat(description).contains("Source: " + IntakeTopology.SOURCE, "Processor: " + IntakeTopology.INTAKE,
             "stores: [" + IntakeTopology.DEDUP_STORE + ", " + IntakeTopology.DELAYED_STORE + "]",

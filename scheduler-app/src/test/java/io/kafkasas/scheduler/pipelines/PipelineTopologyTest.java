@@ -2,7 +2,6 @@ package io.kafkasas.scheduler.pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.Pipeline;
@@ -13,16 +12,10 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
-import io.kafkasas.scheduler.SchedulerConfig;
-import io.kafkasas.scheduler.SchedulerTopology;
-import io.kafkasas.schemas.Contracts;
+import io.kafkasas.scheduler.SchedulerDriver;
 import io.kafkasas.schemas.PipelineRuns;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
-import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.ManualClock;
-import io.kafkasas.testkit.UniqueNames;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,12 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,7 +37,7 @@ class PipelineTopologyTest {
     private static final Instant START = Instant.parse("2026-12-06T01:00:00Z");
 
     private final ManualClock clock = new ManualClock(START);
-    private TopologyTestDriver driver;
+    private SchedulerDriver driver;
     private TestInputTopic<String, Pipeline> pipelines;
     private TestInputTopic<byte[], byte[]> rawPipelines;
     private TestInputTopic<String, TaskStatus> statusIn;
@@ -60,28 +49,14 @@ class PipelineTopologyTest {
 
     @BeforeEach
     void start() {
-        Contracts.trust();
-        SchedulerConfig config = SchedulerConfig.of(Map.of("queues", "default",
-            SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("pipelines"),
-            SchedulerConfig.DELAY_CHECK_INTERVAL_MS, "100"));
-        Topics topics = config.shared().topics();
-        Properties props = new Properties();
-        props.putAll(config.streamsProperties());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1),
-            new SimpleMeterRegistry(), clock, IdleCommits.off()), props, START);
-        Topic<String, Pipeline> in = topics.pipelines();
-        pipelines = driver.createInputTopic(in.name(), in.keySerde().serializer(), in.valueSerde().serializer());
-        rawPipelines = driver.createInputTopic(in.name(), new ByteArraySerializer(), new ByteArraySerializer());
-        statusIn = driver.createInputTopic(topics.taskStatus().name(), topics.taskStatus().keySerde().serializer(),
-            topics.taskStatus().valueSerde().serializer());
-        tasks = driver.createOutputTopic(topics.tasks("default").name(),
-            topics.tasks("default").keySerde().deserializer(), topics.tasks("default").valueSerde().deserializer());
-        statusOut = driver.createOutputTopic(topics.taskStatus().name(), topics.taskStatus().keySerde().deserializer(),
-            topics.taskStatus().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters().name(),
-            topics.deadLetters().keySerde().deserializer(), topics.deadLetters().valueSerde().deserializer());
+        driver = new SchedulerDriver(stateDir, clock, Map.of());
+        Topics topics = driver.topics();
+        pipelines = driver.input(topics.pipelines());
+        rawPipelines = driver.raw(topics.pipelines());
+        statusIn = driver.input(topics.taskStatus());
+        tasks = driver.output(topics.tasks("default"));
+        statusOut = driver.output(topics.taskStatus());
+        deadLetters = driver.output(topics.deadLetters());
     }
 
     @AfterEach
@@ -127,7 +102,7 @@ class PipelineTopologyTest {
     }
 
     private PipelineRun run() {
-        KeyValueStore<String, PipelineRun> store = driver.getKeyValueStore(PipelineTopology.STORE);
+        KeyValueStore<String, PipelineRun> store = driver.store(PipelineTopology.STORE);
         return store.get("p1");
     }
 
@@ -164,7 +139,7 @@ class PipelineTopologyTest {
         Pipeline failing = Pipeline.newBuilder(release()).setPipelineId("p2").build();
         pipelines.pipeInput("p2", failing);
         report(PipelineRuns.stepTaskId("p2", "build"), TaskStatusType.DEAD_LETTERED, null);
-        assertThat(driver.<String, PipelineRun>getKeyValueStore(PipelineTopology.STORE).get("p2").getState())
+        assertThat(driver.<PipelineRun>store(PipelineTopology.STORE).get("p2").getState())
             .as("nothing succeeded, nothing to undo").isEqualTo(PipelineState.COMPENSATED);
         tasks.readValuesToList();
 
@@ -190,9 +165,8 @@ class PipelineTopologyTest {
 
         pipelines.pipeInput("late", Pipeline.newBuilder(release()).setPipelineId("late")
             .setDeadline(START.plusSeconds(30)).build());
-        clock.advance(Duration.ofSeconds(31));
-        driver.advanceWallClockTime(Duration.ofSeconds(31));
-        PipelineRun late = driver.<String, PipelineRun>getKeyValueStore(PipelineTopology.STORE).get("late");
+        driver.advance(Duration.ofSeconds(31));
+        PipelineRun late = driver.<PipelineRun>store(PipelineTopology.STORE).get("late");
         assertThat(late.getFailure()).contains("deadline");
         assertThat(late.getState()).isEqualTo(PipelineState.COMPENSATING); // its build step is being cancelled
     }

@@ -2,7 +2,6 @@ package io.kafkasas.scheduler.schedules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.Schedule;
@@ -15,30 +14,19 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
-import io.kafkasas.scheduler.SchedulerConfig;
-import io.kafkasas.scheduler.SchedulerTopology;
+import io.kafkasas.scheduler.SchedulerDriver;
 import io.kafkasas.schedules.ScheduleMachine;
-import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.ScheduleRuns;
 import io.kafkasas.schemas.Wire;
-import io.kafkasas.schemas.registry.SchemaRegistryConfig;
-import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.ManualClock;
-import io.kafkasas.testkit.UniqueNames;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +38,7 @@ class ScheduleTopologyTest {
     private static final Instant START = Instant.parse("2026-11-27T12:00:00Z");
 
     private ManualClock clock;
-    private TopologyTestDriver driver;
-    private Topology topology;
+    private SchedulerDriver driver;
     private TestInputTopic<String, Schedule> schedules;
     private TestInputTopic<byte[], byte[]> rawSchedules;
     private TestInputTopic<String, TaskStatus> statusIn;
@@ -63,34 +50,16 @@ class ScheduleTopologyTest {
     Path stateDir;
 
     private void start(Instant at) {
-        Contracts.trust();
         clock = new ManualClock(at);
-        SchedulerConfig config = SchedulerConfig.of(Map.of("queues", "default",
-            SchemaRegistryConfig.URL, "mock://" + UniqueNames.of("schedules"),
-            SchedulerConfig.DELAY_CHECK_INTERVAL_MS, "100"));
-        Topics topics = config.shared().topics();
-        topology = SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1),
-            new SimpleMeterRegistry(), clock, IdleCommits.off());
-        Properties props = new Properties();
-        props.putAll(config.streamsProperties());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(topology, props, at);
-        schedules = input(topics.schedules());
-        rawSchedules = driver.createInputTopic(topics.schedules().name(), new ByteArraySerializer(),
-            new ByteArraySerializer());
-        statusIn = input(topics.taskStatus());
-        requestsIn = input(topics.taskRequests());
-        tasks = driver.createOutputTopic(topics.tasks("default").name(),
-            topics.tasks("default").keySerde().deserializer(), topics.tasks("default").valueSerde().deserializer());
-        statusOut = driver.createOutputTopic(topics.taskStatus().name(), topics.taskStatus().keySerde().deserializer(),
-            topics.taskStatus().valueSerde().deserializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters().name(),
-            topics.deadLetters().keySerde().deserializer(), topics.deadLetters().valueSerde().deserializer());
-    }
-
-    private <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        driver = new SchedulerDriver(stateDir, clock, Map.of());
+        Topics topics = driver.topics();
+        schedules = driver.input(topics.schedules());
+        rawSchedules = driver.raw(topics.schedules());
+        statusIn = driver.input(topics.taskStatus());
+        requestsIn = driver.input(topics.taskRequests());
+        tasks = driver.output(topics.tasks("default"));
+        statusOut = driver.output(topics.taskStatus());
+        deadLetters = driver.output(topics.deadLetters());
     }
 
     @AfterEach
@@ -106,8 +75,7 @@ class ScheduleTopologyTest {
     }
 
     private void advance(Duration by) {
-        clock.advance(by);
-        driver.advanceWallClockTime(by);
+        driver.advance(by);
     }
 
     /** Advances in steps of {@code step}, as the punctuator does, for {@code total}. */
@@ -131,7 +99,7 @@ class ScheduleTopologyTest {
     }
 
     private ScheduleState state(String id) {
-        KeyValueStore<String, ScheduleState> store = driver.getKeyValueStore(ScheduleTopology.STORE);
+        KeyValueStore<String, ScheduleState> store = driver.store(ScheduleTopology.STORE);
         return store.get(id);
     }
 
@@ -335,7 +303,7 @@ class ScheduleTopologyTest {
     @Test
     void shouldNameEveryNodeAndStoreExplicitly() {
         start(START);
-        String description = topology.describe().toString();
+        String description = driver.topology().describe().toString();
 
         assertThat(description).contains("Source: " + ScheduleTopology.STATUS_SOURCE,
             "Processor: " + ScheduleTopology.RUN_FEED, "Source: " + ScheduleTopology.RUNS_SOURCE,
