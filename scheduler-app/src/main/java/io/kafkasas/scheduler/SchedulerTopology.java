@@ -29,7 +29,7 @@ public final class SchedulerTopology {
         Topology topology = builder.build();
         IntakeTopology.addTo(topology, config, topics, meters, clock, idleCommits);
         ScheduleTopology.addTo(topology, config, topics, meters, clock, idleCommits);
-        PipelineTopology.addTo(topology, config, topics, clock);
+        PipelineTopology.addTo(topology, config, topics, meters, clock);
         return topology;
     }
 

@@ -31,6 +31,7 @@ public final class SchedulerDriver implements AutoCloseable {
     private final Topics topics;
     private final Topology topology;
     private final TopologyTestDriver driver;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     /** {@code settings} over the defaults: queues default (and what they name), a mock registry. */
     public SchedulerDriver(Path stateDir, ManualClock clock, Map<String, String> settings) {
@@ -42,8 +43,8 @@ public final class SchedulerDriver implements AutoCloseable {
         all.putAll(settings);
         SchedulerConfig config = SchedulerConfig.of(all);
         this.topics = config.shared().topics();
-        this.topology = SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1),
-            new SimpleMeterRegistry(), clock, IdleCommits.off());
+        this.topology = SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1), meters,
+            clock, IdleCommits.off());
         Properties props = new Properties();
         props.putAll(config.streamsProperties());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -57,6 +58,11 @@ public final class SchedulerDriver implements AutoCloseable {
 
     public Topology topology() {
         return topology;
+    }
+
+    /** What the topology's processors counted. */
+    public SimpleMeterRegistry meters() {
+        return meters;
     }
 
     public <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {

@@ -5,6 +5,7 @@ import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.Pipeline;
 import io.kafkasas.avro.PipelineRun;
 import io.kafkasas.avro.PipelineState;
+import io.kafkasas.avro.PipelineStepRun;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
@@ -14,6 +15,7 @@ import io.kafkasas.pipelines.PipelineRules;
 import io.kafkasas.scheduler.DueKeys;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.scheduler.SourceLetters;
+import io.kafkasas.schemas.PipelineRuns;
 import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.requests.RequestValidator;
 import io.kafkasas.schemas.requests.Violation;
@@ -22,11 +24,13 @@ import io.kafkasas.schemas.serde.UndecodableRecordException;
 import io.kafkasas.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -63,17 +67,19 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
     private final Serializer<Pipeline> pipelineBytes;
     private final RequestValidator validator;
     private final Clock clock;
+    private final PipelineMetrics metrics;
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, PipelineRun> runs;
     private KeyValueStore<String, String> deadlines;
 
-    PipelineProcessor(SchedulerConfig config, Topics topics, Clock clock) {
+    PipelineProcessor(SchedulerConfig config, Topics topics, PipelineMetrics metrics, Clock clock) {
         this.config = config;
         this.topic = topics.pipelines().name();
         this.pipelines = topics.pipelines().valueSerde().deserializer();
         this.pipelineBytes = topics.pipelines().valueSerde().serializer();
         this.validator = new RequestValidator(config.requestLimits());
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -137,6 +143,7 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
         if (pipeline.getDeadline() != null) {
             deadlines.put(DueKeys.of(pipeline.getDeadline().toEpochMilli(), id), id);
         }
+        metrics.started();
         apply(null, PipelineMachine.start(pipeline, now), now);
     }
 
@@ -177,12 +184,19 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
         long at = now.toEpochMilli();
         for (TaskRequest request : step.submit()) {
             context.forward(new Record<>(request.getTaskId(), request, at), PipelineTopology.REQUESTS_SINK);
+            if (old != null && !PipelineRuns.isUndo(request.getTaskId())) {
+                lastDependencyEnd(run, PipelineRuns.stepOf(request.getTaskId()).orElseThrow())
+                    .ifPresent(end -> metrics.stepDelay(Duration.between(end, now)));
+            }
         }
         for (String taskId : step.cancel()) {
             TaskStatus cancel = TaskStatus.newBuilder().setTaskId(taskId).setAttempt(0)
                 .setStatus(TaskStatusType.CANCEL_REQUESTED).setTimestamp(now)
                 .setMessage("pipeline " + id + " failed: " + run.getFailure()).build();
             context.forward(new Record<>(taskId, cancel, at), PipelineTopology.CANCELS_SINK);
+        }
+        if (step.ended() && (old == null || old.getState() != run.getState())) {
+            metrics.ended(run.getState());
         }
         if (old != null && old.getState() != run.getState()) {
             LOG.info("Pipeline {}: {} -> {}{}", id, old.getState(), run.getState(), run.getFailure() == null ? ""
@@ -192,6 +206,13 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
                 && (old == null || old.getState() != PipelineState.COMPENSATION_FAILED)) {
             deadLetter(run, now);
         }
+    }
+
+    /** When the last of {@code step}'s dependencies succeeded; empty for a step without any. */
+    private static Optional<Instant> lastDependencyEnd(PipelineRun run, String step) {
+        List<String> dependencies = PipelineGraph.of(run.getPipeline()).dependencies(step);
+        return run.getSteps().stream().filter(s -> dependencies.contains(s.getName()) && s.getEndedAt() != null)
+            .map(PipelineStepRun::getEndedAt).max(Instant::compareTo);
     }
 
     private void deadLetter(PipelineRun run, Instant now) {

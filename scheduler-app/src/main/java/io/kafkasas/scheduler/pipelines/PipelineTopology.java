@@ -6,6 +6,7 @@ import io.kafkasas.scheduler.RunFeed;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.PipelineRuns;
 import io.kafkasas.schemas.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Set;
@@ -61,9 +62,11 @@ public final class PipelineTopology {
     }
 
     /** Adds the pipeline processor, fed by {@link #feedSteps}'s output and the pipelines topic. */
-    public static void addTo(Topology topology, SchedulerConfig config, Topics topics, Clock clock) {
+    public static void addTo(Topology topology, SchedulerConfig config, Topics topics, MeterRegistry meters,
+                             Clock clock) {
+        PipelineMetrics metrics = new PipelineMetrics(meters);
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.pipelines().name())
-            .addProcessor(PROCESSOR, () -> new PipelineProcessor(config, topics, clock), SOURCE, STEPS_SOURCE)
+            .addProcessor(PROCESSOR, () -> new PipelineProcessor(config, topics, metrics, clock), SOURCE, STEPS_SOURCE)
             .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 topics.serdes().forValues(PipelineRun.class)), PROCESSOR)
             .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEADLINES_STORE),

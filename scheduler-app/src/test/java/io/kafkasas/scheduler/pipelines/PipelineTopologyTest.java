@@ -127,6 +127,10 @@ class PipelineTopologyTest {
         assertThat(deploy).singleElement().satisfies(event -> assertThat(StandardCharsets.UTF_8.decode(
             event.getPayload()).toString()).isEqualTo("{\"artifact\": \"b-7\"}"));
         assertThat(run().getState()).isEqualTo(PipelineState.SUCCEEDED);
+        assertThat(driver.meters().get("sas.scheduler.pipelines.ended").tag("state", "SUCCEEDED").counter().count())
+            .isEqualTo(1.0);
+        assertThat(driver.meters().get("sas.scheduler.pipelines.step.delay").timer().count())
+            .as("test, lint and deploy followed their dependencies").isEqualTo(3);
     }
 
     @Test
