@@ -13,6 +13,7 @@ import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.app.streams.StreamsLifecycle;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.client.TaskClient;
+import io.kafkasas.scheduler.http.PipelineApi;
 import io.kafkasas.scheduler.http.ScheduleApi;
 import io.kafkasas.scheduler.http.TaskApi;
 import io.kafkasas.scheduler.intake.IntakeProcessor;
@@ -82,8 +83,9 @@ public final class SchedulerApp implements AutoCloseable {
         this.client = TaskClient.create(config.shared());
         RequestValidator validator = new RequestValidator(config.requestLimits());
         Map<String, Route> routes = new HashMap<>(TaskApi.routes(client, validator, this::firstTaskOf, clock));
-        routes.putAll(new ScheduleApi(client, validator, streams, new InstanceQueries(self, config.http()), clock)
-            .routes());
+        InstanceQueries instances = new InstanceQueries(self, config.http());
+        routes.putAll(new ScheduleApi(client, validator, streams, instances, clock).routes());
+        routes.putAll(new PipelineApi(client, validator, streams, instances, clock).routes());
         this.http = AppEndpoints.start(config.http().onPort(self.port()), this::health, metrics,
             AppEndpoints.describedBy("openapi/scheduler.yaml", routes));
     }

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Bad HTTP requests to every app of a stack: task requests and schedules near a valid one, methods and paths that do
- * not exist, absurd query strings and ids, missing, malformed and unknown credentials, and bytes that are not HTTP at
- * all.
+ * Bad HTTP requests to every app of a stack: task requests, schedules and pipelines near a valid one, methods and
+ * paths that do not exist, absurd query strings and ids, missing, malformed and unknown credentials, and bytes that
+ * are not HTTP at all.
  * An answer of 500 or more is a failure; so is no answer to a well-formed request.
  */
 final class HttpFuzz {
@@ -32,7 +32,7 @@ final class HttpFuzz {
         "/hosts", "/health", "/metrics", "/openapi.yaml", "/slots", "/nope", "/tasks/%00", "/tasks/" + "a".repeat(
             5000), "/tasks/t-1/cancel/more", "//tasks", "/tasks?limit=1", "/schedules", "/schedules/x",
         "/schedules/x/pause", "/schedules/x/backfill", "/schedules/%00/trigger", "/schedules/" + "a".repeat(5000),
-        "/schedules?limit=-1");
+        "/schedules?limit=-1", "/pipelines", "/pipelines/x", "/pipelines/x/cancel", "/pipelines?limit=x");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final LocalApps apps;
@@ -44,6 +44,10 @@ final class HttpFuzz {
     private final ObjectNode schedule = (ObjectNode) HttpApi.JSON.valueToTree(Map.of("spec", "*/5 * * * *",
         "timeZone", "Europe/Berlin", "overlap", "SKIP", "catchUpWindowMs", 60_000, "jitterMs", 100,
         "task", Map.of("type", "noop", "retryPolicy", Map.of("maxAttempts", 2))));
+    private final ObjectNode pipeline = (ObjectNode) HttpApi.JSON.valueToTree(Map.of("name", "fuzz", "steps", List.of(
+        Map.of("name", "a", "task", Map.of("type", "noop")),
+        Map.of("name", "b", "dependsOn", List.of("a"), "task", Map.of("type", "noop", "payload",
+            Map.of("from", "${steps.a.result}")), "compensation", Map.of("type", "noop")))));
     private final Map<String, Long> answers = new TreeMap<>();
     private final List<String> failures = new ArrayList<>();
 
@@ -58,10 +62,14 @@ final class HttpFuzz {
             send("scheduler", apps.authorized(request(apps.schedulerUrl() + "/tasks"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(mutator.mutateJson(valid))).build());
-        } else if (kind == 4) {
+        } else if (kind == 4 && mutator.nextInt(2) == 0) {
             send("scheduler", apps.authorized(request(apps.schedulerUrl() + "/schedules/fuzz-" + mutator.nextInt(5)))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(mutator.mutateJson(schedule))).build());
+        } else if (kind == 4) {
+            send("scheduler", apps.authorized(request(apps.schedulerUrl() + "/pipelines"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(mutator.mutateJson(pipeline))).build());
         } else if (kind < 8) {
             String base = List.of(apps.schedulerUrl(), apps.supervisorUrl(), apps.hostUrl()).get(mutator.nextInt(3));
             String path = kind == 7 ? "/tasks?limit=" + junk(mutator) + "&state=" + junk(mutator) + "&after="

@@ -129,7 +129,8 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     private void printApps(PrintWriter out, LocalApps apps) {
-        out.printf("  Scheduler         %s   (POST /tasks, /schedules, GET /health, GET /metrics; log %s)%n",
+        out.printf("  Scheduler         %s   (POST /tasks, /schedules, /pipelines, GET /health, GET /metrics;"
+            + " log %s)%n",
             apps.schedulerUrl(), apps.scheduler().log());
         out.printf("  Agent host        %s   (pid %d, %d agents as its child processes; GET /slots; log %s)%n",
             apps.hostUrl(), apps.host().pid(), agents, apps.host().log());
