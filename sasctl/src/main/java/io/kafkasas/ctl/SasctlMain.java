@@ -2,6 +2,7 @@ package io.kafkasas.ctl;
 
 import io.kafkasas.ctl.acls.AclsCommand;
 import io.kafkasas.ctl.deadletters.DeadLettersCommand;
+import io.kafkasas.ctl.pipelines.PipelinesCommand;
 import io.kafkasas.ctl.schedules.SchedulesCommand;
 import io.kafkasas.ctl.topics.TopicsCommand;
 import io.kafkasas.schemas.config.ConfigProblemsException;
@@ -21,13 +22,12 @@ import picocli.CommandLine.Option;
 /** {@code sasctl}: operate a running kafka-sas system. */
 @Command(name = "sasctl", mixinStandardHelpOptions = true, version = "kafka-sas 0.1.0",
     description = {"Operates a running kafka-sas system: submits tasks and follows them, lists agents, lists and"
-        + " replays dead letters, creates and checks topics.",
+        + " replays dead letters, keeps schedules, submits and follows pipelines, creates and checks topics.",
         "Settings come from --config FILE, then SAS_* environment variables, then the flags: see"
             + " docs/configuration.md (sasctl reads the shared settings and ctl.*)."},
     subcommands = {SubmitCommand.class, StatusCommand.class, TasksCommand.class, WatchCommand.class,
-        CancelCommand.class, AgentsCommand.class, SchedulesCommand.class, DeadLettersCommand.class,
-        TopicsCommand.class, AclsCommand.class,
-        TailCommand.class,
+        CancelCommand.class, AgentsCommand.class, SchedulesCommand.class, PipelinesCommand.class,
+        DeadLettersCommand.class, TopicsCommand.class, AclsCommand.class, TailCommand.class,
         AutoComplete.GenerateCompletion.class},
     footer = {"", "Examples:", "  sasctl submit shell --payload '{\"command\":\"echo\",\"args\":[\"hi\"]}' --wait",
         "  sasctl status 3f1c0e4e-8a39-4c6b-9a51-0d1e7c2f9b10 -o json", "  sasctl tasks --state RUNNING",

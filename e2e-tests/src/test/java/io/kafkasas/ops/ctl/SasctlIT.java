@@ -160,6 +160,54 @@ class SasctlIT {
             == ExitCodes.NOT_FOUND);
     }
 
+    @Test
+    void shouldSubmitAPipelineFromAFileFollowItThenCancelAnotherAndUndoIt() throws Exception {
+        Path release = dir.resolve("release.yaml");
+        Files.writeString(release, """
+            pipelineId: ctl-release
+            name: release from a file
+            steps:
+              - name: build
+                task: {type: shell, payload: {command: echo, args: [-n, app-7.tar]}}
+              - name: deploy
+                dependsOn: [build]
+                task: {type: shell, payload: {command: echo, args: ["deploying ${steps.build.result.stdout}"]}}
+            """);
+        Sasctl.Run through = Sasctl.run(settings, "pipelines", "submit", "-f", release.toString(), "--wait",
+            "--timeout", "90s");
+
+        assertThat(through.exitCode()).as(through.out() + through.err()).isZero();
+        assertThat(through.out()).contains("Pipeline ctl-release submitted", "deploy SUCCEEDED", "after build");
+        JsonNode deploy = Output.JSON.readTree(Sasctl.run(settings, "pipelines", "get", "ctl-release", "-o", "json")
+            .out()).get("steps").get(1);
+        assertThat(deploy.get("result").asText()).as("build's stdout handed on").contains("deploying app-7.tar");
+        assertThat(Sasctl.run(settings, "pipelines").out()).contains("ctl-release", "SUCCEEDED", "2/2");
+
+        Path slow = dir.resolve("slow.json");
+        Files.writeString(slow, """
+            {"pipelineId": "ctl-slow", "steps": [
+              {"name": "first", "task": {"type": "noop"}, "compensation": {"type": "noop"}},
+              {"name": "long", "dependsOn": ["first"], "task": {"type": "sleep", "payload": {"ms": 120000}}}]}
+            """);
+        Sasctl.Run submitted = Sasctl.run(settings, "pipelines", "submit", "-f", slow.toString());
+        assertThat(submitted.exitCode()).as(submitted.err()).isZero();
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "pipelines", "get", "ctl-slow").out()
+            .contains("long [RUNNING]"));
+        Sasctl.Run cancel = Sasctl.run(settings, "pipelines", "cancel", "ctl-slow", "--reason", "not today",
+            "--wait");
+
+        assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+        assertThat(cancel.out()).contains("COMPENSATED", "not today", "first COMPENSATED", "long FAILED");
+        assertThat(Sasctl.run(settings, "pipelines", "--state", "COMPENSATED").out()).contains("ctl-slow")
+            .doesNotContain("ctl-release");
+        Files.writeString(slow, """
+            {"steps": [{"name": "a", "dependsOn": ["a"], "task": {"type": "noop"}}]}""");
+        Sasctl.Run refused = Sasctl.run(settings, "pipelines", "submit", "-f", slow.toString());
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.REJECTED);
+        assertThat(refused.err()).contains("a -> a");
+        assertThat(Sasctl.run(settings, "pipelines", "get", "no-such").exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
     private static long fired(String schedule) throws IOException {
         return Output.JSON.readTree(Sasctl.run(settings, "schedules", "get", schedule, "-o", "json").out())
             .path("fired").asLong();

@@ -19,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The scheduler's or the supervisor's HTTP API, with failures turned into messages that say what to do. */
 public final class AppApi {
@@ -86,6 +88,18 @@ public final class AppApi {
                 + answer.error());
             default -> throw unexpected(answer, path);
         };
+    }
+
+    /** Every item of a paged list ({@code path?limit=&after=}, items in {@code field}, the next page's key in next). */
+    public List<JsonNode> getAll(String path, String field) {
+        List<JsonNode> all = new ArrayList<>();
+        String after = "";
+        do {
+            JsonNode page = getOk(path + "?limit=1000&after=" + encode(after));
+            page.path(field).forEach(all::add);
+            after = page.path("next").isTextual() ? page.path("next").asText() : null;
+        } while (after != null);
+        return all;
     }
 
     public CtlException unexpected(Answer answer, String path) {

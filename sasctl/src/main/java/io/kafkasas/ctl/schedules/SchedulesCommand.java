@@ -10,12 +10,12 @@ import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
 import io.kafkasas.ctl.TaskViews;
 import io.kafkasas.ctl.api.AppApi;
+import io.kafkasas.ctl.api.Changes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -44,14 +44,7 @@ public final class SchedulesCommand extends CtlCommand {
 
     @Override
     public Integer call() {
-        List<JsonNode> schedules = new ArrayList<>();
-        AppApi scheduler = AppApi.scheduler(settings.ctl());
-        String after = "";
-        do { // every page
-            JsonNode page = scheduler.getOk("/schedules?limit=1000&after=" + AppApi.encode(after));
-            page.path("schedules").forEach(schedules::add);
-            after = page.path("next").isTextual() ? page.path("next").asText() : null;
-        } while (after != null);
+        List<JsonNode> schedules = AppApi.scheduler(settings.ctl()).getAll("/schedules", "schedules");
         PrintWriter out = out();
         if (output.json()) {
             Output.printJson(out, schedules);
@@ -85,39 +78,8 @@ public final class SchedulesCommand extends CtlCommand {
         }
 
         int send(String method, String path, Object body, String done) {
-            return SchedulesCommand.send(this, method, path, body, done);
+            return Changes.send(this, method, path, body, done);
         }
-    }
-
-    /** Sends {@code body} with {@code method} to {@code path}; prints the answer; the exit code it stands for. */
-    static int send(CtlCommand command, String method, String path, Object body, String done) {
-        AppApi scheduler = AppApi.scheduler(command.settings().ctl());
-        AppApi.Answer answer = scheduler.send(method, path, body);
-        PrintWriter out = command.out();
-        switch (answer.status()) {
-            case 200, 202 -> {
-                if (command.output().json()) {
-                    Output.printJsonLine(out, answer.body());
-                } else {
-                    out.println(done);
-                    answer.body().path("nextRuns").forEach(n -> out.println("  next: " + n.asText()));
-                    answer.body().path("taskIds").forEach(t -> out.println("  task: " + t.asText()));
-                }
-                out.flush();
-                return ExitCodes.OK;
-            }
-            case 400 -> throw new CtlException(ExitCodes.REJECTED, answer.error() + problems(answer.body()));
-            case 404 -> throw new CtlException(ExitCodes.NOT_FOUND, answer.error());
-            case 503 -> throw new CtlException(ExitCodes.UNAVAILABLE, answer.error());
-            default -> throw scheduler.unexpected(answer, method + " " + path);
-        }
-    }
-
-    private static String problems(JsonNode body) {
-        StringBuilder text = new StringBuilder();
-        body.path("violations").forEach(v -> text.append(System.lineSeparator()).append("  ")
-            .append(v.path("field").asText()).append(": ").append(v.path("reason").asText()));
-        return text.toString();
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true,
@@ -232,7 +194,7 @@ public final class SchedulesCommand extends CtlCommand {
             if (id == null) {
                 throw new CtlException(ExitCodes.USAGE, file + " names no scheduleId");
             }
-            return send(this, "PUT", "/schedules/" + AppApi.encode(id), body, "Schedule " + id + " written");
+            return Changes.send(this, "PUT", "/schedules/" + AppApi.encode(id), body, "Schedule " + id + " written");
         }
     }
 

@@ -52,8 +52,10 @@ public final class JsonPipelines {
         JsonRequests.unknownFields(body, FIELDS, "", problems);
         String id = JsonRequests.text(body, "pipelineId", problems);
         String name = JsonRequests.text(body, "name", problems);
-        Pipeline.Builder pipeline = Pipeline.newBuilder().setPipelineId(id != null ? id : UUID.randomUUID().toString())
-            .setName(name != null ? name : "").setSubmittedAt(now).setSubmittedBy(by)
+        String pipelineId = id != null ? id : UUID.randomUUID().toString();
+        // a name is for people: the id does when none is given
+        Pipeline.Builder pipeline = Pipeline.newBuilder().setPipelineId(pipelineId)
+            .setName(name != null ? name : pipelineId).setSubmittedAt(now).setSubmittedBy(by)
             .setDeadline(JsonRequests.time(body, "deadline", problems));
         String policy = JsonRequests.text(body, "onFailure", problems);
         if (policy != null) {
