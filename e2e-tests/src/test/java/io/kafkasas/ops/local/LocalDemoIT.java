@@ -50,6 +50,12 @@ class LocalDemoIT {
         // the demo schedule fires every 5 s while the demo runs
         assertThat(printed).contains("Schedule demo-date: 'date -u' every 5 s")
             .containsPattern("Scheduled: schedule runs [1-9]\\d* \\([1-9]\\d* SUCCEEDED\\)");
+        // the release pipeline, once through and once undone newest first (verify fails after its 2 attempts)
+        assertThat(printed).containsPattern("Pipeline demo-release-\\d{6}-through: SUCCEEDED\n")
+            .containsPattern("Pipeline demo-release-\\d{6}-undone: COMPENSATED \\(step verify ended DEAD_LETTERED")
+            .containsPattern("package \\[COMPENSATED]\\s+after test, lint")
+            .containsPattern("deploy \\[COMPENSATED]\\s+after package")
+            .containsPattern("verify \\[FAILED]");
         assertThat(printed).contains("Tasks run per agent: {", ">>> kill -9 local-2",
             "restarts 1 (the last process ended with exit code 137)");
     }

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.client.TaskClient;
@@ -17,12 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A mixed workload that shows what kafka-sas does: no-ops, sleeps of various lengths (some reporting progress),
  * shell commands from the allow-list, HTTP calls, failures, delayed tasks, a duplicate submission and invalid
- * requests; half submitted over Kafka with the Java client, half over the scheduler's HTTP API. And a schedule that
- * runs {@code date -u} every few seconds.
+ * requests; half submitted over Kafka with the Java client, half over the scheduler's HTTP API. A schedule that
+ * runs {@code date -u} every few seconds, and a release pipeline run twice: once through, once undone.
  */
 final class DemoWorkload {
 
@@ -144,24 +146,94 @@ final class DemoWorkload {
     void schedule() throws IOException, InterruptedException {
         Map<String, Object> schedule = Map.of("spec", "every " + SCHEDULE_EVERY_SECONDS + "s", "task", Map.of("type",
             "shell", "payload", Map.of("command", "date", "args", List.of("-u"))));
-        HttpResponse<String> response = apps.http().send(apps.authorized(HttpRequest.newBuilder(URI.create(apps
-                .schedulerUrl() + "/schedules/" + SCHEDULE)))
-            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(schedule), StandardCharsets.UTF_8))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send("PUT", "/schedules/" + SCHEDULE, schedule);
         if (response.statusCode() != 200) {
             throw new IOException("The scheduler refused the demo schedule: " + response.statusCode() + " "
                 + response.body());
         }
     }
 
+    /**
+     * Submits the demo's release pipeline twice, {@code <prefix>-through} and {@code <prefix>-undone} (whose verify
+     * step fails, so that deploy and package are undone); returns their ids.
+     */
+    List<String> pipelines(String prefix) throws IOException, InterruptedException {
+        List<String> ids = List.of(prefix + "-through", prefix + "-undone");
+        for (String id : ids) {
+            HttpResponse<String> response = send("POST", "/pipelines", release(id, id.endsWith("-undone")));
+            if (response.statusCode() != 202) {
+                throw new IOException("The scheduler refused the demo pipeline: " + response.statusCode() + " "
+                    + response.body());
+            }
+        }
+        return ids;
+    }
+
+    /** build → test ‖ lint → package → deploy → verify; package and deploy can be undone. */
+    private static Map<String, Object> release(String id, boolean verifyFails) {
+        Map<String, Object> verify = new LinkedHashMap<>(Map.of("ms", 300));
+        if (verifyFails) {
+            verify.put("fail", "smoke test failed: /health answered 500");
+        }
+        return Map.of("pipelineId", id, "name", "demo release", "steps", List.of(
+            step("build", shell("-n", "app-1.4.2.tar"), List.of()),
+            step("test", Map.of("type", "sleep", "payload", Map.of("ms", 800)), List.of("build")),
+            step("lint", Map.of("type", "sleep", "payload", Map.of("ms", 400)), List.of("build")),
+            compensated(step("package", shell("-n", "image of ${steps.build.result.stdout}"), List.of("test",
+                "lint")), shell("deleted ${steps.package.result.stdout}")),
+            compensated(step("deploy", shell("-n", "${steps.package.result.stdout} deployed"), List.of("package")),
+                shell("rolled back: ${steps.deploy.result.stdout}")),
+            step("verify", Map.of("type", "sleep", "payload", verify, "retryPolicy", Map.of("maxAttempts", 2,
+                "initialIntervalMs", 200)), List.of("deploy"))));
+    }
+
+    private static Map<String, Object> step(String name, Map<String, Object> task, List<String> dependsOn) {
+        return new LinkedHashMap<>(Map.of("name", name, "task", task, "dependsOn", dependsOn));
+    }
+
+    private static Map<String, Object> compensated(Map<String, Object> step, Map<String, Object> compensation) {
+        step.put("compensation", compensation);
+        return step;
+    }
+
+    private static Map<String, Object> shell(String... args) {
+        return Map.of("type", "shell", "payload", Map.of("command", "echo", "args", List.of(args)));
+    }
+
+    /** The pipelines as the scheduler shows them once each has ended, or as they stand at {@code timeout}. */
+    List<JsonNode> awaitPipelines(List<String> ids, Duration timeout) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            List<JsonNode> views = new ArrayList<>();
+            for (String id : ids) {
+                HttpResponse<String> response = send("GET", "/pipelines/" + id, null);
+                views.add(response.statusCode() == 200 ? JSON.readTree(response.body())
+                    : JSON.createObjectNode().put("pipelineId", id).put("state", "not yet known"));
+            }
+            if (views.stream().allMatch(DemoWorkload::ended) || Instant.now().isAfter(deadline)) {
+                return views;
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+
+    static boolean ended(JsonNode pipeline) {
+        return List.of("SUCCEEDED", "COMPENSATED", "STOPPED", "COMPENSATION_FAILED")
+            .contains(pipeline.path("state").asText());
+    }
+
+    private HttpResponse<String> send(String method, String path, Object body)
+        throws IOException, InterruptedException {
+        return apps.http().send(apps.authorized(HttpRequest.newBuilder(URI.create(apps.schedulerUrl() + path)))
+            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8))
+            .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private String overHttp(Map<String, Object> request, List<String> refusals)
         throws IOException, InterruptedException {
-        HttpResponse<String> response = apps.http().send(apps.authorized(HttpRequest.newBuilder(URI.create(apps
-                .schedulerUrl() + "/tasks")))
-            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request), StandardCharsets.UTF_8))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send("POST", "/tasks", request);
         if (response.statusCode() == 202) {
             return JSON.readTree(response.body()).get("taskId").asText();
         }

@@ -11,6 +11,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -171,6 +174,8 @@ public final class LocalCommand implements Callable<Integer> {
         SasConfig config = SasConfig.load(SasConfig.define(new ConfigDef()), stack.settingsFile(), Map.of());
         List<String> refusals = new ArrayList<>();
         List<Submitted> tasks;
+        List<String> pipelines;
+        DemoWorkload demo;
         out.printf("%nSubmitting %d demo tasks (half over Kafka, half over HTTP) ...%n", demoTasks);
         out.flush();
         // a client whose settings still name a queue the scheduler no longer has: its request is REJECTED
@@ -178,10 +183,14 @@ public final class LocalCommand implements Callable<Integer> {
         stale.put(SasConfig.QUEUES, TopicNames.DEFAULT_QUEUE + ",retired");
         try (TaskClient client = TaskClient.create(config); TaskClient staleClient = TaskClient.create(stale)) {
             // the http tasks call the registry: plain HTTP, on the stack, secured or not
-            DemoWorkload demo = new DemoWorkload(client, staleClient, apps, stack.registryUrl() + "/subjects");
+            demo = new DemoWorkload(client, staleClient, apps, stack.registryUrl() + "/subjects");
             demo.schedule();
             out.printf("Schedule %s: 'date -u' every %d s (sasctl schedules get %s)%n", DemoWorkload.SCHEDULE,
                 DemoWorkload.SCHEDULE_EVERY_SECONDS, DemoWorkload.SCHEDULE);
+            pipelines = demo.pipelines("demo-release-" + DateTimeFormatter.ofPattern("HHmmss")
+                .format(LocalTime.now(ZoneOffset.UTC)));
+            out.printf("Pipelines %s: build -> test | lint -> package -> deploy -> verify; the second's verify fails,"
+                + " so deploy and package are undone (sasctl pipelines get ID)%n", String.join(" and ", pipelines));
             tasks = demo.submit(demoTasks, refusals);
         }
         refusals.forEach(r -> out.printf("  %s%n", r));
@@ -201,9 +210,17 @@ public final class LocalCommand implements Callable<Integer> {
             });
         view.summary(tasks);
         printSlots(out, apps);
-        if (!ended) {
-            out.printf("Some demo tasks did not end within 3 minutes; see the logs under %s%n", dir.resolve("logs"));
+        boolean pipelinesEnded = true;
+        for (JsonNode pipeline : demo.awaitPipelines(pipelines, Duration.ofMinutes(1))) {
+            pipelinesEnded &= DemoWorkload.ended(pipeline);
+            out.printf("%nPipeline %s: %s%s%n%s", pipeline.path("pipelineId").asText(),
+                pipeline.path("state").asText(), pipeline.path("failure").isTextual() ? " (" + pipeline.path("failure")
+                    .asText() + ")" : "", pipeline.path("graph").asText());
         }
-        return ended;
+        if (!ended || !pipelinesEnded) {
+            out.printf("Some demo tasks or pipelines did not end in time; see the logs under %s%n",
+                dir.resolve("logs"));
+        }
+        return ended && pipelinesEnded;
     }
 }

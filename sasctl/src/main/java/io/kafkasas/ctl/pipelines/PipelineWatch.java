@@ -9,6 +9,7 @@ import io.kafkasas.ctl.api.AppApi;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -77,7 +78,7 @@ final class PipelineWatch {
         if (command.output().json()) {
             Output.printJsonLine(out, node);
         } else {
-            out.println(Instant.now() + "  " + line);
+            out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + "  " + line);
             out.flush();
         }
     }
