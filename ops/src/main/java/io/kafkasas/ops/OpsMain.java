@@ -29,6 +29,7 @@ public final class OpsMain {
 
     /** The command tree, for tests to run in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new OpsMain()).registerConverter(Duration.class, new DurationConverter());
+        return new CommandLine(new OpsMain()).registerConverter(Duration.class, new DurationConverter())
+            .setCaseInsensitiveEnumValuesAllowed(true); // --workload pipelines, --faults kill,stop
     }
 }

@@ -91,6 +91,22 @@ class PipelineRulesTest {
     }
 
     @Test
+    void shouldRefuseAStepOrACompensationNoAgentHandlesWhenTheTypesAreKnown() {
+        RequestValidator known = new RequestValidator(new RequestValidator.Limits(Set.of("default"),
+            Set.of("shell", "noop"), 1024, 60_000, 60_000, 10));
+        List<PipelineStep> steps = releaseSteps();
+        steps.get(2).getTask().setType("lint-v2");
+        steps.get(4).getCompensation().setType("rollback");
+
+        List<Violation> problems = PipelineRules.check(release(steps), known, NOW);
+
+        assertThat(problems).extracting(v -> v.field() + ": " + v.reason()).containsExactlyInAnyOrder(
+            "steps.lint.task.type: no agent handles type 'lint-v2'; the agents handle [noop, shell]",
+            "steps.deploy.compensation.type: no agent handles type 'rollback'; the agents handle [noop, shell]");
+        assertThat(PipelineRules.check(release(releaseSteps()), known, NOW)).isEmpty();
+    }
+
+    @Test
     void shouldStartAStepWithTheResultsOfTheStepsBeforeIt() {
         Pipeline pipeline = Pipeline.newBuilder(release(releaseSteps())).setDeadline(NOW.plusSeconds(600)).build();
 

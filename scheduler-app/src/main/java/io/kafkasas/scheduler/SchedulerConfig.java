@@ -33,6 +33,7 @@ public final class SchedulerConfig {
     public static final String DEFAULT_EXECUTION_TIMEOUT_MS = "scheduler.default.execution.timeout.ms";
     public static final String MAX_EXECUTION_TIMEOUT_MS = "scheduler.max.execution.timeout.ms";
     public static final String MAX_ATTEMPTS_LIMIT = "scheduler.max.attempts.limit";
+    public static final String TASK_TYPES = "scheduler.task.types";
     public static final String COMMIT_WHEN_IDLE = "scheduler.commit.when.idle";
     public static final String ADVERTISED_HOST = "scheduler.advertised.host";
     public static final String SCHEDULES_LEAD_MS = "scheduler.schedules.lead.ms";
@@ -82,6 +83,10 @@ public final class SchedulerConfig {
                 Importance.LOW, "Longest execution timeout a request may ask for.")
             .define(MAX_ATTEMPTS_LIMIT, Type.INT, 100, Range.between(1, 10_000), Importance.LOW,
                 "Most attempts a request's retry policy may ask for.")
+            .define(TASK_TYPES, Type.LIST, "", Importance.MEDIUM,
+                "The task types the agents handle (their agent.handlers, plugins included): a task, a schedule's task"
+                    + " or a pipeline step of any other type is refused at the door, naming these. Empty accepts any"
+                    + " type; a task no agent can run then ends DEAD_LETTERED (agent.no-handler) when it is tried.")
             .define(ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
                 "The host name other scheduler instances reach this one's HTTP API at, to pass on a request for a"
                     + " schedule this one holds; empty means http.host (the machine's name when that is 0.0.0.0).")
@@ -122,8 +127,8 @@ public final class SchedulerConfig {
 
     /** What a request may ask for here. */
     public RequestValidator.Limits requestLimits() {
-        return new RequestValidator.Limits(Set.copyOf(queues()), maxPayloadBytes(), maxDelay().toMillis(),
-            maxExecutionTimeoutMs(), maxAttemptsLimit());
+        return new RequestValidator.Limits(Set.copyOf(queues()), Set.copyOf(config.getList(TASK_TYPES)),
+            maxPayloadBytes(), maxDelay().toMillis(), maxExecutionTimeoutMs(), maxAttemptsLimit());
     }
 
     public int maxPayloadBytes() {

@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
 public final class PipelinesCommand implements Callable<Integer> {
 
     /** The steps and what each depends on. */
-    static final Map<String, List<String>> STEPS = stepsInOrder();
+    public static final Map<String, List<String>> STEPS = stepsInOrder();
 
     @Option(names = "--pipelines", description = "Pipelines per run (default ${DEFAULT-VALUE}).")
     int pipelines = 1_000;

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,8 +41,19 @@ import picocli.CommandLine.ParameterException;
         "  chaos --supervisors 2                   # a kill -9 of one of two supervisors fails over"})
 public final class ChaosCommand implements Callable<Integer> {
 
-    @Option(names = "--tasks", description = "Tasks (default ${DEFAULT-VALUE}).")
+    /** What the run submits. */
+    enum Workload { TASKS, PIPELINES }
+
+    @Option(names = "--workload", description = "TASKS (sleeps of 20 ms to 3 s) or PIPELINES (of 6 such steps, build"
+        + " -> test | lint -> package -> deploy -> verify; every fifth fails at verify and is undone) (default"
+        + " ${DEFAULT-VALUE}).")
+    Workload workload = Workload.TASKS;
+
+    @Option(names = "--tasks", description = "Tasks, with --workload TASKS (default ${DEFAULT-VALUE}).")
     int tasks = 100_000;
+
+    @Option(names = "--pipelines", description = "Pipelines, with --workload PIPELINES (default ${DEFAULT-VALUE}).")
+    int pipelines = 2_000;
 
     @Option(names = "--agents", description = "Agents on the host (default ${DEFAULT-VALUE}).")
     int agents = 3;
@@ -95,30 +107,47 @@ public final class ChaosCommand implements Callable<Integer> {
                  StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics());
                  Poisoner poisoner = new Poisoner(CtlConfig.of(ConfigSource.load(own.settingsFile(), Map.of())),
                      LocalApps.HOST_ID + "-1")) {
-                List<String> ids = submit(client);
-                out.printf("Submitted %,d tasks; injecting a fault every %d s: %s%n", ids.size(), faultEvery, faults);
+                PipelineWorkload flows = workload == Workload.PIPELINES ? PipelineWorkload.submit(client, pipelines)
+                    : null;
+                Map<String, String> ends = flows != null ? flows.ends() : submit(client);
+                long successes = ends.values().stream().filter("SUCCEEDED"::equals).count();
+                out.printf("Submitted %s; injecting a fault every %d s: %s%n", flows != null ? String.format(
+                    "%,d pipelines (%,d steps and compensations)", flows.pipelines(), ends.size())
+                    : String.format("%,d tasks", ends.size()), faultEvery, faults);
                 out.flush();
                 Faults chaos = new Faults(own.local(), own.apps(), seed, Duration.ofSeconds(stopSeconds),
                     Duration.ofSeconds(brokerPauseSeconds), poisoner);
-                List<Fault> injected = injectUntilDone(out, chaos, times, ids.size());
-                SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, own.apps(), ids);
+                List<Fault> injected = injectUntilDone(out, chaos, times, successes);
+                SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, own.apps(), ends);
                 StatusLog log = StatusLog.read(config.kafkaProperties(), config.topics().taskStatus(),
-                    new HashSet<>(ids));
+                    new HashSet<>(ends.keySet()));
+                List<String> flowProblems = flows != null ? flows.check(log, own.apps(), TimeUnit.MINUTES.toMillis(2))
+                    : List.of();
                 List<String> down = own.apps().notRunning();
-                return report(out, ids.size(), injected, verdict, log, poisoner, down);
+                int exit = report(out, ends.size(), injected, verdict, log, poisoner, down, flows != null);
+                if (flows != null) {
+                    out.printf("Every step started after its dependencies succeeded, every compensation in reverse"
+                        + " order, every pipeline SUCCEEDED or COMPENSATED as planned: %s%s%n",
+                        flowProblems.isEmpty() ? "YES" : "NO, " + flowProblems.size() + " problems, e.g. "
+                            + flowProblems.stream().limit(5).toList(), "");
+                    out.flush();
+                }
+                return flowProblems.isEmpty() ? exit : 1;
             }
         }
     }
 
-    /** Sleeps of 20-200 ms, and one in ten of 1-3 s. */
-    private List<String> submit(TaskClient client) {
+    /** Sleeps of 20-200 ms, and one in ten of 1-3 s; each to end SUCCEEDED. */
+    private Map<String, String> submit(TaskClient client) {
         List<CompletableFuture<String>> acks = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
             int ms = i % 10 == 0 ? 1000 + (i * 37) % 2000 : 20 + (i * 53) % 180;
             acks.add(client.submit(TaskClient.request("sleep")
                 .setPayload(ByteBuffer.wrap(("{\"ms\":" + ms + "}").getBytes(StandardCharsets.UTF_8))).build()));
         }
-        return acks.stream().map(CompletableFuture::join).toList();
+        Map<String, String> ends = new LinkedHashMap<>();
+        acks.forEach(ack -> ends.put(ack.join(), "SUCCEEDED"));
+        return ends;
     }
 
     /**
@@ -127,7 +156,7 @@ public final class ChaosCommand implements Callable<Integer> {
      * be queued or running.
      */
     private SupervisorVerdict awaitVerdict(PrintWriter out, Admin admin, String supervisor, SasConfig config,
-                                           LocalApps apps, List<String> ids) throws Exception {
+                                           LocalApps apps, Map<String, String> ids) throws Exception {
         long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(Math.min(5, timeoutMinutes));
         while (true) {
             SupervisorProgress.awaitCaughtUp(admin, config.kafkaProperties(), supervisor,
@@ -144,7 +173,7 @@ public final class ChaosCommand implements Callable<Integer> {
         }
     }
 
-    private List<Fault> injectUntilDone(PrintWriter out, Faults chaos, StatusTimes times, int total)
+    private List<Fault> injectUntilDone(PrintWriter out, Faults chaos, StatusTimes times, long total)
         throws Exception {
         List<Fault> injected = new ArrayList<>();
         long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(timeoutMinutes);
@@ -166,8 +195,9 @@ public final class ChaosCommand implements Callable<Integer> {
         return injected;
     }
 
+    /** {@code planned}: some tasks are to end other than SUCCEEDED (failing pipeline steps). */
     private static int report(PrintWriter out, int total, List<Fault> injected, SupervisorVerdict verdict,
-                              StatusLog log, Poisoner poisoner, List<String> down) {
+                              StatusLog log, Poisoner poisoner, List<String> down, boolean planned) {
         out.printf("%nFaults (detection: until the supervisor stopped counting on the agent; restarts: until"
             + " ready again):%n");
         for (Fault fault : injected) {
@@ -176,8 +206,10 @@ public final class ChaosCommand implements Callable<Integer> {
                 ms < 0 ? "not detected" : String.format("%,d ms", ms));
         }
         out.printf("%nTasks                          %,d%n", total);
-        out.printf("SUCCEEDED once (supervisor)    %,d%n", verdict.succeededOnce());
-        out.printf("not SUCCEEDED                  %,d%n", verdict.notSucceeded().size());
+        out.printf(planned ? "ended once as planned          %,d%n" : "SUCCEEDED once (supervisor)    %,d%n",
+            verdict.succeededOnce());
+        out.printf(planned ? "ended otherwise                %,d%n" : "not SUCCEEDED                  %,d%n",
+            verdict.notSucceeded().size());
         out.printf("unknown to the supervisor      %,d   (lost)%n", verdict.unknown().size());
         out.printf("success counted twice          %,d%n", verdict.countedTwice().size());
         out.printf("handler executions (STARTED)   %,d   (%,d tasks ran more than once)%n", log.executions(),
@@ -190,7 +222,8 @@ public final class ChaosCommand implements Callable<Integer> {
             poisoner.count(), poisonProblems.size(), poisonProblems.isEmpty() ? "" : poisonProblems);
         out.printf("apps down at the end           %,d   %s%n", down.size(), down.isEmpty() ? "" : down);
         boolean held = verdict.allSucceededOnce() && verdict.succeededOnce() == total;
-        out.printf("%nEvery task SUCCEEDED exactly once in the supervisor's view: %s%n", held ? "YES" : "NO");
+        out.printf("%nEvery task %s in the supervisor's view: %s%n", planned ? "ended once as planned (SUCCEEDED,"
+            + " or DEAD_LETTERED for a failing verify)" : "SUCCEEDED exactly once", held ? "YES" : "NO");
         out.printf("Every poison record dead-lettered once by each reader, no app left down: %s%n",
             poisonProblems.isEmpty() && down.isEmpty() ? "YES" : "NO");
         out.flush();

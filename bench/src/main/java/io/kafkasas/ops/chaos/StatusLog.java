@@ -14,14 +14,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** The status topic read from the start to its current end, counted for a set of tasks. */
-record StatusLog(long executions, long successes, long tasksRunMoreThanOnce, long tasksSucceededMoreThanOnce) {
+/**
+ * The status topic read from the start to its current end, counted for a set of tasks; {@code first} holds, per
+ * task, when it was first STARTED, SUCCEEDED and DEAD_LETTERED (the statuses' timestamps, epoch ms; 0 if never).
+ */
+record StatusLog(long executions, long successes, long tasksRunMoreThanOnce, long tasksSucceededMoreThanOnce,
+                 Map<String, long[]> first) {
+
+    static final int STARTED = 0;
+    static final int SUCCEEDED = 1;
+    static final int DEAD_LETTERED = 2;
 
     static StatusLog read(Map<String, Object> kafka, Topic<String, TaskStatus> topic, Set<String> taskIds) {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         Map<String, int[]> counts = new HashMap<>(); // [STARTED, SUCCEEDED]
+        Map<String, long[]> first = new HashMap<>();
         try (KafkaConsumer<String, TaskStatus> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(),
             topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
@@ -37,6 +46,16 @@ record StatusLog(long executions, long successes, long tasksRunMoreThanOnce, lon
                         int[] c = counts.computeIfAbsent(status.getTaskId(), k -> new int[2]);
                         c[0] += status.getStatus() == TaskStatusType.STARTED ? 1 : 0;
                         c[1] += status.getStatus() == TaskStatusType.SUCCEEDED ? 1 : 0;
+                        int kind = switch (status.getStatus()) {
+                            case STARTED -> STARTED;
+                            case SUCCEEDED -> SUCCEEDED;
+                            case DEAD_LETTERED -> DEAD_LETTERED;
+                            default -> -1;
+                        };
+                        long[] at = first.computeIfAbsent(status.getTaskId(), k -> new long[3]);
+                        if (kind >= 0 && at[kind] == 0) {
+                            at[kind] = status.getTimestamp().toEpochMilli();
+                        }
                     }
                 }
             }
@@ -44,6 +63,6 @@ record StatusLog(long executions, long successes, long tasksRunMoreThanOnce, lon
         return new StatusLog(counts.values().stream().mapToLong(c -> c[0]).sum(),
             counts.values().stream().mapToLong(c -> c[1]).sum(),
             counts.values().stream().filter(c -> c[0] > 1).count(),
-            counts.values().stream().filter(c -> c[1] > 1).count());
+            counts.values().stream().filter(c -> c[1] > 1).count(), first);
     }
 }

@@ -10,13 +10,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * What the supervisor says of a set of tasks, read through {@code GET /tasks} page by page: which ended
- * SUCCEEDED with exactly one successful attempt counted, which did not, which it does not know, and how many late
- * results it recorded as stale.
+ * What the supervisor says of a set of tasks, read through {@code GET /tasks} page by page: which ended as
+ * expected (SUCCEEDED, with exactly one successful attempt counted), which did not, which it does not know, and how
+ * many late results it recorded as stale.
  */
 public record SupervisorVerdict(long succeededOnce, Set<String> notSucceeded, Set<String> countedTwice,
                                 Set<String> unknown, long staleResults) {
@@ -30,7 +32,19 @@ public record SupervisorVerdict(long succeededOnce, Set<String> notSucceeded, Se
 
     public static SupervisorVerdict of(String supervisorUrl, String authorization, Collection<String> taskIds)
         throws IOException {
-        Set<String> expected = new HashSet<>(taskIds);
+        Map<String, String> ends = new HashMap<>();
+        taskIds.forEach(id -> ends.put(id, "SUCCEEDED"));
+        return of(supervisorUrl, authorization, ends);
+    }
+
+    /**
+     * As the other {@code of}, each task expected to end in the state {@code ends} gives it: "succeeded once" then
+     * counts those that ended so, with one successful attempt if SUCCEEDED and none otherwise; "not succeeded" those
+     * that ended otherwise.
+     */
+    public static SupervisorVerdict of(String supervisorUrl, String authorization, Map<String, String> ends)
+        throws IOException {
+        Set<String> expected = new HashSet<>(ends.keySet());
         Set<String> notSucceeded = new HashSet<>();
         Set<String> twice = new HashSet<>();
         Set<String> seen = new HashSet<>();
@@ -50,9 +64,10 @@ public record SupervisorVerdict(long succeededOnce, Set<String> notSucceeded, Se
                     outcomes += "SUCCEEDED".equals(attempt.get("outcome").asText()) ? 1 : 0;
                 }
                 stale += task.get("staleResults").asLong();
-                if (!"SUCCEEDED".equals(task.get("state").asText())) {
+                String end = ends.get(id);
+                if (!end.equals(task.get("state").asText())) {
                     notSucceeded.add(id);
-                } else if (outcomes != 1) {
+                } else if (outcomes != ("SUCCEEDED".equals(end) ? 1 : 0)) {
                     twice.add(id);
                 } else {
                     once++;

@@ -19,13 +19,16 @@ import java.util.regex.Pattern;
  */
 public final class RequestValidator {
 
-    /** The scheduler's limits on a request: its queues, and the largest payload, delay, timeout and attempts. */
-    public record Limits(Set<String> queues, int maxPayloadBytes, long maxDelayMs, long maxExecutionTimeoutMs,
-                         int maxAttemptsLimit) {
+    /**
+     * The scheduler's limits on a request: its queues, the task types its agents handle (empty: any), and the
+     * largest payload, delay, timeout and attempts.
+     */
+    public record Limits(Set<String> queues, Set<String> types, int maxPayloadBytes, long maxDelayMs,
+                         long maxExecutionTimeoutMs, int maxAttemptsLimit) {
 
         /** Only the queues: every other limit is left to the scheduler. */
         public static Limits queuesOnly(Collection<String> queues) {
-            return new Limits(Set.copyOf(queues), Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
+            return new Limits(Set.copyOf(queues), Set.of(), Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE,
                 Integer.MAX_VALUE);
         }
     }
@@ -46,6 +49,7 @@ public final class RequestValidator {
     private static final double MAX_COEFFICIENT = 100.0;
 
     private final Set<String> queues;
+    private final Set<String> types;
     private final int maxPayloadBytes;
     private final long maxDelayMs;
     private final long maxExecutionTimeoutMs;
@@ -53,6 +57,7 @@ public final class RequestValidator {
 
     public RequestValidator(Limits limits) {
         this.queues = new TreeSet<>(limits.queues());
+        this.types = new TreeSet<>(limits.types());
         this.maxPayloadBytes = limits.maxPayloadBytes();
         this.maxDelayMs = limits.maxDelayMs();
         this.maxExecutionTimeoutMs = limits.maxExecutionTimeoutMs();
@@ -69,6 +74,9 @@ public final class RequestValidator {
         if (!TYPE.matcher(request.getType()).matches()) {
             problems.add(new Violation("type", "must be 1-100 characters of A-Z a-z 0-9 . _ -, was '"
                 + abbreviate(request.getType()) + "'"));
+        } else if (!types.isEmpty() && !types.contains(request.getType())) {
+            problems.add(new Violation("type", "no agent handles type '" + request.getType() + "'; the agents"
+                + " handle " + types));
         }
         if (!queues.contains(request.getQueue())) {
             problems.add(new Violation("queue", "unknown queue '" + abbreviate(request.getQueue())

@@ -7,6 +7,8 @@ import io.kafkasas.agent.Agent;
 import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.AgentExit;
 import io.kafkasas.app.streams.StreamsApps;
+import io.kafkasas.avro.DeadLetter;
+import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.Pipeline;
 import io.kafkasas.avro.PipelineStep;
 import io.kafkasas.avro.RetryPolicy;
@@ -43,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pipelines on a real broker, submitted with the Java client, run by agents and supervised: build, then test and
  * lint side by side, then package, deploy and verify. Once through; once with verify failing for good, so that
- * deploy and then package are undone. No step starts before every step it depends on has succeeded.
+ * deploy and then package are undone. No step starts before every step it depends on has succeeded. A pipeline with
+ * a step no agent handles is refused whole, naming it.
  */
 @RealKafka
 class PipelineIT {
@@ -54,7 +57,9 @@ class PipelineIT {
     @Test
     void shouldRunStepsInTheirOrderAndUndoThemNewestFirstWhenOneFails(TestKafka kafka) throws Exception {
         Map<String, String> settings = TestSettings.of(kafka, "mock://" + UniqueNames.of("pipelines"));
-        SchedulerConfig schedulerConfig = SchedulerConfig.of(with(settings, "scheduler"));
+        Map<String, String> schedulerSettings = with(settings, "scheduler");
+        schedulerSettings.put(SchedulerConfig.TASK_TYPES, "noop,sleep"); // what the agents below handle
+        SchedulerConfig schedulerConfig = SchedulerConfig.of(schedulerSettings);
         Topics topics = schedulerConfig.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 3);
         List<Agent> agents = new ArrayList<>();
@@ -63,7 +68,10 @@ class PipelineIT {
              TaskClient client = TaskClient.create(schedulerConfig.shared());
              RecordCollector<String, TaskStatus> statuses = new RecordCollector<>(kafka,
                  List.of(topics.names().taskStatus()), new StringDeserializer(),
-                 topics.taskStatus().valueSerde().deserializer())) {
+                 topics.taskStatus().valueSerde().deserializer());
+             RecordCollector<byte[], DeadLetter> letters = new RecordCollector<>(kafka,
+                 List.of(topics.names().deadLetters()), topics.deadLetters().keySerde().deserializer(),
+                 topics.deadLetters().valueSerde().deserializer())) {
             for (int i = 1; i <= 2; i++) {
                 Map<String, String> agent = new HashMap<>(settings);
                 agent.put(AgentConfig.AGENT_ID, "pipeline-agent-" + i);
@@ -72,6 +80,9 @@ class PipelineIT {
             }
             client.submitPipeline(release("through", false)).get();
             client.submitPipeline(release("undone", true)).get();
+            Pipeline unhandled = release("unhandled", false);
+            unhandled.getSteps().get(4).getTask().setType("deploy-v2");
+            client.submitPipeline(unhandled).get();
 
             await().atMost(Duration.ofMinutes(2)).until(() -> ended(statuses, "undone", "package", true)
                 && ended(statuses, "through", "verify", false));
@@ -85,6 +96,11 @@ class PipelineIT {
             Instant packageUndoStarted = at(statuses, PipelineRuns.undoTaskId("undone", "package"),
                 TaskStatusType.STARTED);
             assertThat(packageUndoStarted).as("package is undone after deploy").isAfterOrEqualTo(deployUndone);
+            await().atMost(Duration.ofSeconds(30)).as("refused whole, naming the step").until(() -> letters.values(
+                l -> l.getReason() == DeadLetterReason.INVALID_REQUEST).stream().anyMatch(l -> l.getMessage()
+                    .contains("steps.deploy.task.type: no agent handles type 'deploy-v2'")));
+            assertThat(statuses.values(s -> s.getTaskId().startsWith("pipeline:unhandled@"))).as("nothing ran")
+                .isEmpty();
             assertThat(statuses.values(s -> s.getTaskId().startsWith("pipeline:through@") && PipelineRuns.isUndo(
                 s.getTaskId()))).as("nothing undone in a pipeline that went through").isEmpty();
         } finally {
