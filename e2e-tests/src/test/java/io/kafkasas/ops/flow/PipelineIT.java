@@ -96,7 +96,7 @@ class PipelineIT {
             Instant packageUndoStarted = at(statuses, PipelineRuns.undoTaskId("undone", "package"),
                 TaskStatusType.STARTED);
             assertThat(packageUndoStarted).as("package is undone after deploy").isAfterOrEqualTo(deployUndone);
-            await().atMost(Duration.ofSeconds(30)).as("refused whole, naming the step").until(() -> letters.values(
+            await("refused whole, naming the step").atMost(Duration.ofSeconds(30)).until(() -> letters.values(
                 l -> l.getReason() == DeadLetterReason.INVALID_REQUEST).stream().anyMatch(l -> l.getMessage()
                     .contains("steps.deploy.task.type: no agent handles type 'deploy-v2'")));
             assertThat(statuses.values(s -> s.getTaskId().startsWith("pipeline:unhandled@"))).as("nothing ran")
