@@ -34,6 +34,7 @@ public final class SchedulerConfig {
     public static final String MAX_EXECUTION_TIMEOUT_MS = "scheduler.max.execution.timeout.ms";
     public static final String MAX_ATTEMPTS_LIMIT = "scheduler.max.attempts.limit";
     public static final String TASK_TYPES = "scheduler.task.types";
+    public static final String PIPELINES_RETENTION_MS = "scheduler.pipelines.retention.ms";
     public static final String COMMIT_WHEN_IDLE = "scheduler.commit.when.idle";
     public static final String ADVERTISED_HOST = "scheduler.advertised.host";
     public static final String SCHEDULES_LEAD_MS = "scheduler.schedules.lead.ms";
@@ -87,6 +88,9 @@ public final class SchedulerConfig {
                 "The task types the agents handle (their agent.handlers, plugins included): a task, a schedule's task"
                     + " or a pipeline step of any other type is refused at the door, naming these. Empty accepts any"
                     + " type; a task no agent can run then ends DEAD_LETTERED (agent.no-handler) when it is tried.")
+            .define(PIPELINES_RETENTION_MS, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1000),
+                Importance.LOW, "How long an ended pipeline stays in the scheduler's store (GET /pipelines shows it),"
+                    + " counted from its end; then it is forgotten and its id may be used again.")
             .define(ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
                 "The host name other scheduler instances reach this one's HTTP API at, to pass on a request for a"
                     + " schedule this one holds; empty means http.host (the machine's name when that is 0.0.0.0).")
@@ -137,6 +141,10 @@ public final class SchedulerConfig {
 
     public Duration dedupWindow() {
         return Duration.ofMillis(config.getLong(DEDUP_WINDOW_MS));
+    }
+
+    public Duration pipelinesRetention() {
+        return Duration.ofMillis(config.getLong(PIPELINES_RETENTION_MS));
     }
 
     public Duration delayCheckInterval() {

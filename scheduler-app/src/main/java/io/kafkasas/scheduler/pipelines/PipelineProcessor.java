@@ -35,6 +35,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -60,6 +61,8 @@ import org.slf4j.LoggerFactory;
 final class PipelineProcessor implements Processor<Object, Object, Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineProcessor.class);
+    /** The value of a timer that forgets an ended pipeline; a deadline's value is the pipeline id. */
+    private static final String FORGET = "forget";
 
     private final SchedulerConfig config;
     private final String topic;
@@ -159,16 +162,21 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
         apply(old, PipelineMachine.fail(noted, "cancelled: " + reason, now), now);
     }
 
-    /** Every pipeline past its deadline fails. */
+    /** Every pipeline past its deadline fails; every one ended longer ago than the retention is forgotten. */
     void expire(long wallClockMs) {
         Instant now = Instant.ofEpochMilli(wallClockMs);
-        List<String> due = new ArrayList<>();
+        List<KeyValue<String, String>> due = new ArrayList<>();
         try (KeyValueIterator<String, String> timer = deadlines.range(DueKeys.first(), DueKeys.last(wallClockMs))) {
-            timer.forEachRemaining(entry -> due.add(entry.key));
+            timer.forEachRemaining(due::add);
         }
-        for (String timerKey : due) {
-            deadlines.delete(timerKey);
-            PipelineRun run = runs.get(timerKey.substring(timerKey.indexOf('|') + 1));
+        for (KeyValue<String, String> timer : due) {
+            deadlines.delete(timer.key);
+            String id = timer.key.substring(timer.key.indexOf('|') + 1);
+            if (FORGET.equals(timer.value)) {
+                runs.delete(id);
+                continue;
+            }
+            PipelineRun run = runs.get(id);
             if (run != null) {
                 apply(run, PipelineMachine.fail(run, "its deadline " + run.getPipeline().getDeadline() + " passed",
                     now), now);
@@ -197,6 +205,7 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
         }
         if (step.ended() && (old == null || old.getState() != run.getState())) {
             metrics.ended(run.getState());
+            deadlines.put(DueKeys.of(now.plus(config.pipelinesRetention()).toEpochMilli(), id), FORGET);
         }
         if (old != null && old.getState() != run.getState()) {
             LOG.info("Pipeline {}: {} -> {}{}", id, old.getState(), run.getState(), run.getFailure() == null ? ""

@@ -131,6 +131,10 @@ class PipelineTopologyTest {
             .isEqualTo(1.0);
         assertThat(driver.meters().get("sas.scheduler.pipelines.step.delay").timer().count())
             .as("test, lint and deploy followed their dependencies").isEqualTo(3);
+        driver.advance(Duration.ofDays(7).minusSeconds(1));
+        assertThat(run()).as("kept for 7 days after its end").isNotNull();
+        driver.advance(Duration.ofSeconds(2));
+        assertThat(run()).as("then forgotten").isNull();
     }
 
     @Test
