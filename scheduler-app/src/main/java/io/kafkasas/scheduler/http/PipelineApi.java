@@ -24,12 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * Pipelines over HTTP. A submission goes to the pipelines topic (answered once Kafka has it); reads come from the
@@ -45,8 +43,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 public final class PipelineApi {
 
     private static final Pattern ONE = Pattern.compile("/pipelines/([^/]+)(/cancel)?");
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 10_000;
+    private static final InstanceQueries.Listing LISTING = new InstanceQueries.Listing("/pipelines", "pipelines",
+        "pipelineId", 100, 10_000);
 
     private final TaskClient client;
     private final RequestValidator validator;
@@ -143,30 +141,6 @@ public final class PipelineApi {
     }
 
     private Response list(Map<String, String> query) throws IOException {
-        int limit = InstanceQueries.limit(query, DEFAULT_LIMIT, MAX_LIMIT);
-        if (limit == 0) {
-            return InstanceQueries.limitProblem(query, MAX_LIMIT);
-        }
-        String after = query.getOrDefault("after", "");
-        List<Map<String, Object>> found = new ArrayList<>();
-        InstanceQueries.<PipelineRun>store(streams, PipelineTopology.STORE).ifPresent(store -> {
-            TreeMap<String, PipelineRun> smallest = new TreeMap<>();
-            try (KeyValueIterator<String, PipelineRun> all = store.range(after + "\u0000", null)) {
-                all.forEachRemaining(entry -> {
-                    smallest.put(entry.key, entry.value);
-                    if (smallest.size() > limit) {
-                        smallest.pollLastEntry();
-                    }
-                });
-            }
-            smallest.values().forEach(run -> found.add(JsonPipelines.view(run)));
-        });
-        if (!query.containsKey(InstanceQueries.LOCAL)) {
-            for (HostInfo other : instances.others(streams)) {
-                found.addAll(instances.fetchList(other, "/pipelines?local=true&limit=" + limit + "&after="
-                    + InstanceQueries.encode(after), "pipelines"));
-            }
-        }
-        return InstanceQueries.page(found, "pipelineId", "pipelines", limit);
+        return instances.list(streams, PipelineTopology.STORE, query, LISTING, JsonPipelines::view);
     }
 }

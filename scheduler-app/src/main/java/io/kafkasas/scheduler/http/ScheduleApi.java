@@ -29,14 +29,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Schedules over HTTP. Changes go to the compacted schedules topic (answered once Kafka has them); reads come from
@@ -58,8 +55,8 @@ public final class ScheduleApi {
 
     private static final Pattern ONE = Pattern.compile("/schedules/([^/]+)(?:/(pause|resume|trigger|backfill))?");
     private static final int MAX_BACKFILL = 10_000;
-    private static final int DEFAULT_LIMIT = 100;
-    private static final int MAX_LIMIT = 10_000;
+    private static final InstanceQueries.Listing LISTING = new InstanceQueries.Listing("/schedules", "schedules",
+        "scheduleId", 100, 10_000);
 
     private final TaskClient client;
     private final RequestValidator validator;
@@ -201,39 +198,7 @@ public final class ScheduleApi {
     }
 
     private Response list(Map<String, String> query) throws IOException {
-        int limit = InstanceQueries.limit(query, DEFAULT_LIMIT, MAX_LIMIT);
-        if (limit == 0) {
-            return InstanceQueries.limitProblem(query, MAX_LIMIT);
-        }
-        String after = query.getOrDefault("after", "");
-        List<Map<String, Object>> found = new ArrayList<>();
-        InstanceQueries.<ScheduleState>store(streams, ScheduleTopology.STORE).ifPresent(store -> local(store, after,
-            limit, found));
-        if (!query.containsKey(InstanceQueries.LOCAL)) {
-            for (HostInfo other : instances.others(streams)) {
-                found.addAll(instances.fetchList(other, "/schedules?local=true&limit=" + limit + "&after="
-                    + InstanceQueries.encode(after), "schedules"));
-            }
-        }
-        return InstanceQueries.page(found, "scheduleId", "schedules", limit);
-    }
-
-    /**
-     * The first {@code limit} schedules after {@code after} in id order. The store spans partitions and is sorted per
-     * partition only, so the range is read and the smallest ids kept; only those are turned into views.
-     */
-    private static void local(ReadOnlyKeyValueStore<String, ScheduleState> store, String after, int limit,
-                              List<Map<String, Object>> found) {
-        TreeMap<String, ScheduleState> smallest = new TreeMap<>();
-        try (KeyValueIterator<String, ScheduleState> all = store.range(after + "\u0000", null)) {
-            all.forEachRemaining(entry -> {
-                smallest.put(entry.key, entry.value);
-                if (smallest.size() > limit) {
-                    smallest.pollLastEntry();
-                }
-            });
-        }
-        smallest.values().forEach(state -> found.add(JsonSchedules.view(state)));
+        return instances.list(streams, ScheduleTopology.STORE, query, LISTING, JsonSchedules::view);
     }
 
     private Optional<ScheduleState> state(String id) {

@@ -18,12 +18,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -31,6 +34,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -192,6 +196,51 @@ public final class InstanceQueries {
         body.put(listField, page);
         body.put("next", page.size() == limit ? page.get(page.size() - 1).get(idField) : null);
         return Response.json(200, body);
+    }
+
+    /** How a list call reads a store: its path and list field, the id field of its items, its page sizes. */
+    public record Listing(String path, String listField, String idField, int defaultLimit, int maxLimit) {
+    }
+
+    /**
+     * The answer to {@code GET listing.path?limit=&after=}: the first entries after {@code after} in id order, each
+     * as {@code view} makes it, from this instance's {@code storeName} and, unless the call was forwarded
+     * ({@code local}), from every other instance's; then {@link #page}.
+     */
+    public <V> Response list(KafkaStreams app, String storeName, Map<String, String> query, Listing listing,
+                             Function<V, Map<String, Object>> view) throws IOException {
+        int limit = limit(query, listing.defaultLimit(), listing.maxLimit());
+        if (limit == 0) {
+            return limitProblem(query, listing.maxLimit());
+        }
+        String after = query.getOrDefault("after", "");
+        List<Map<String, Object>> found = new ArrayList<>();
+        InstanceQueries.<V>store(app, storeName).ifPresent(store -> smallest(store, after, limit).forEach(
+            value -> found.add(view.apply(value))));
+        if (!query.containsKey(LOCAL)) {
+            for (HostInfo other : others(app)) {
+                found.addAll(fetchList(other, listing.path() + "?" + LOCAL + "=true&limit=" + limit + "&after="
+                    + encode(after), listing.listField()));
+            }
+        }
+        return page(found, listing.idField(), listing.listField(), limit);
+    }
+
+    /**
+     * The values of the first {@code limit} keys after {@code after}. A store spans partitions and is sorted per
+     * partition only, so the range is read and the smallest keys kept.
+     */
+    public static <V> Collection<V> smallest(ReadOnlyKeyValueStore<String, V> store, String after, int limit) {
+        TreeMap<String, V> smallest = new TreeMap<>();
+        try (KeyValueIterator<String, V> all = store.range(after + "\u0000", null)) {
+            all.forEachRemaining(entry -> {
+                smallest.put(entry.key, entry.value);
+                if (smallest.size() > limit) {
+                    smallest.pollLastEntry();
+                }
+            });
+        }
+        return smallest.values();
     }
 
     public static Map<String, String> query(URI uri) {
