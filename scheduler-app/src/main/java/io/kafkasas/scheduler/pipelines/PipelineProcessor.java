@@ -74,6 +74,7 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, PipelineRun> runs;
     private KeyValueStore<String, String> deadlines;
+    private PipelineMetrics.StoreCounts counts;
 
     PipelineProcessor(SchedulerConfig config, Topics topics, PipelineMetrics metrics, Clock clock) {
         this.config = config;
@@ -90,6 +91,11 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
         this.context = context;
         this.runs = context.getStateStore(PipelineTopology.STORE);
         this.deadlines = context.getStateStore(PipelineTopology.DEADLINES_STORE);
+        List<PipelineState> states = new ArrayList<>();
+        try (KeyValueIterator<String, PipelineRun> all = runs.all()) {
+            all.forEachRemaining(entry -> states.add(entry.value.getState()));
+        }
+        this.counts = metrics.store(context.taskId(), states);
         context.schedule(config.delayCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
     }
 
@@ -173,7 +179,10 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
             deadlines.delete(timer.key);
             String id = timer.key.substring(timer.key.indexOf('|') + 1);
             if (FORGET.equals(timer.value)) {
-                runs.delete(id);
+                PipelineRun forgotten = runs.delete(id);
+                if (forgotten != null) {
+                    counts.moved(forgotten.getState(), null);
+                }
                 continue;
             }
             PipelineRun run = runs.get(id);
@@ -189,6 +198,9 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
         PipelineRun run = step.run();
         String id = run.getPipeline().getPipelineId();
         runs.put(id, run);
+        if (old == null || old.getState() != run.getState()) {
+            counts.moved(old == null ? null : old.getState(), run.getState());
+        }
         long at = now.toEpochMilli();
         for (TaskRequest request : step.submit()) {
             context.forward(new Record<>(request.getTaskId(), request, at), PipelineTopology.REQUESTS_SINK);
@@ -215,6 +227,11 @@ final class PipelineProcessor implements Processor<Object, Object, Object, Objec
                 && (old == null || old.getState() != PipelineState.COMPENSATION_FAILED)) {
             deadLetter(run, now);
         }
+    }
+
+    @Override
+    public void close() {
+        metrics.storeGone(context.taskId());
     }
 
     /** When the last of {@code step}'s dependencies succeeded; empty for a step without any. */

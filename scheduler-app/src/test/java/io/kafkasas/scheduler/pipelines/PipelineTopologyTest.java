@@ -114,6 +114,7 @@ class PipelineTopologyTest {
     void shouldRunEachStepOnceItsDependenciesSucceededWithTheirResults() {
         pipelines.pipeInput("p1", release());
         assertThat(emitted()).containsExactly(id("build"));
+        assertThat(inState(PipelineState.RUNNING)).isEqualTo(1.0);
 
         succeed("build", "\"b-7\"");
         assertThat(emitted()).containsExactly(id("test"), id("lint"));
@@ -131,10 +132,17 @@ class PipelineTopologyTest {
             .isEqualTo(1.0);
         assertThat(driver.meters().get("sas.scheduler.pipelines.step.delay").timer().count())
             .as("test, lint and deploy followed their dependencies").isEqualTo(3);
+        assertThat(inState(PipelineState.RUNNING)).isZero();
+        assertThat(inState(PipelineState.SUCCEEDED)).isEqualTo(1.0);
         driver.advance(Duration.ofDays(7).minusSeconds(1));
         assertThat(run()).as("kept for 7 days after its end").isNotNull();
         driver.advance(Duration.ofSeconds(2));
         assertThat(run()).as("then forgotten").isNull();
+        assertThat(inState(PipelineState.SUCCEEDED)).isZero();
+    }
+
+    private double inState(PipelineState state) {
+        return driver.meters().get("sas.scheduler.pipelines").tag("state", state.name()).gauge().value();
     }
 
     @Test
