@@ -38,7 +38,8 @@ public final class RunFeed implements Processor<byte[], byte[], String, TaskStat
      * Adds to {@code builder} the statuses of the tasks {@code ownerOf} recognises, of the kinds {@code kept},
      * re-keyed by their owner onto a repartition topic named after {@code name} with {@code partitions} partitions
      * (as many as the owners' own topic, so that they meet the owner's state). Its nodes are
-     * {@code name}-status-source, {@code name}-feed and {@code name}s-repartition-source.
+     * {@code name}-status-source, {@code name}-feed and {@code name}s-repartition-source. The status topic is read
+     * once however many feeds there are: Kafka Streams merges sources of one topic into the first one's node.
      */
     public static void feed(StreamsBuilder builder, Topics topics, String name, Function<String, Optional<String>>
         ownerOf, Set<TaskStatusType> kept, int partitions) {
