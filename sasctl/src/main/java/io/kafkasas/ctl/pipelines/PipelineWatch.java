@@ -32,7 +32,7 @@ final class PipelineWatch {
         throws InterruptedException {
         AppApi scheduler = AppApi.scheduler(command.settings().ctl());
         PrintWriter out = command.out();
-        String path = PipelinesCommand.path(id);
+        String path = PipelineViews.path(id);
         Instant deadline = Instant.now().plus(timeout);
         Map<String, String> seen = new HashMap<>();
         String state = "not yet known to the scheduler";
@@ -51,9 +51,9 @@ final class PipelineWatch {
                         print(command, step, "  " + step.path("name").asText() + " " + now);
                     }
                 }
-                if (PipelinesCommand.ENDED.contains(state)) {
+                if (PipelineViews.ENDED.contains(state)) {
                     if (!command.output().json()) {
-                        PipelinesCommand.print(out, p);
+                        PipelineViews.print(out, p);
                     }
                     return wanted.contains(state) ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
                 }

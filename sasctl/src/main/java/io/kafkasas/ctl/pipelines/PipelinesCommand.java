@@ -31,9 +31,6 @@ import picocli.CommandLine.Parameters;
         "  sasctl pipelines watch release-42", "  sasctl pipelines cancel release-42 --reason 'wrong version' --wait"})
 public final class PipelinesCommand extends CtlCommand {
 
-    /** Where a pipeline ends. */
-    static final Set<String> ENDED = Set.of("SUCCEEDED", "COMPENSATED", "STOPPED", "COMPENSATION_FAILED");
-
     @Option(names = "--state", description = "Only pipelines in this state: RUNNING, SUCCEEDED, COMPENSATING,"
         + " COMPENSATED, STOPPED or COMPENSATION_FAILED.")
     String state;
@@ -61,29 +58,6 @@ public final class PipelinesCommand extends CtlCommand {
             out.flush();
         }
         return ExitCodes.OK;
-    }
-
-    static String path(String id) {
-        return "/pipelines/" + AppApi.encode(id);
-    }
-
-    /** A pipeline as a person reads it: its state, every step's, the graph. */
-    static void print(PrintWriter out, JsonNode p) {
-        out.printf("Pipeline %s (%s): %s; on failure %s%s%n", p.path("pipelineId").asText(),
-            p.path("name").asText(), p.path("state").asText(), p.path("onFailure").asText(),
-            p.path("deadline").isTextual() ? "; deadline " + p.path("deadline").asText() : "");
-        if (p.path("failure").isTextual()) {
-            out.println("Why: " + p.path("failure").asText());
-        }
-        out.printf("Submitted %s by %s; updated %s%n", p.path("submittedAt").asText(),
-            p.path("submittedBy").asText("-"), p.path("updatedAt").asText());
-        Output.Table steps = new Output.Table("STEP", "STATE", "ATTEMPTS", "STARTED", "ENDED", "RESULT / ERROR");
-        p.path("steps").forEach(s -> steps.row(TaskViews.text(s, "name"), TaskViews.text(s, "state"),
-            TaskViews.text(s, "attempts"), TaskViews.text(s, "startedAt"), TaskViews.text(s, "endedAt"),
-            s.path("error").isTextual() ? s.path("error").asText() : TaskViews.text(s, "result")));
-        steps.print(out);
-        out.print(p.path("graph").asText());
-        out.flush();
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true,
@@ -139,11 +113,11 @@ public final class PipelinesCommand extends CtlCommand {
 
         @Override
         public Integer call() {
-            JsonNode p = AppApi.scheduler(settings.ctl()).getOk(path(id));
+            JsonNode p = AppApi.scheduler(settings.ctl()).getOk(PipelineViews.path(id));
             if (output.json()) {
                 Output.printJson(out(), p);
             } else {
-                print(out(), p);
+                PipelineViews.print(out(), p);
             }
             return ExitCodes.OK;
         }
@@ -181,7 +155,7 @@ public final class PipelinesCommand extends CtlCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            int asked = Changes.send(this, "POST", path(id) + "/cancel", reason == null ? Map.of()
+            int asked = Changes.send(this, "POST", PipelineViews.path(id) + "/cancel", reason == null ? Map.of()
                 : Map.of("reason", reason), "Cancel of pipeline " + id + " requested");
             if (!wait) {
                 return asked;
