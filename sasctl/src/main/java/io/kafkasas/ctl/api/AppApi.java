@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** The scheduler's or the supervisor's HTTP API, with failures turned into messages that say what to do. */
 public final class AppApi {
@@ -36,6 +37,7 @@ public final class AppApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration UNAVAILABLE_FOR = Duration.ofSeconds(10);
     private final HttpClient http;
     private final URI base;
     private final String app;
@@ -78,9 +80,22 @@ public final class AppApi {
         }
     }
 
-    /** The body of a 200 answer; otherwise a {@link CtlException}: 404 not found, 503 unavailable. */
+    /**
+     * The body of a 200 answer; otherwise a {@link CtlException}: 404 not found, 503 unavailable. A 503 (a store
+     * moving between instances or threads, for a second or so) is asked again for up to {@link #UNAVAILABLE_FOR}.
+     */
     public JsonNode getOk(String path) {
         Answer answer = get(path);
+        long giveUp = System.nanoTime() + UNAVAILABLE_FOR.toNanos();
+        while (answer.status() == 503 && System.nanoTime() < giveUp) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            answer = get(path);
+        }
         return switch (answer.status()) {
             case 200 -> answer.body();
             case 404 -> throw new CtlException(ExitCodes.NOT_FOUND, answer.error());
