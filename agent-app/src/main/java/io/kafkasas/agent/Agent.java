@@ -4,6 +4,7 @@ import io.kafkasas.agent.handler.Handlers;
 import io.kafkasas.agent.run.AgentIdentity;
 import io.kafkasas.agent.run.CommandListener;
 import io.kafkasas.agent.run.Heartbeats;
+import io.kafkasas.agent.run.LanePicker;
 import io.kafkasas.agent.run.Reporter;
 import io.kafkasas.agent.run.Runner;
 import io.kafkasas.agent.run.TaskLoop;
@@ -22,6 +23,7 @@ import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.serde.AvroSerializer;
+import io.kafkasas.schemas.topics.Lane;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
 import java.time.Clock;
@@ -96,7 +98,8 @@ public final class Agent {
             new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Deserializer<TaskEvent> events = topics.tasks(config.queues().get(0)).valueSerde().deserializer();
         this.loop = new TaskLoop(taskConsumer, transactions, events, runner, reporter,
-            config.queues().stream().map(names::tasks).toList(),
+            names.taskTopics(), new LanePicker(topic -> Lane.ofTopic(names, topic).orElse(Lane.NORMAL),
+                config.lowerLaneEvery()),
             letter -> DeadLetterSink.count(metrics.registry(), "agent", letter));
         loopRef[0] = loop;
         this.commands = new CommandListener(commandConsumer(config.consumerProperties(), config.agentId()),

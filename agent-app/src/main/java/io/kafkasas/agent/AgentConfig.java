@@ -31,6 +31,7 @@ public final class AgentConfig {
     public static final String PARENT_PID = "agent.parent.pid";
     public static final String GROUP_ID = AppIds.AGENT_GROUP_ID;
     public static final String CONCURRENCY = "agent.concurrency";
+    public static final String LOWER_LANE_EVERY = "agent.lanes.lower.every";
     public static final String HEARTBEAT_INTERVAL_MS = "agent.heartbeat.interval.ms";
     public static final String SHUTDOWN_GRACE_MS = "agent.shutdown.grace.ms";
     public static final String CANCEL_GRACE_MS = "agent.cancel.grace.ms";
@@ -86,6 +87,10 @@ public final class AgentConfig {
                     + " 0 means none (set by the host).")
             .define(GROUP_ID, Type.STRING, "", Importance.MEDIUM,
                 "Consumer group of the agents; empty means <topic.prefix>agents.")
+            .define(LOWER_LANE_EVERY, Type.INT, 10, Range.between(2, 1_000), Importance.MEDIUM,
+                "While tasks of a lower priority lane wait, one start in this many goes to the lower lane whose first"
+                    + " task has waited longest, the others to the highest lane: higher priorities go first, and no"
+                    + " lane starves (a lower lane gets at least 1/N of the starts).")
             .define(CONCURRENCY, Type.INT, 4, Range.between(1, 10_000), Importance.HIGH,
                 "Tasks run at once; the agent takes no more than this from Kafka.")
             .define(HEARTBEAT_INTERVAL_MS, Type.LONG, 1000L, Range.between(50, 60_000), Importance.MEDIUM,
@@ -137,6 +142,10 @@ public final class AgentConfig {
 
     public String groupId() {
         return AppIds.agentGroup(config.getString(GROUP_ID), config.topicNames());
+    }
+
+    public int lowerLaneEvery() {
+        return config.getInt(LOWER_LANE_EVERY);
     }
 
     public List<String> queues() {

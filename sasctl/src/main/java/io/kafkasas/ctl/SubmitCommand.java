@@ -56,7 +56,8 @@ public final class SubmitCommand extends CtlCommand {
     @Option(names = "--task-id", paramLabel = "ID", description = "Choose the task id (default: the scheduler's).")
     String taskId;
 
-    @Option(names = "--priority", description = "Carried with the task; agents do not order tasks by it.")
+    @Option(names = "--priority", description = "Above 0 the high lane, below 0 the low one: agents start higher"
+        + " lanes first (docs/limits.md).")
     Integer priority;
 
     @Option(names = "--execution-timeout", paramLabel = "DURATION",

@@ -86,7 +86,7 @@ public final class SupervisorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEAD_AGENTS_STORE), keys,
             serdes.forValues(AgentDeath.class)));
 
-        List<String> taskTopics = names.queues().stream().map(names::tasks).toList();
+        List<String> taskTopics = names.taskTopics();
         // every source is checked first: what fails a check is dead-lettered (DeadLetteringHandler), and nothing
         // downstream meets a tombstone or a key that is not its value's
         KStream<String, SpecificRecord> statuses = builder.stream(names.taskStatus(),
@@ -161,7 +161,7 @@ public final class SupervisorTopology {
     private static void events(KStream<String, SpecificRecord> s, String p, Topics topics, Serde<String> keys) {
         TopicNames names = topics.names();
         s.mapValues(v -> (TaskEvent) v, Named.as(p + "-events"))
-            .to((k, v, c) -> names.tasks(v.getQueue()), Produced.with(keys,
+            .to((k, v, c) -> names.tasks(v.getQueue(), v.getPriority()), Produced.with(keys,
                 topics.tasks(names.queues().get(0)).valueSerde()).withName(p + "-events-sink"));
     }
 

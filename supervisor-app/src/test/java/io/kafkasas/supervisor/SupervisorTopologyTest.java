@@ -25,6 +25,7 @@ import io.kafkasas.schemas.Times;
 import io.kafkasas.schemas.registry.SchemaRegistryClients;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.schemas.serde.AvroSerdes;
+import io.kafkasas.schemas.topics.Lane;
 import io.kafkasas.schemas.topics.Topic;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.kafkasas.schemas.topics.Topics;
@@ -72,6 +73,7 @@ class SupervisorTopologyTest {
     private Topology topology;
     private Topology livenessTopology;
     private Instant now = START;
+    private Topics topics;
     private TestInputTopic<String, TaskEvent> tasksIn;
     private TestInputTopic<String, TaskStatus> statusIn;
     private TestInputTopic<String, AgentHeartbeat> heartbeatsIn;
@@ -102,7 +104,7 @@ class SupervisorTopologyTest {
         driver = new TopologyTestDriver(topology, props(config, config.streamsProperties(), serdes, "tasks"), START);
         livenessDriver = new TopologyTestDriver(livenessTopology, props(config, config.livenessProperties(), serdes,
             "liveness"), START);
-        Topics topics = new Topics(names, serdes);
+        topics = new Topics(names, serdes);
         tasksIn = input(driver, topics.tasks("default"));
         statusIn = input(driver, topics.taskStatus());
         deathsIn = input(driver, topics.agentDeaths());
@@ -477,6 +479,24 @@ class SupervisorTopologyTest {
         assertThat(second.getAttempt()).isEqualTo(2);
         assertThat(second.getEmitReason()).isEqualTo(EmitReason.RELEASED);
         assertThat(state("t-8").getFailures()).isZero();
+    }
+
+    @Test
+    void shouldReemitATaskIntoTheLaneOfItsPriority() {
+        TestInputTopic<String, TaskEvent> highIn = input(driver, topics.tasks("default", Lane.HIGH));
+        TestOutputTopic<String, TaskEvent> highOut = output(driver, topics.tasks("default", Lane.HIGH));
+        heartbeat("agent-a", 1);
+        highIn.pipeInput("t-urgent", TaskEvent.newBuilder().setTaskId("t-urgent").setAttempt(1).setQueue("default")
+            .setType("sleep").setPriority(7).setRetryPolicy(POLICY).setSubmittedAt(now).setEmittedAt(now).build(),
+            now);
+        highOut.readValuesToList(); // the input itself
+        status("t-urgent", 1, TaskStatusType.STARTED, null);
+
+        status("t-urgent", 1, TaskStatusType.RELEASED, null);
+
+        assertThat(highOut.readValuesToList()).extracting(TaskEvent::getAttempt).as("the high lane again")
+            .containsExactly(2);
+        assertThat(tasksOut.isEmpty()).isTrue();
     }
 
     @Test

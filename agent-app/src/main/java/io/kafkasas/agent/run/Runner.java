@@ -65,6 +65,10 @@ public final class Runner implements AutoCloseable {
         meters.gauge("sas.agent.tasks.running", running, Map::size);
     }
 
+    public int capacity() {
+        return capacity;
+    }
+
     public int freeSlots() {
         return capacity - running.size();
     }

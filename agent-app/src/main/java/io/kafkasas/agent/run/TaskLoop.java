@@ -14,8 +14,13 @@ import io.kafkasas.schemas.serde.UnprocessableRecordException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -43,9 +49,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The agent loop: the one thread that owns the task consumer and the transactional producer.
  * <ol>
- *   <li>Pause every partition while the pool is full or the agent drains; resume when a slot frees.</li>
- *   <li>Poll; take no more records than there are free slots, and seek back to the first record not taken, so
- *       the agent never holds a task it cannot run.</li>
+ *   <li>Pause every partition while the pool is full or the agent drains; resume when a slot frees. Of the
+ *       others, fetch only for those of which nothing read waits, so that each lane's first records wait side by
+ *       side, few of them.</li>
+ *   <li>Poll; start no more records than there are free slots, those of higher priority lanes first
+ *       ({@link LanePicker}); the rest wait, not started and not committed (a partition that moves to another
+ *       agent is read again there from its committed offset).</li>
  *   <li>Decode and check each; a poison record (undecodable, a tombstone, a key that is not its task's) becomes a
  *       dead letter; a task already past its deadline is reported TIMED_OUT instead of being run.</li>
  *   <li>In one transaction: a STARTED status per task, the dead letters, and the consumed offsets.</li>
@@ -71,6 +80,10 @@ public final class TaskLoop implements Runnable {
     private final Reporter reporter;
     private final List<String> topics;
     private final java.util.function.Consumer<DeadLetter> deadLettered;
+    private final LanePicker picker;
+    /** Records read and not started, per partition, in order. */
+    private final Map<TopicPartition, Deque<ConsumerRecord<byte[], byte[]>>> waiting = new LinkedHashMap<>();
+    private int waitingCount;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile boolean draining;
@@ -81,7 +94,7 @@ public final class TaskLoop implements Runnable {
 
     public TaskLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], IndexedRecord> transactions,
                     Deserializer<TaskEvent> events, Runner runner, Reporter reporter, List<String> topics,
-                    java.util.function.Consumer<DeadLetter> deadLettered) {
+                    LanePicker picker, java.util.function.Consumer<DeadLetter> deadLettered) {
         this.consumer = consumer;
         this.transactions = transactions;
         this.events = events;
@@ -89,13 +102,29 @@ public final class TaskLoop implements Runnable {
         this.reporter = reporter;
         this.topics = topics;
         this.deadLettered = deadLettered;
+        this.picker = picker;
     }
 
     @Override
     public void run() {
         try {
             transactions.initTransactions();
-            consumer.subscribe(topics);
+            consumer.subscribe(topics, new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    forget(partitions);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    // read from the committed offsets
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    forget(partitions);
+                }
+            });
             while (!stopping) {
                 if (draining) {
                     leaveGroup();
@@ -104,7 +133,9 @@ public final class TaskLoop implements Runnable {
                 }
                 pauseOrResume();
                 try {
-                    take(consumer.poll(POLL));
+                    // with records waiting and slots free, only what is already fetched: the start is not delayed
+                    read(consumer.poll(waitingCount > 0 && runner.freeSlots() > 0 ? Duration.ZERO : POLL));
+                    take();
                 } catch (WakeupException e) {
                     // a slot freed (or stop): go round again
                 } catch (ApplicationRecoverableException | FencedMemberEpochException | RebalanceInProgressException
@@ -147,33 +178,50 @@ public final class TaskLoop implements Runnable {
             }
         }
         paused = false;
-        if (!consumer.paused().isEmpty()) {
-            consumer.resume(consumer.paused());
+        Set<TopicPartition> assigned = consumer.assignment();
+        Set<TopicPartition> hold = new HashSet<>(); // a partition is read again once nothing of it waits
+        waiting.forEach((partition, records) -> {
+            if (!records.isEmpty() && assigned.contains(partition)) {
+                hold.add(partition);
+            }
+        });
+        Set<TopicPartition> resume = new HashSet<>(consumer.paused());
+        resume.removeAll(hold);
+        if (!resume.isEmpty()) {
+            consumer.resume(resume);
+        }
+        if (!hold.isEmpty()) {
+            consumer.pause(hold);
         }
     }
 
-    private void take(ConsumerRecords<byte[], byte[]> records) {
-        if (records.isEmpty()) {
-            return;
-        }
-        // 2. take at most the free slots; the rest is read again later
-        int free = draining ? 0 : runner.freeSlots();
-        List<ConsumerRecord<byte[], byte[]>> taken = new ArrayList<>();
-        Map<TopicPartition, Long> firstNotTaken = new HashMap<>();
-        Map<TopicPartition, Long> firstTaken = new HashMap<>();
+    private void read(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
-            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                if (taken.size() < free && !firstNotTaken.containsKey(partition)) {
-                    taken.add(record);
-                    firstTaken.putIfAbsent(partition, record.offset());
-                } else {
-                    firstNotTaken.putIfAbsent(partition, record.offset());
-                }
-            }
+            List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
+            waiting.computeIfAbsent(partition, p -> new ArrayDeque<>()).addAll(polled);
+            waitingCount += polled.size();
         }
-        seekBack(firstNotTaken);
-        if (taken.isEmpty()) {
+    }
+
+    /** What was read of these partitions is no longer this agent's to start (revoked), or is to be read again. */
+    private void forget(Collection<TopicPartition> partitions) {
+        for (TopicPartition partition : partitions) {
+            Deque<ConsumerRecord<byte[], byte[]>> dropped = waiting.remove(partition);
+            waitingCount -= dropped == null ? 0 : dropped.size();
+        }
+    }
+
+    private void take() {
+        // 2. start at most the free slots, the higher lanes first; the rest waits
+        int free = draining ? 0 : runner.freeSlots();
+        if (free <= 0 || waitingCount == 0) {
             return;
+        }
+        List<ConsumerRecord<byte[], byte[]>> taken = picker.pick(waiting, free);
+        waitingCount -= taken.size();
+        Map<TopicPartition, Long> firstTaken = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : taken) {
+            firstTaken.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
         }
         List<TaskEvent> decoded;
         try {
@@ -184,7 +232,7 @@ public final class TaskLoop implements Runnable {
             if (SchemaRegistryException.isOutage(e)) { // the transaction has not begun: nothing to abort
                 LOG.warn("Schema registry unavailable ({}); reading these tasks again in {} ms", e.getMessage(),
                     REGISTRY_BACKOFF.toMillis());
-                seekBack(firstTaken);
+                readAgain(firstTaken);
                 awaitStop(REGISTRY_BACKOFF);
                 return;
             }
@@ -198,7 +246,7 @@ public final class TaskLoop implements Runnable {
             // ends the loop, and the agent is started again.
             LOG.warn("Could not record the start of {} task(s) ({}); reading them again", taken.size(), e.toString());
             transactions.abortTransaction();
-            seekBack(firstTaken);
+            readAgain(firstTaken);
             return;
         }
         // 5. run only what the committed transaction says was started
@@ -206,8 +254,12 @@ public final class TaskLoop implements Runnable {
         decoded.forEach(event -> runner.start(event, now));
     }
 
-    /** Moves back to these offsets on the partitions this agent still owns (a rebalance may have taken some). */
-    private void seekBack(Map<TopicPartition, Long> offsets) {
+    /**
+     * Reads these partitions again from these offsets, if this agent still owns them (a rebalance may have taken
+     * some): what waited of them is dropped, and read again after the records that were not started.
+     */
+    private void readAgain(Map<TopicPartition, Long> offsets) {
+        forget(offsets.keySet());
         Set<TopicPartition> owned = consumer.assignment();
         offsets.forEach((partition, offset) -> {
             if (owned.contains(partition)) {
@@ -302,6 +354,7 @@ public final class TaskLoop implements Runnable {
         if (!left) {
             left = true;
             consumer.unsubscribe();
+            forget(new ArrayList<>(waiting.keySet()));
             LOG.info("Draining: left the consumer group, so its partitions go to the other agents");
         }
     }

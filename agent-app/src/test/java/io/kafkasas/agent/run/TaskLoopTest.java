@@ -11,6 +11,7 @@ import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.schemas.Contracts;
 import io.kafkasas.schemas.registry.RegistryUnavailableException;
+import io.kafkasas.schemas.topics.Lane;
 import io.kafkasas.schemas.topics.TopicNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -176,7 +177,7 @@ class TaskLoopTest {
     private TaskLoop started(MockProducer<byte[], IndexedRecord> producer, Deserializer<TaskEvent> events,
                              Runner runner) {
         TaskLoop loop = new TaskLoop(consumer, producer, events, runner, reporter, List.of(TASKS.topic()),
-            letter -> { });
+            new LanePicker(topic -> Lane.NORMAL, 10), letter -> { });
         new Thread(loop).start();
         return loop;
     }

@@ -35,9 +35,8 @@ public final class StatusTimes implements AutoCloseable {
         statuses = new TopicFollower<>("bench-statuses", kafka, List.of(status.name()),
             status.keySerde().deserializer(), status.valueSerde().deserializer(), record -> add(record.value()));
         Topic<String, TaskEvent> tasks = topics.tasks(topics.names().queues().get(0));
-        events = new TopicFollower<>("bench-events", kafka, topics.names().queues().stream()
-            .map(q -> topics.names().tasks(q)).toList(), tasks.keySerde().deserializer(),
-            tasks.valueSerde().deserializer(), record -> {
+        events = new TopicFollower<>("bench-events", kafka, topics.names().taskTopics(),
+            tasks.keySerde().deserializer(), tasks.valueSerde().deserializer(), record -> {
                 if (record.value() != null && record.value().getAttempt() == 1) {
                     reached(record.value().getTaskId(), QUEUED, record.value().getEmittedAt().toEpochMilli());
                     reached(record.value().getTaskId(), VISIBLE, System.currentTimeMillis());

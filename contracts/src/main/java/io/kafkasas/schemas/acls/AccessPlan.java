@@ -76,7 +76,7 @@ public final class AccessPlan extends SasConfig {
     /** Every binding of the plan, by app. */
     public List<Grant> grants() {
         TopicNames names = topicNames();
-        List<String> taskTopics = names.queues().stream().map(names::tasks).toList();
+        List<String> taskTopics = names.taskTopics();
         List<Grant> grants = new ArrayList<>();
         Granter scheduler = new Granter("scheduler", getString(SCHEDULER), grants);
         scheduler.topics(AclOperation.READ, List.of(names.taskRequests(), names.schedules(), names.pipelines(),

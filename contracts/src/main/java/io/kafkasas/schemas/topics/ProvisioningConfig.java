@@ -63,7 +63,7 @@ public final class ProvisioningConfig extends SasConfig {
         Map<String, String> durable = Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr);
         List<TopicSpec> plan = new ArrayList<>();
         plan.add(new TopicSpec(names.taskRequests(), partitions, rf, durable));
-        names.queues().forEach(q -> plan.add(new TopicSpec(names.tasks(q), partitions, rf, durable)));
+        names.taskTopics().forEach(topic -> plan.add(new TopicSpec(topic, partitions, rf, durable)));
         plan.add(new TopicSpec(names.taskStatus(), partitions, rf, durable));
         plan.add(new TopicSpec(names.heartbeats(), control, rf, Map.of(
             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,

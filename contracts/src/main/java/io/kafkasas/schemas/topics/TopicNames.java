@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * The names of every kafka-sas topic, under one prefix (default {@code sas.}). Task topics are one per queue:
- * {@code <prefix>tasks.<queue>}, so a slow queue never holds up the partitions of another.
+ * {@code <prefix>tasks.<queue>}, so a slow queue never holds up the partitions of another; and one per priority lane
+ * of a queue beside it, {@code <prefix>tasks.<queue>.high} and {@code .low} ({@link Lane}).
  */
 public record TopicNames(String prefix, List<String> queues) {
 
@@ -26,6 +27,10 @@ public record TopicNames(String prefix, List<String> queues) {
             if (!LEGAL.matcher(queue).matches()) {
                 throw new IllegalArgumentException("Queue name '" + queue + "' may only contain a-z A-Z 0-9 . _ -");
             }
+            if (queue.endsWith(Lane.HIGH.suffix()) || queue.endsWith(Lane.LOW.suffix())) {
+                throw new IllegalArgumentException("Queue name '" + queue + "' may not end in " + Lane.HIGH.suffix()
+                    + " or " + Lane.LOW.suffix() + ": those name the priority lanes of a queue");
+            }
         }
         queues = List.copyOf(queues);
     }
@@ -38,11 +43,32 @@ public record TopicNames(String prefix, List<String> queues) {
         return prefix + "task-requests";
     }
 
+    /** The queue's own topic: its normal lane. */
     public String tasks(String queue) {
+        return tasks(queue, Lane.NORMAL);
+    }
+
+    public String tasks(String queue, Lane lane) {
         if (!queues.contains(queue)) {
             throw new IllegalArgumentException("Unknown queue '" + queue + "'; configured queues: " + queues);
         }
-        return prefix + "tasks." + queue;
+        return prefix + "tasks." + queue + lane.suffix();
+    }
+
+    /** Where a task of this queue and priority goes. */
+    public String tasks(String queue, int priority) {
+        return tasks(queue, Lane.of(priority));
+    }
+
+    /** Every lane of every queue: what agents read and the supervisor follows. */
+    public List<String> taskTopics() {
+        List<String> topics = new ArrayList<>();
+        queues.forEach(q -> {
+            for (Lane lane : Lane.values()) {
+                topics.add(tasks(q, lane));
+            }
+        });
+        return List.copyOf(topics);
     }
 
     public String taskStatus() {
@@ -82,7 +108,7 @@ public record TopicNames(String prefix, List<String> queues) {
     public List<String> all() {
         List<String> all = new ArrayList<>(List.of(taskRequests(), taskStatus(), heartbeats(), hostHeartbeats(),
             agentCommands(), agentDeaths(), schedules(), pipelines(), deadLetters()));
-        queues.forEach(q -> all.add(tasks(q)));
+        all.addAll(taskTopics());
         return List.copyOf(all);
     }
 }

@@ -78,6 +78,13 @@ public final class Topics {
         return topic;
     }
 
+    /** The topic of {@code queue}'s {@code lane}. */
+    public Topic<String, TaskEvent> tasks(String queue, Lane lane) {
+        Topic<String, TaskEvent> normal = tasks(queue);
+        return lane == Lane.NORMAL ? normal : new Topic<>(names.tasks(queue, lane), normal.keySerde(),
+            normal.valueSerde());
+    }
+
     public Topic<String, TaskStatus> taskStatus() {
         return taskStatus;
     }

@@ -45,7 +45,7 @@ public final class IntakeTopology {
                              Clock clock, IdleCommits idleCommits) {
         Serde<TaskEvent> events = topics.tasks(config.queues().get(0)).valueSerde();
         TopicNameExtractor<String, TaskEvent> taskTopic = (key, event, context) ->
-            topics.names().tasks(event.getQueue());
+            topics.names().tasks(event.getQueue(), event.getPriority());
         IntakeMetrics metrics = IntakeMetrics.on(meters);
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topics.taskRequests().name())

@@ -11,6 +11,7 @@ import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.scheduler.SchedulerDriver;
+import io.kafkasas.schemas.topics.Lane;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.ManualClock;
 import java.nio.ByteBuffer;
@@ -74,6 +75,20 @@ class IntakeTopologyTest {
         assertThat(event.getRetryPolicy().getMaxAttempts()).isEqualTo(3);
         assertThat(tasks.isEmpty()).isTrue();
         assertThat(statuses.isEmpty()).as("the event is what queued means: no record more").isTrue();
+    }
+
+    @Test
+    void shouldPutEachTaskInTheLaneOfItsPriority() {
+        TestOutputTopic<String, TaskEvent> high = driver.output(driver.topics().tasks("batch", Lane.HIGH));
+        TestOutputTopic<String, TaskEvent> low = driver.output(driver.topics().tasks("batch", Lane.LOW));
+
+        requests.pipeInput("urgent", request("urgent").setQueue("batch").setPriority(5).build());
+        requests.pipeInput("later", request("later").setQueue("batch").setPriority(-1).build());
+        requests.pipeInput("usual", request("usual").setQueue("batch").build());
+
+        assertThat(high.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("urgent");
+        assertThat(low.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("later");
+        assertThat(batchTasks.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("usual");
     }
 
     @Test

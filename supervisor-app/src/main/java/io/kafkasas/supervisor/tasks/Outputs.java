@@ -62,7 +62,8 @@ public final class Outputs {
     Output deadLetter(SupervisedTask task, DeadLetterReason reason, String message, Instant now) {
         TaskEvent event = task.getEvent();
         return new Output(task.getTaskId(), DeadLetter.newBuilder().setReason(reason).setMessage(message)
-            .setSourceTopic(event == null ? "" : topics.tasks(event.getQueue())).setTaskId(task.getTaskId())
+            .setSourceTopic(event == null ? "" : topics.tasks(event.getQueue(), event.getPriority()))
+            .setTaskId(task.getTaskId())
             .setTask(event).setAttempts(new ArrayList<>(task.getAttempts()))
             .setProducedBy(Wire.PRODUCED_BY_SUPERVISOR).setTimestamp(now).build());
     }
