@@ -8,6 +8,7 @@ import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.TaskError;
 import io.kafkasas.schemas.serde.RecordViews;
+import io.kafkasas.schemas.topics.Lane;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,8 @@ final class Views {
         view.put("error", error(task.getLastError()));
         view.put("queue", task.getEvent() == null ? null : task.getEvent().getQueue());
         view.put("type", task.getEvent() == null ? null : task.getEvent().getType());
+        view.put("priority", task.getEvent() == null ? null : task.getEvent().getPriority());
+        view.put("lane", task.getEvent() == null ? null : Lane.of(task.getEvent().getPriority()).name());
         view.put("attempts", task.getAttempts().stream().map(Views::attempt).toList());
         view.put("updatedAt", time(task.getUpdatedAt()));
         putResult(view, task.getResult());
