@@ -1,5 +1,6 @@
 package io.kafkasas.ops.bench;
 
+import io.kafkasas.schemas.config.SasConfig;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,6 +30,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class FloorRun {
 
     private FloorRun() {
+    }
+
+    /** {@link #run} on as many partitions as the task-requests topic of {@code config} has. */
+    static Histogram likeRequests(SasConfig config, int rate, Duration length) throws ExecutionException,
+        InterruptedException {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            int partitions = admin.describeTopics(List.of(config.topicNames().taskRequests())).allTopicNames().get()
+                .values().iterator().next().partitions().size();
+            return run(admin, config.kafkaProperties(), rate, length, partitions);
+        }
     }
 
     static Histogram run(Admin admin, Map<String, Object> kafka, int rate, Duration length, int partitions)

@@ -19,7 +19,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,12 +60,7 @@ public final class LimitsCommand implements Callable<Integer> {
         PrintWriter out = stack.out();
         try (OwnStack own = stack.start(agents, slots)) {
             SasConfig config = own.config();
-            Histogram floor;
-            try (Admin admin = Admin.create(config.kafkaProperties())) {
-                int partitions = admin.describeTopics(List.of(config.topicNames().taskRequests())).allTopicNames()
-                    .get().values().iterator().next().partitions().size();
-                floor = FloorRun.run(admin, config.kafkaProperties(), highRate, Duration.ofSeconds(10), partitions);
-            }
+            Histogram floor = FloorRun.likeRequests(config, highRate, Duration.ofSeconds(10));
             try (TaskClient client = TaskClient.create(config);
                  StatusTimes times = new StatusTimes(config.kafkaProperties(), config.topics())) {
                 out.printf("Submitting %,d low-priority tasks ...%n", low);

@@ -26,7 +26,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,12 +83,7 @@ public final class PipelinesCommand implements Callable<Integer> {
         try (OwnStack own = stack.start(agents, slots)) {
             SasConfig config = own.config();
             Map<String, Object> kafka = config.kafkaProperties();
-            Histogram floor;
-            try (Admin admin = Admin.create(kafka)) {
-                int partitions = admin.describeTopics(List.of(config.topicNames().taskRequests())).allTopicNames()
-                    .get().values().iterator().next().partitions().size();
-                floor = FloorRun.run(admin, kafka, 500, Duration.ofSeconds(10), partitions);
-            }
+            Histogram floor = FloorRun.likeRequests(config, 500, Duration.ofSeconds(10));
             try (TaskClient client = TaskClient.create(config);
                  StatusTimes times = new StatusTimes(kafka, config.topics())) {
                 for (int run = 1; run <= runs; run++) {

@@ -20,7 +20,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,13 +62,8 @@ public final class SchedulesCommand implements Callable<Integer> {
             SasConfig config = own.config();
             Map<String, Object> kafka = config.kafkaProperties();
             double rate = schedules * 1000.0 / every;
-            Histogram floor;
-            try (Admin admin = Admin.create(kafka)) {
-                int partitions = admin.describeTopics(List.of(config.topicNames().taskRequests())).allTopicNames()
-                    .get().values().iterator().next().partitions().size();
-                floor = FloorRun.run(admin, kafka, (int) Math.max(1, Math.round(rate)), Duration.ofSeconds(20),
-                    partitions);
-            }
+            Histogram floor = FloorRun.likeRequests(config, (int) Math.max(1, Math.round(rate)),
+                Duration.ofSeconds(20));
             try (TaskClient client = TaskClient.create(config);
                  ScheduleRunCount runs = new ScheduleRunCount(kafka, config.topics())) {
                 out.printf("Creating %,d schedules 'every %ds' ...%n", schedules, everySeconds);

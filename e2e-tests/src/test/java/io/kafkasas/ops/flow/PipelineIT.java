@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.kafkasas.agent.Agent;
 import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.AgentExit;
-import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.Pipeline;
@@ -57,14 +56,15 @@ class PipelineIT {
     @Test
     void shouldRunStepsInTheirOrderAndUndoThemNewestFirstWhenOneFails(TestKafka kafka) throws Exception {
         Map<String, String> settings = TestSettings.of(kafka, "mock://" + UniqueNames.of("pipelines"));
-        Map<String, String> schedulerSettings = with(settings, "scheduler");
+        Map<String, String> schedulerSettings = TestSettings.withStateDir(settings, dir.resolve("scheduler"));
         schedulerSettings.put(SchedulerConfig.TASK_TYPES, "noop,sleep"); // what the agents below handle
         SchedulerConfig schedulerConfig = SchedulerConfig.of(schedulerSettings);
         Topics topics = schedulerConfig.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 3);
         List<Agent> agents = new ArrayList<>();
         try (SchedulerApp scheduler = SchedulerApp.start(schedulerConfig, Clock.systemUTC());
-             SupervisorApp supervisor = SupervisorApp.start(SupervisorConfig.of(with(settings, "supervisor")));
+             SupervisorApp supervisor = SupervisorApp.start(SupervisorConfig.of(TestSettings.withStateDir(settings,
+                 dir.resolve("supervisor"))));
              TaskClient client = TaskClient.create(schedulerConfig.shared());
              RecordCollector<String, TaskStatus> statuses = new RecordCollector<>(kafka,
                  List.of(topics.names().taskStatus()), new StringDeserializer(),
@@ -107,12 +107,6 @@ class PipelineIT {
             agents.forEach(a -> a.stop(AgentExit.STOPPED));
             agents.forEach(Agent::awaitExit);
         }
-    }
-
-    private Map<String, String> with(Map<String, String> settings, String app) {
-        Map<String, String> copy = new HashMap<>(settings);
-        copy.put(StreamsApps.STREAMS_PREFIX + "state.dir", dir.resolve(app).toString());
-        return copy;
     }
 
     private static TaskRequest sleep(int ms, boolean fail) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.kafkasas.agent.Agent;
 import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.AgentExit;
-import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
@@ -56,14 +55,16 @@ class PriorityIT {
     @Test
     void shouldStartHighPriorityTasksBeforeAWaitingBacklogAndStillStartLowOnes(TestKafka kafka) throws Exception {
         Map<String, String> settings = TestSettings.of(kafka, "mock://" + UniqueNames.of("priorities"));
-        SchedulerConfig schedulerConfig = SchedulerConfig.of(with(settings, "scheduler"));
+        SchedulerConfig schedulerConfig = SchedulerConfig.of(TestSettings.withStateDir(settings,
+            dir.resolve("scheduler")));
         Topics topics = schedulerConfig.shared().topics();
         TestTopics.create(kafka, topics.names().all(), 3);
         Map<String, String> agentSettings = new HashMap<>(settings);
         agentSettings.put(AgentConfig.AGENT_ID, "priority-agent");
         agentSettings.put(AgentConfig.CONCURRENCY, "2");
         try (SchedulerApp scheduler = SchedulerApp.start(schedulerConfig, Clock.systemUTC());
-             SupervisorApp supervisor = SupervisorApp.start(SupervisorConfig.of(with(settings, "supervisor")));
+             SupervisorApp supervisor = SupervisorApp.start(SupervisorConfig.of(TestSettings.withStateDir(settings,
+                 dir.resolve("supervisor"))));
              TaskClient client = TaskClient.create(schedulerConfig.shared());
              RecordCollector<String, TaskStatus> statuses = new RecordCollector<>(kafka,
                  List.of(topics.names().taskStatus()), new StringDeserializer(),
@@ -131,11 +132,5 @@ class PriorityIT {
     private static Instant startOf(RecordCollector<String, TaskStatus> statuses, String taskId) {
         return statuses.values(s -> s.getStatus() == TaskStatusType.STARTED && s.getTaskId().equals(taskId))
             .stream().map(TaskStatus::getTimestamp).min(Instant::compareTo).orElse(null);
-    }
-
-    private Map<String, String> with(Map<String, String> settings, String app) {
-        Map<String, String> copy = new HashMap<>(settings);
-        copy.put(StreamsApps.STREAMS_PREFIX + "state.dir", dir.resolve(app).toString());
-        return copy;
     }
 }

@@ -1,6 +1,7 @@
 package io.kafkasas.ops.flow;
 
 import io.kafkasas.app.ChildJvm;
+import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.registry.SchemaRegistryConfig;
 import io.kafkasas.testkit.TestAuth;
@@ -28,6 +29,13 @@ final class TestSettings {
             SchemaRegistryConfig.URL, registryUrl, "http.port", "0"));
         settings.putAll(TestAuth.settings());
         return settings;
+    }
+
+    /** A copy of {@code settings} with a Kafka Streams app's state in {@code stateDir}. */
+    static Map<String, String> withStateDir(Map<String, String> settings, Path stateDir) {
+        Map<String, String> copy = new HashMap<>(settings);
+        copy.put(StreamsApps.STREAMS_PREFIX + "state.dir", stateDir.toString());
+        return copy;
     }
 
     /**
