@@ -98,7 +98,7 @@ public final class Agent {
             new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Deserializer<TaskEvent> events = topics.tasks(config.queues().get(0)).valueSerde().deserializer();
         this.loop = new TaskLoop(taskConsumer, transactions, events, runner, reporter,
-            names.taskTopics(), new LanePicker(topic -> Lane.ofTopic(names, topic).orElse(Lane.NORMAL),
+            names.taskTopics(), new LanePicker(topic -> names.laneOf(topic).orElse(Lane.NORMAL),
                 config.lowerLaneEvery()),
             letter -> DeadLetterSink.count(metrics.registry(), "agent", letter));
         loopRef[0] = loop;

@@ -1,7 +1,5 @@
 package io.kafkasas.schemas.topics;
 
-import java.util.Optional;
-
 /**
  * A queue's tasks by priority band, each band a topic of its own: a task's priority above 0 puts it in the high
  * lane, below 0 in the low lane, 0 (the default) in the normal lane, the queue's own topic. An agent reads its
@@ -27,17 +25,5 @@ public enum Lane {
     /** What the lane adds to its queue's topic name. */
     public String suffix() {
         return suffix;
-    }
-
-    /** The lane a task topic of {@code names} is, if it is one. */
-    public static Optional<Lane> ofTopic(TopicNames names, String topic) {
-        for (String queue : names.queues()) {
-            for (Lane lane : values()) {
-                if (names.tasks(queue, lane).equals(topic)) {
-                    return Optional.of(lane);
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package io.kafkasas.schemas.topics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -58,6 +59,18 @@ public record TopicNames(String prefix, List<String> queues) {
     /** Where a task of this queue and priority goes. */
     public String tasks(String queue, int priority) {
         return tasks(queue, Lane.of(priority));
+    }
+
+    /** The lane {@code topic} is, if it is a task topic. */
+    public Optional<Lane> laneOf(String topic) {
+        for (String queue : queues) {
+            for (Lane lane : Lane.values()) {
+                if (tasks(queue, lane).equals(topic)) {
+                    return Optional.of(lane);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Every lane of every queue: what agents read and the supervisor follows. */

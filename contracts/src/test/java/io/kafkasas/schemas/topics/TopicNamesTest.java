@@ -19,8 +19,8 @@ class TopicNamesTest {
         assertThat(names.taskTopics()).containsExactly("sas.tasks.default.high", "sas.tasks.default",
             "sas.tasks.default.low", "sas.tasks.billing.high", "sas.tasks.billing", "sas.tasks.billing.low");
         assertThat(names.all()).containsAll(names.taskTopics());
-        assertThat(Lane.ofTopic(names, "sas.tasks.billing.low")).hasValue(Lane.LOW);
-        assertThat(Lane.ofTopic(names, "sas.task-status")).isEmpty();
+        assertThat(names.laneOf("sas.tasks.billing.low")).hasValue(Lane.LOW);
+        assertThat(names.laneOf("sas.task-status")).isEmpty();
     }
 
     @Test
