@@ -140,6 +140,7 @@ public final class Agent {
         Map<String, Object> props = new TreeMap<>(consumerProperties);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.remove(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+        props.remove(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG);
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-commands");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);

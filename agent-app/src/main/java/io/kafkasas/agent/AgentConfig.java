@@ -212,6 +212,9 @@ public final class AgentConfig {
         // the consumer protocol (KIP-848): rebalances move only what must move, and the session timeout is the
         // broker's group.consumer.session.timeout.ms (or the group's consumer.session.timeout.ms)
         props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+        // each agent gets partitions of every lane (per topic ranges): the uniform assignor may give one agent all of
+        // one lane's partitions and leave the others idle while that lane has work
+        props.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
         props.putAll(config.originalsWithPrefix(CONSUMER_PREFIX));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
