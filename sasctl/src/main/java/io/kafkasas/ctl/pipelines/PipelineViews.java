@@ -10,6 +10,9 @@ import java.util.Set;
 /** Pipelines as sasctl shows them, and where they are in the scheduler's API. */
 final class PipelineViews {
 
+    /** A step whose error is its story; the others show their result (an earlier attempt's error aside). */
+    private static final Set<String> FAILED = Set.of("FAILED", "COMPENSATION_FAILED");
+
     /** Where a pipeline ends. */
     static final Set<String> ENDED = Set.of("SUCCEEDED", "COMPENSATED", "STOPPED", "COMPENSATION_FAILED");
 
@@ -33,7 +36,7 @@ final class PipelineViews {
         Output.Table steps = new Output.Table("STEP", "STATE", "ATTEMPTS", "STARTED", "ENDED", "RESULT / ERROR");
         p.path("steps").forEach(s -> steps.row(TaskViews.text(s, "name"), TaskViews.text(s, "state"),
             TaskViews.text(s, "attempts"), TaskViews.text(s, "startedAt"), TaskViews.text(s, "endedAt"),
-            s.path("error").isTextual() ? s.path("error").asText() : TaskViews.text(s, "result")));
+            FAILED.contains(s.path("state").asText()) ? TaskViews.text(s, "error") : TaskViews.text(s, "result")));
         steps.print(out);
         out.print(p.path("graph").asText());
         out.flush();
