@@ -16,6 +16,7 @@ import io.kafkasas.client.TaskClient;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.schemas.config.AppIds;
 import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.SupervisorApp;
@@ -23,6 +24,7 @@ import io.kafkasas.supervisor.SupervisorConfig;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
 import io.kafkasas.testkit.TestAuth;
+import io.kafkasas.testkit.TestGroups;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import java.net.URI;
@@ -81,6 +83,8 @@ class DeadAgentIT {
                      topics.agentCommands().valueSerde().deserializer())) {
                 agents.add(agent(kafka, registry, settings, 1));
                 agents.add(agent(kafka, registry, settings, 2));
+                // both must hold partitions before the tasks come, or a late one finds them all taken
+                TestGroups.awaitMembers(kafka, AppIds.agentGroup("", topics.names()), 2, Duration.ofSeconds(60));
                 List<String> ids = submitSleeps(client, 12);
                 await().atMost(Duration.ofSeconds(90)).until(() -> started(statuses, "agent-1") > 0
                     && statuses.values(s -> s.getStatus() == TaskStatusType.STARTED).size() >= ids.size());

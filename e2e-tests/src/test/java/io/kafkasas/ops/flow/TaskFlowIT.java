@@ -13,10 +13,12 @@ import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.schemas.config.AppIds;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.testkit.RealKafka;
 import io.kafkasas.testkit.RecordCollector;
 import io.kafkasas.testkit.TestAuth;
+import io.kafkasas.testkit.TestGroups;
 import io.kafkasas.testkit.TestKafka;
 import io.kafkasas.testkit.TestTopics;
 import io.kafkasas.testkit.UniqueNames;
@@ -71,6 +73,7 @@ class TaskFlowIT {
                 agentSettings.put(AgentConfig.CONCURRENCY, "8");
                 agents.add(Agent.start(AgentConfig.of(agentSettings), Clock.systemUTC()));
             }
+            TestGroups.awaitMembers(kafka, AppIds.agentGroup("", topics.names()), 3, Duration.ofSeconds(60));
             long start = System.nanoTime();
             List<String> ids = new ArrayList<>(submitOverKafka(client));
             ids.addAll(submitOverHttp(scheduler.httpUrl()));
