@@ -25,7 +25,8 @@ public final class Statuses {
     public static TaskStatus.Builder of(TaskEvent event, TaskStatusType type, Instant when) {
         Contracts.trust();
         return TaskStatus.newBuilder().setTaskId(event.getTaskId()).setAttempt(event.getAttempt()).setStatus(type)
-            .setTimestamp(when).setQueue(event.getQueue()).setType(event.getType()).setHeaders(event.getHeaders());
+            .setTimestamp(when).setQueue(event.getQueue()).setType(event.getType()).setHeaders(event.getHeaders())
+            .setLimitKey(event.getLimitKey());
     }
 
     /** A status from before any attempt (QUEUED, REJECTED): attempt 0. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -23,14 +24,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Picks the statuses of the tasks a schedule or a pipeline submitted out of the status topic by their key (a task id
  * that names its owner), keeps those of the kinds its owner acts on, and keys them by their owner. Only those values
- * are decoded. A status that does not decode is passed over: the supervisor, the status topic's reader of record,
- * dead-letters it.
+ * are decoded. The limits' feed names its owner in the status itself ({@code limitKey}), so it decodes every one.
+ * A status that does not decode is passed over: the supervisor, the status topic's reader of record, dead-letters
+ * it.
  */
 public final class RunFeed implements Processor<byte[], byte[], String, TaskStatus> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunFeed.class);
     private final Deserializer<TaskStatus> statuses;
-    private final Function<String, Optional<String>> ownerOf;
+    private final Owner ownerOf;
     private final Set<TaskStatusType> kept;
     private ProcessorContext<String, TaskStatus> context;
 
@@ -43,6 +45,12 @@ public final class RunFeed implements Processor<byte[], byte[], String, TaskStat
      */
     public static void feed(StreamsBuilder builder, Topics topics, String name, Function<String, Optional<String>>
         ownerOf, Set<TaskStatusType> kept, int partitions) {
+        feed(builder, topics, name, (taskId, status) -> ownerOf.apply(taskId), kept, partitions);
+    }
+
+    /** As {@link #feed}, the owner read from the task id or, where the id does not name it, from the status. */
+    public static void feed(StreamsBuilder builder, Topics topics, String name, Owner ownerOf,
+                            Set<TaskStatusType> kept, int partitions) {
         Topic<String, TaskStatus> status = topics.taskStatus();
         builder.stream(status.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                 .withName(name + "-status-source"))
@@ -51,9 +59,15 @@ public final class RunFeed implements Processor<byte[], byte[], String, TaskStat
                 .withValueSerde(status.valueSerde()).withNumberOfPartitions(partitions));
     }
 
-    /** {@code ownerOf}: the owner a task id names, if any; {@code kept}: the kinds of status passed on. */
-    RunFeed(Deserializer<TaskStatus> statuses, Function<String, Optional<String>> ownerOf,
-                   Set<TaskStatusType> kept) {
+    /** Whose a status is: none (passed over), or its owner. */
+    @FunctionalInterface
+    public interface Owner {
+        /** {@code status} decodes the value (once) on demand; null when it does not decode. */
+        Optional<String> of(String taskId, Supplier<TaskStatus> status);
+    }
+
+    /** {@code ownerOf}: whose each status is, if anyone's; {@code kept}: the kinds of status passed on. */
+    RunFeed(Deserializer<TaskStatus> statuses, Owner ownerOf, Set<TaskStatusType> kept) {
         this.statuses = statuses;
         this.ownerOf = ownerOf;
         this.kept = kept;
@@ -70,18 +84,35 @@ public final class RunFeed implements Processor<byte[], byte[], String, TaskStat
             return;
         }
         String taskId = new String(record.key(), StandardCharsets.UTF_8);
-        String owner = ownerOf.apply(taskId).orElse(null);
+        Supplier<TaskStatus> status = new Supplier<>() { // decoded once, and only if asked for
+            private boolean tried;
+            private TaskStatus decoded;
+
+            @Override
+            public TaskStatus get() {
+                if (!tried) {
+                    tried = true;
+                    decoded = decode(taskId, record.value());
+                }
+                return decoded;
+            }
+        };
+        String owner = ownerOf.of(taskId, status).orElse(null);
         if (owner == null) {
             return;
         }
+        TaskStatus value = status.get();
+        if (value != null && taskId.equals(value.getTaskId()) && kept.contains(value.getStatus())) {
+            context.forward(new Record<>(owner, value, record.timestamp()));
+        }
+    }
+
+    private TaskStatus decode(String taskId, byte[] value) {
         try {
-            TaskStatus status = statuses.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""),
-                record.value());
-            if (status != null && taskId.equals(status.getTaskId()) && kept.contains(status.getStatus())) {
-                context.forward(new Record<>(owner, status, record.timestamp()));
-            }
+            return statuses.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""), value);
         } catch (RuntimeException e) {
             LOG.debug("Passing over an undecodable status of task {}: {}", taskId, e.toString());
+            return null;
         }
     }
 }

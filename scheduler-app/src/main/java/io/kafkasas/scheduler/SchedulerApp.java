@@ -77,7 +77,8 @@ public final class SchedulerApp implements AutoCloseable {
             ? IdleCommits.install(props, config.commitMinInterval()) : IdleCommits.off();
         SchedulerTopology.Partitions partitions = new SchedulerTopology.Partitions(
             partitionsOf(config, config.shared().topicNames().schedules()),
-            partitionsOf(config, config.shared().topicNames().pipelines()));
+            partitionsOf(config, config.shared().topicNames().pipelines()),
+            partitionsOf(config, config.shared().topicNames().limitedTasks()));
         this.streams = StreamsApps.create("scheduler", SchedulerTopology.build(config, topics, partitions,
             metrics.registry(), clock, idleCommits), props, metrics);
         this.client = TaskClient.create(config.shared());

@@ -35,6 +35,8 @@ public final class SchedulerConfig {
     public static final String MAX_ATTEMPTS_LIMIT = "scheduler.max.attempts.limit";
     public static final String TASK_TYPES = "scheduler.task.types";
     public static final String PIPELINES_RETENTION_MS = "scheduler.pipelines.retention.ms";
+    public static final String LIMITS_TICK_MS = "scheduler.limits.tick.ms";
+    public static final String LIMITS_LOWER_EVERY = "scheduler.limits.lower.every";
     public static final String COMMIT_WHEN_IDLE = "scheduler.commit.when.idle";
     public static final String ADVERTISED_HOST = "scheduler.advertised.host";
     public static final String SCHEDULES_LEAD_MS = "scheduler.schedules.lead.ms";
@@ -91,6 +93,12 @@ public final class SchedulerConfig {
             .define(PIPELINES_RETENTION_MS, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1000),
                 Importance.LOW, "How long an ended pipeline stays in the scheduler's store (GET /pipelines shows it),"
                     + " counted from its end; then it is forgotten and its id may be used again.")
+            .define(LIMITS_TICK_MS, Type.LONG, 20L, Range.between(1, 1000), Importance.LOW,
+                "How often the scheduler looks whether a rate limit lets more of the tasks it holds start; a"
+                    + " limit's tasks are also released as soon as one arrives or one of theirs ends.")
+            .define(LIMITS_LOWER_EVERY, Type.INT, 10, Range.between(2, 1000), Importance.LOW,
+                "Of the tasks a limit holds, those of higher priority are released first, but one release in this"
+                    + " many goes to the lower lane whose task has waited longest, so that none starves.")
             .define(ADVERTISED_HOST, Type.STRING, "", Importance.MEDIUM,
                 "The host name other scheduler instances reach this one's HTTP API at, to pass on a request for a"
                     + " schedule this one holds; empty means http.host (the machine's name when that is 0.0.0.0).")
@@ -145,6 +153,14 @@ public final class SchedulerConfig {
 
     public Duration pipelinesRetention() {
         return Duration.ofMillis(config.getLong(PIPELINES_RETENTION_MS));
+    }
+
+    public Duration limitsTick() {
+        return Duration.ofMillis(config.getLong(LIMITS_TICK_MS));
+    }
+
+    public int limitsLowerEvery() {
+        return config.getInt(LIMITS_LOWER_EVERY);
     }
 
     public Duration delayCheckInterval() {

@@ -43,7 +43,7 @@ public final class SchedulerDriver implements AutoCloseable {
         all.putAll(settings);
         SchedulerConfig config = SchedulerConfig.of(all);
         this.topics = config.shared().topics();
-        this.topology = SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1), meters,
+        this.topology = SchedulerTopology.build(config, topics, new SchedulerTopology.Partitions(1, 1, 1), meters,
             clock, IdleCommits.off());
         Properties props = new Properties();
         props.putAll(config.streamsProperties());

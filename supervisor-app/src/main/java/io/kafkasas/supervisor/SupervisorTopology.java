@@ -8,6 +8,7 @@ import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.schemas.Limits;
 import io.kafkasas.schemas.serde.AvroSerdes;
 import io.kafkasas.schemas.serde.RecordChecks;
 import io.kafkasas.schemas.topics.TopicNames;
@@ -160,8 +161,14 @@ public final class SupervisorTopology {
 
     private static void events(KStream<String, SpecificRecord> s, String p, Topics topics, Serde<String> keys) {
         TopicNames names = topics.names();
-        s.mapValues(v -> (TaskEvent) v, Named.as(p + "-events"))
-            .to((k, v, c) -> names.tasks(v.getQueue(), v.getPriority()), Produced.with(keys,
+        // a task that counts against a limit goes back through the scheduler's limits, keyed by its limit key, so
+        // that every attempt counts (and the one before gives its place back)
+        s.map((k, v) -> {
+            TaskEvent event = (TaskEvent) v;
+            return KeyValue.pair(Limits.isLimited(event) ? event.getLimitKey() : k, event);
+        }, Named.as(p + "-events"))
+            .to((k, v, c) -> Limits.isLimited(v) ? names.limitedTasks() : names.tasks(v.getQueue(), v.getPriority()),
+                Produced.with(keys,
                 topics.tasks(names.queues().get(0)).valueSerde()).withName(p + "-events-sink"));
     }
 

@@ -500,6 +500,26 @@ class SupervisorTopologyTest {
     }
 
     @Test
+    void shouldReemitALimitedTaskThroughTheLimitsKeyedByItsLimitKey() {
+        TestOutputTopic<String, TaskEvent> limitedOut = output(driver, topics.limitedTasks());
+        heartbeat("agent-a", 1);
+        tasksIn.pipeInput("t-billed", TaskEvent.newBuilder().setTaskId("t-billed").setAttempt(1).setQueue("default")
+            .setType("sleep").setLimitKey("billing-api").setRetryPolicy(POLICY).setSubmittedAt(now).setEmittedAt(now)
+            .build(), now);
+        tasksOut.readValuesToList(); // the input itself
+        status("t-billed", 1, TaskStatusType.STARTED, null);
+
+        status("t-billed", 1, TaskStatusType.RELEASED, null);
+
+        assertThat(limitedOut.readKeyValuesToList()).as("back through the limit, so that it counts")
+            .singleElement().satisfies(kv -> {
+                assertThat(kv.key).isEqualTo("billing-api");
+                assertThat(kv.value.getAttempt()).isEqualTo(2);
+            });
+        assertThat(tasksOut.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldCancelATaskPastItsDeadlineOnALiveAgentAndRetryIt() {
         heartbeat("agent-a", 1);
         task("t-9", 1_000L);

@@ -1,6 +1,7 @@
 package io.kafkasas.agent.run;
 
 import io.kafkasas.schemas.topics.Lane;
+import io.kafkasas.schemas.topics.LaneTurns;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
@@ -13,11 +14,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Which of the records an agent has read and not yet started it starts next: those of the highest {@link Lane}
- * first. While a lower lane has a record waiting, every {@code lowerEvery}-th start goes to the lower lane whose
- * first waiting record is the oldest (by its timestamp), so that no lane starves: a lower lane gets at least one
- * start in {@code lowerEvery} however busy the higher ones are. Within a lane the partition whose first record is
- * the oldest goes first; within a partition, records are taken in order.
+ * Which of the records an agent has read and not yet started it starts next: the lanes take turns as
+ * {@link LaneTurns} says (the highest first; one start in {@code lowerEvery} to the lower lane whose first record,
+ * by its timestamp, is the oldest). Within a lane the partition whose first record is the oldest goes first; within
+ * a partition, records are taken in order.
  */
 public final class LanePicker {
 
@@ -47,17 +47,11 @@ public final class LanePicker {
             if (byLane.isEmpty()) {
                 break;
             }
-            Lane top = byLane.keySet().iterator().next(); // EnumMap: in lane order, the highest first
-            Lane chosen = top;
-            if (byLane.size() > 1) {
-                if (sinceLower + 1 >= lowerEvery) {
-                    chosen = byLane.entrySet().stream().filter(e -> e.getKey() != top)
-                        .min(Comparator.comparingLong(e -> oldest(e.getValue()))).orElseThrow().getKey();
-                    sinceLower = 0;
-                } else {
-                    sinceLower++;
-                }
-            }
+            Map<Lane, Long> oldest = new EnumMap<>(Lane.class);
+            byLane.forEach((lane, partitions) -> oldest.put(lane, oldest(partitions)));
+            LaneTurns.Turn turn = LaneTurns.next(oldest, sinceLower, lowerEvery);
+            sinceLower = turn.sinceLower();
+            Lane chosen = turn.lane();
             taken.add(byLane.get(chosen).stream().min(Comparator.comparingLong(r -> r.peek().timestamp()))
                 .orElseThrow().poll());
         }

@@ -20,12 +20,13 @@ import org.apache.kafka.common.resource.ResourceType;
 /**
  * Who may do what on the Kafka cluster, written once: one principal per app, each allowed only what the app does.
  * <ul>
- *   <li>scheduler: reads requests, schedules, pipelines and statuses (its schedules' runs, its pipelines' steps);
- *   writes task events, statuses (refusals, cancels), requests (its HTTP intake, schedule runs, pipeline steps),
- *   schedules and pipelines (its HTTP API) and dead letters; owns the topics, group and transactional ids under its
- *   application id;</li>
- *   <li>supervisor: reads statuses, task events, heartbeats, host heartbeats and its verdicts; writes task events,
- *   statuses, agent commands, verdicts and dead letters; owns what is under its application id;</li>
+ *   <li>scheduler: reads requests, schedules, pipelines, limits, limited tasks and statuses (its schedules' runs,
+ *   its pipelines' steps, the ends of limited tasks); writes task events, statuses (refusals, cancels), requests
+ *   (its HTTP intake, schedule runs, pipeline steps), schedules, pipelines and limits (its HTTP API), limited tasks
+ *   and dead letters; owns the topics, group and transactional ids under its application id;</li>
+ *   <li>supervisor: reads statuses, task events, heartbeats, host heartbeats and its verdicts; writes task events
+ *   (limited ones to the limited tasks), statuses, agent commands, verdicts and dead letters; owns what is under
+ *   its application id;</li>
  *   <li>agent (and agent host): reads task events in the agents' group and agent commands; writes statuses,
  *   heartbeats, host heartbeats and dead letters, in transactions under {@code <prefix>agent.};</li>
  *   <li>submitter (a service with the Java client): writes requests, cancels, schedules and pipelines, reads
@@ -80,10 +81,10 @@ public final class AccessPlan extends SasConfig {
         List<Grant> grants = new ArrayList<>();
         Granter scheduler = new Granter("scheduler", getString(SCHEDULER), grants);
         scheduler.topics(AclOperation.READ, List.of(names.taskRequests(), names.schedules(), names.pipelines(),
-            names.taskStatus()));
+            names.taskStatus(), names.limits(), names.limitedTasks()));
         scheduler.topics(AclOperation.WRITE, taskTopics);
         scheduler.topics(AclOperation.WRITE, List.of(names.taskRequests(), names.taskStatus(), names.schedules(),
-            names.pipelines(), names.deadLetters()));
+            names.pipelines(), names.deadLetters(), names.limits(), names.limitedTasks()));
         scheduler.streamsApp(AppIds.scheduler(configured(AppIds.SCHEDULER_APPLICATION_ID), names));
 
         Granter supervisor = new Granter("supervisor", getString(SUPERVISOR), grants);
@@ -92,7 +93,7 @@ public final class AccessPlan extends SasConfig {
             names.hostHeartbeats()));
         supervisor.topics(AclOperation.WRITE, taskTopics);
         supervisor.topics(AclOperation.WRITE, List.of(names.taskStatus(), names.agentCommands(), names.agentDeaths(),
-            names.deadLetters()));
+            names.deadLetters(), names.limitedTasks()));
         // its liveness application's id extends it: one prefix covers both
         supervisor.streamsApp(AppIds.supervisor(configured(AppIds.SUPERVISOR_APPLICATION_ID), names));
 

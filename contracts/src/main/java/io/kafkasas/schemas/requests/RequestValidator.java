@@ -91,6 +91,10 @@ public final class RequestValidator {
             problems.add(new Violation("idempotencyKey", "must be 1-200 characters of A-Z a-z 0-9 . _ : @ / + = -,"
                 + " was '" + abbreviate(key) + "'"));
         }
+        if (request.getLimitKey() != null && !io.kafkasas.schemas.Limits.isDeclaredKey(request.getLimitKey())) {
+            problems.add(new Violation("limitKey", "must be 1-100 characters of A-Z a-z 0-9 . _ -, was '"
+                + abbreviate(request.getLimitKey()) + "'"));
+        }
         checkLabel(problems, "submittedBy", request.getSubmittedBy());
         checkLabel(problems, "contentType", request.getContentType());
         checkHeaders(problems, request.getHeaders());

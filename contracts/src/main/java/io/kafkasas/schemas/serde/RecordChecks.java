@@ -6,9 +6,14 @@ import io.kafkasas.avro.AgentDeath;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.HostHeartbeat;
+import io.kafkasas.avro.Limit;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.schemas.Limits;
+import io.kafkasas.schemas.requests.Violation;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * What every reader asks of a decoded record before it acts on it: a value, a key that names what the value is
@@ -48,12 +53,35 @@ public final class RecordChecks {
             about = d.getAgentId();
         } else if (value instanceof HostHeartbeat h) {
             about = h.getHostId();
+        } else if (value instanceof Limit l) {
+            List<Violation> problems = Limits.check(l);
+            require(problems.isEmpty(), topic, "an invalid limit: " + problems.stream().map(Violation::toString)
+                .collect(Collectors.joining("; ")));
+            about = l.getKey();
         }
         if (!Objects.equals(key, about)) {
             throw new UnprocessableRecordException(DeadLetterReason.UNPROCESSABLE, "The record on " + topic
                 + " has key " + quote(key) + " but is about " + quote(about) + "; the key must name it");
         }
         return value;
+    }
+
+    /**
+     * {@code event}, read under {@code key} from the limited tasks, if it passes: there the key is the limit key the
+     * task counts against, not its id.
+     */
+    public static TaskEvent checkLimited(String topic, String key, TaskEvent event) {
+        if (event == null) {
+            throw new UnprocessableRecordException(DeadLetterReason.UNDECODABLE, "The record on " + topic
+                + " has no value (a tombstone); its readers need one");
+        }
+        require(event.getAttempt() >= 1, topic, "attempt " + event.getAttempt() + " (attempts count from 1)");
+        if (key == null || !key.equals(event.getLimitKey()) || !Limits.isKey(key)) {
+            throw new UnprocessableRecordException(DeadLetterReason.UNPROCESSABLE, "The record on " + topic
+                + " has key " + quote(key) + " but counts against limit " + quote(event.getLimitKey())
+                + "; the key must name a valid limit key, the task's");
+        }
+        return event;
     }
 
     private static void require(boolean holds, String topic, String what) {

@@ -91,6 +91,11 @@ public final class ProvisioningConfig extends SasConfig {
             TopicConfig.CLEANUP_POLICY_CONFIG,
             TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
             TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()))));
+        // the limits in force, a table like the schedules; the tasks they hold wait in the scheduler's store
+        plan.add(new TopicSpec(names.limits(), control, rf, Map.of(
+            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        plan.add(new TopicSpec(names.limitedTasks(), partitions, rf, durable));
         plan.add(new TopicSpec(names.deadLetters(), control, rf, Map.of(
             TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr,
             TopicConfig.RETENTION_MS_CONFIG, Long.toString(getLong(DEAD_LETTER_RETENTION_MS)))));

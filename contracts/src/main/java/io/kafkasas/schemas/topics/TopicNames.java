@@ -117,10 +117,20 @@ public record TopicNames(String prefix, List<String> queues) {
         return prefix + "dead-letters";
     }
 
+    /** The limits in force (compacted, keyed by limit key). */
+    public String limits() {
+        return prefix + "limits";
+    }
+
+    /** Tasks held by the scheduler until their limit lets them start, keyed by limit key. */
+    public String limitedTasks() {
+        return prefix + "limited-tasks";
+    }
+
     /** Every topic name, task topics included. */
     public List<String> all() {
         List<String> all = new ArrayList<>(List.of(taskRequests(), taskStatus(), heartbeats(), hostHeartbeats(),
-            agentCommands(), agentDeaths(), schedules(), pipelines(), deadLetters()));
+            agentCommands(), agentDeaths(), schedules(), pipelines(), deadLetters(), limits(), limitedTasks()));
         all.addAll(taskTopics());
         return List.copyOf(all);
     }

@@ -5,6 +5,7 @@ import io.kafkasas.avro.AgentDeath;
 import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.HostHeartbeat;
+import io.kafkasas.avro.Limit;
 import io.kafkasas.avro.Pipeline;
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskEvent;
@@ -37,6 +38,8 @@ public final class Topics {
     private final Topic<String, Schedule> schedules;
     private final Topic<String, Pipeline> pipelines;
     private final Topic<byte[], DeadLetter> deadLetters;
+    private final Topic<String, Limit> limits;
+    private final Topic<String, TaskEvent> limitedTasks;
 
     public Topics(TopicNames names, AvroSerdes serdes) {
         Serde<String> key = Serdes.String();
@@ -54,6 +57,8 @@ public final class Topics {
         this.schedules = new Topic<>(names.schedules(), key, serdes.forValues(Schedule.class));
         this.pipelines = new Topic<>(names.pipelines(), key, serdes.forValues(Pipeline.class));
         this.deadLetters = new Topic<>(names.deadLetters(), Serdes.ByteArray(), serdes.forValues(DeadLetter.class));
+        this.limits = new Topic<>(names.limits(), key, serdes.forValues(Limit.class));
+        this.limitedTasks = new Topic<>(names.limitedTasks(), key, taskEvents);
     }
 
     public TopicNames names() {
@@ -118,9 +123,17 @@ public final class Topics {
     }
 
     /** Every topic, task topics included. */
+    public Topic<String, Limit> limits() {
+        return limits;
+    }
+
+    public Topic<String, TaskEvent> limitedTasks() {
+        return limitedTasks;
+    }
+
     public List<Topic<?, ?>> all() {
         List<Topic<?, ?>> all = new ArrayList<>(List.of(taskRequests, taskStatus, heartbeats, hostHeartbeats,
-            agentCommands, agentDeaths, schedules, pipelines, deadLetters));
+            agentCommands, agentDeaths, schedules, pipelines, deadLetters, limits, limitedTasks));
         names.queues().forEach(q -> all.add(tasksByQueue.get(q)));
         return List.copyOf(all);
     }

@@ -4,12 +4,15 @@ import io.kafkasas.app.streams.IdleCommits;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.EmitReason;
+import io.kafkasas.avro.Limit;
 import io.kafkasas.avro.TaskError;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.DueKeys;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.scheduler.limits.LimitTopology;
+import io.kafkasas.schemas.Limits;
 import io.kafkasas.schemas.Statuses;
 import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.requests.RequestValidator;
@@ -66,6 +69,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     private ProcessorContext<Object, Object> context;
     private WindowStore<String, String> dedup;
     private KeyValueStore<String, TaskEvent> delayed;
+    private KeyValueStore<String, Limit> limits;
 
     IntakeProcessor(SchedulerConfig config, Topics topics, IntakeMetrics metrics, Clock clock,
                     IdleCommits idleCommits) {
@@ -82,6 +86,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         this.context = context;
         this.dedup = context.getStateStore(IntakeTopology.DEDUP_STORE);
         this.delayed = context.getStateStore(IntakeTopology.DELAYED_STORE);
+        this.limits = context.getStateStore(LimitTopology.LIMITS_STORE);
         context.schedule(config.delayCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::emitDue);
         if (idleCommits.on()) {
             context.schedule(idleCommits.spacing(), PunctuationType.WALL_CLOCK_TIME, now -> {
@@ -139,7 +144,21 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             metrics.delayed().increment();
             delayed.put(DueKeys.of(notBefore.toEpochMilli(), taskId), event);
         } else {
-            context.forward(new Record<>(taskId, event, now.toEpochMilli()), IntakeTopology.TASKS_SINK);
+            emit(event, now.toEpochMilli());
+        }
+    }
+
+    /** To its lane, or, if it counts against a limit (its own key, or its type's), to the limited tasks. */
+    private void emit(TaskEvent event, long timestamp) {
+        String limitKey = event.getLimitKey();
+        if (limitKey == null && limits.get(Limits.ofType(event.getType())) != null) {
+            limitKey = Limits.ofType(event.getType());
+        }
+        if (limitKey == null) {
+            context.forward(new Record<>(event.getTaskId(), event, timestamp), IntakeTopology.TASKS_SINK);
+        } else {
+            context.forward(new Record<>(limitKey, TaskEvent.newBuilder(event).setLimitKey(limitKey).build(),
+                timestamp), IntakeTopology.LIMITED_SINK);
         }
     }
 
@@ -204,7 +223,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             .setDeadline(request.getDeadline())
             .setRetryPolicy(request.getRetryPolicy() != null ? request.getRetryPolicy() : config.defaultRetryPolicy())
             .setSubmittedAt(request.getSubmittedAt()).setEmittedAt(now).setEmitReason(EmitReason.NEW)
-            .setHeaders(request.getHeaders()).build();
+            .setHeaders(request.getHeaders()).setLimitKey(request.getLimitKey()).build();
     }
 
     /** Emits every held task whose time has come, oldest first. */
@@ -216,7 +235,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
                 KeyValue<String, TaskEvent> entry = due.next();
                 TaskEvent event = TaskEvent.newBuilder(entry.value).setEmittedAt(now).build();
                 metrics.delayedLag().record(Math.max(0, wallClockMs - DueKeys.dueOf(entry.key)), TimeUnit.MILLISECONDS);
-                context.forward(new Record<>(event.getTaskId(), event, wallClockMs), IntakeTopology.TASKS_SINK);
+                emit(event, wallClockMs);
                 delayed.delete(entry.key);
                 emitted = true;
             }

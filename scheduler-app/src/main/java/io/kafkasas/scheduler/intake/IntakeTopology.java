@@ -19,7 +19,9 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   requests-source (task-requests, raw bytes)
  *     -> intake  [stores: intake-dedup (window), intake-delayed (key = due time | task id)]
- *          -> tasks-sink        (tasks.&lt;queue&gt;, TaskEvent)
+ *          -> tasks-sink        (tasks.&lt;queue&gt;[.high|.low], TaskEvent)
+ *          -> limited-sink      (limited-tasks, keyed by limit key: a task that declares one or whose type has a
+ *                                limit, per the global store scheduler-limits)
  *          -> status-sink       (task-status: QUEUED, REJECTED)
  *          -> dead-letter-sink  (dead-letters: undecodable or invalid requests)
  * </pre>
@@ -34,6 +36,7 @@ public final class IntakeTopology {
     public static final String DEDUP_STORE = "intake-dedup";
     public static final String DELAYED_STORE = "intake-delayed";
     public static final String TASKS_SINK = "tasks-sink";
+    public static final String LIMITED_SINK = "limited-sink";
     public static final String STATUS_SINK = "status-sink";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
 
@@ -56,6 +59,8 @@ public final class IntakeTopology {
             .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DELAYED_STORE),
                 Serdes.String(), events), INTAKE)
             .addSink(TASKS_SINK, taskTopic, Serdes.String().serializer(), events.serializer(), INTAKE)
+            .addSink(LIMITED_SINK, topics.limitedTasks().name(), Serdes.String().serializer(), events.serializer(),
+                INTAKE)
             .addSink(STATUS_SINK, topics.taskStatus().name(), Serdes.String().serializer(),
                 topics.taskStatus().valueSerde().serializer(), INTAKE)
             .addSink(DEAD_LETTER_SINK, topics.deadLetters().name(), Serdes.ByteArray().serializer(),
