@@ -2,6 +2,7 @@ package io.kafkasas.ctl;
 
 import io.kafkasas.ctl.acls.AclsCommand;
 import io.kafkasas.ctl.deadletters.DeadLettersCommand;
+import io.kafkasas.ctl.limits.LimitsCommand;
 import io.kafkasas.ctl.pipelines.PipelinesCommand;
 import io.kafkasas.ctl.schedules.SchedulesCommand;
 import io.kafkasas.ctl.topics.TopicsCommand;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
         "Settings come from --config FILE, then SAS_* environment variables, then the flags: see"
             + " docs/configuration.md (sasctl reads the shared settings and ctl.*)."},
     subcommands = {SubmitCommand.class, StatusCommand.class, TasksCommand.class, WatchCommand.class,
-        CancelCommand.class, AgentsCommand.class, SchedulesCommand.class, PipelinesCommand.class,
+        CancelCommand.class, AgentsCommand.class, SchedulesCommand.class, PipelinesCommand.class, LimitsCommand.class,
         DeadLettersCommand.class, TopicsCommand.class, AclsCommand.class, TailCommand.class,
         AutoComplete.GenerateCompletion.class},
     footer = {"", "Examples:", "  sasctl submit shell --payload '{\"command\":\"echo\",\"args\":[\"hi\"]}' --wait",

@@ -60,6 +60,10 @@ public final class SubmitCommand extends CtlCommand {
         + " lanes first (docs/limits.md).")
     Integer priority;
 
+    @Option(names = "--limit-key", paramLabel = "KEY", description = "The limit the task counts against (sasctl"
+        + " limits); without one, its type's limit, if any.")
+    String limitKey;
+
     @Option(names = "--execution-timeout", paramLabel = "DURATION",
         description = "Longest one attempt may run (e.g. 30s, 5m).")
     Duration executionTimeout;
@@ -114,6 +118,7 @@ public final class SubmitCommand extends CtlCommand {
         putIfSet(body, "taskId", taskId);
         putIfSet(body, "idempotencyKey", idempotencyKey);
         putIfSet(body, "priority", priority);
+        putIfSet(body, "limitKey", limitKey);
         putIfSet(body, "executionTimeoutMs", executionTimeout == null ? null : executionTimeout.toMillis());
         putIfSet(body, "delayMs", delay == null ? null : delay.toMillis());
         putIfSet(body, "retryPolicy", maxAttempts == null ? null : Map.of("maxAttempts", maxAttempts));

@@ -13,6 +13,7 @@ import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.app.streams.StreamsLifecycle;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.client.TaskClient;
+import io.kafkasas.scheduler.http.LimitApi;
 import io.kafkasas.scheduler.http.PipelineApi;
 import io.kafkasas.scheduler.http.ScheduleApi;
 import io.kafkasas.scheduler.http.TaskApi;
@@ -87,6 +88,7 @@ public final class SchedulerApp implements AutoCloseable {
         InstanceQueries instances = new InstanceQueries(self, config.http());
         routes.putAll(new ScheduleApi(client, validator, streams, instances, clock).routes());
         routes.putAll(new PipelineApi(client, validator, streams, instances, clock).routes());
+        routes.putAll(new LimitApi(client, validator, streams, instances, clock).routes());
         this.http = AppEndpoints.start(config.http().onPort(self.port()), this::health, metrics,
             AppEndpoints.describedBy("openapi/scheduler.yaml", routes));
     }

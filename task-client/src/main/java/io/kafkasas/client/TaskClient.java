@@ -1,5 +1,6 @@
 package io.kafkasas.client;
 
+import io.kafkasas.avro.Limit;
 import io.kafkasas.avro.Pipeline;
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.TaskRequest;
@@ -168,6 +169,20 @@ public final class TaskClient implements AutoCloseable {
     /** Deletes the schedule {@code scheduleId} (a tombstone): it fires no more; runs already fired go on. */
     public CompletableFuture<String> deleteSchedule(String scheduleId) {
         return send(new ProducerRecord<>(topics.schedules(), scheduleId, null), scheduleId);
+    }
+
+    /**
+     * Sets {@code limit} on the compacted limits topic (keyed by its key); completes with the key when acknowledged.
+     * Every scheduler instance applies it within moments; one that breaks a rule is dead-lettered and the limit in
+     * force stays.
+     */
+    public CompletableFuture<String> putLimit(Limit limit) {
+        return send(new ProducerRecord<>(topics.limits(), limit.getKey(), limit), limit.getKey());
+    }
+
+    /** Removes the limit {@code key} (a tombstone): the tasks it holds go at once. */
+    public CompletableFuture<String> deleteLimit(String key) {
+        return send(new ProducerRecord<>(topics.limits(), key, null), key);
     }
 
     /**

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkasas.agent.AgentMain;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
@@ -17,7 +16,6 @@ import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.schemas.config.AppIds;
-import io.kafkasas.schemas.config.SasConfig;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.SupervisorApp;
 import io.kafkasas.supervisor.SupervisorConfig;
@@ -81,8 +79,8 @@ class DeadAgentIT {
                  RecordCollector<String, AgentCommand> commands = new RecordCollector<>(kafka,
                      List.of(topics.names().agentCommands()), new StringDeserializer(),
                      topics.agentCommands().valueSerde().deserializer())) {
-                agents.add(agent(kafka, registry, settings, 1));
-                agents.add(agent(kafka, registry, settings, 2));
+                agents.add(TestSettings.agentProcess(settings, "agent-1", 8, "dead-agent-it-agent-1"));
+                agents.add(TestSettings.agentProcess(settings, "agent-2", 8, "dead-agent-it-agent-2"));
                 // both must hold partitions before the tasks come, or a late one finds them all taken
                 TestGroups.awaitMembers(kafka, AppIds.agentGroup("", topics.names()), 2, Duration.ofSeconds(60));
                 List<String> ids = submitSleeps(client, 12);
@@ -132,15 +130,6 @@ class DeadAgentIT {
         Map<String, String> withDir = new HashMap<>(settings);
         withDir.put("streams.state.dir", dir.resolve(app).toString());
         return withDir;
-    }
-
-    private ChildJvm agent(TestKafka kafka, LocalSchemaRegistryServer registry, Map<String, String> settings,
-                           int slot) throws java.io.IOException {
-        return ChildJvm.start(AgentMain.class.getName(), List.of("-Xmx256m"), List.of(),
-            Map.of("SAS_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "SAS_SCHEMA_REGISTRY_URL", registry.url(),
-                "SAS_TOPIC_PREFIX", settings.get(SasConfig.TOPIC_PREFIX), "SAS_AGENT_ID", "agent-" + slot,
-                "SAS_AGENT_CONCURRENCY", "8", "SAS_HTTP_PORT", "0"),
-            Path.of("target", "dead-agent-it-agent-" + slot + ".log")); // kept: what an agent did if this fails
     }
 
     /** The supervisor's query API tells the story: the re-emitted task, the dead agent. */

@@ -1,5 +1,6 @@
 package io.kafkasas.ops.flow;
 
+import io.kafkasas.agent.AgentMain;
 import io.kafkasas.app.ChildJvm;
 import io.kafkasas.app.streams.StreamsApps;
 import io.kafkasas.schemas.config.SasConfig;
@@ -54,5 +55,19 @@ final class TestSettings {
             "SAS_STREAMS_HEARTBEAT_INTERVAL_MS", "1000"));
         env.putAll(TestAuth.environment()); // the instances forward queries to each other with it
         return ChildJvm.start(main.getName(), List.of("-Xmx256m"), List.of(), env, Path.of("target", log + ".log"));
+    }
+
+    /**
+     * An agent as a process of its own on {@code settings}' broker, registry and topics, logging to
+     * {@code target/<log>.log} (kept: what the agent did, if the test fails).
+     */
+    static ChildJvm agentProcess(Map<String, String> settings, String agentId, int concurrency, String log)
+        throws IOException {
+        return ChildJvm.start(AgentMain.class.getName(), List.of("-Xmx256m"), List.of(),
+            Map.of("SAS_KAFKA_BOOTSTRAP_SERVERS", settings.get(SasConfig.KAFKA_PREFIX + "bootstrap.servers"),
+                "SAS_SCHEMA_REGISTRY_URL", settings.get(SchemaRegistryConfig.URL),
+                "SAS_TOPIC_PREFIX", settings.get(SasConfig.TOPIC_PREFIX), "SAS_AGENT_ID", agentId,
+                "SAS_AGENT_CONCURRENCY", Integer.toString(concurrency), "SAS_HTTP_PORT", "0"),
+            Path.of("target", log + ".log"));
     }
 }

@@ -42,9 +42,9 @@ class TopicProvisionerIT {
             List<TopicProvisioner.Result> first = provisioner.provision(config.plan(), false);
             List<TopicProvisioner.Result> second = provisioner.provision(config.plan(), false);
 
-            // 9 topics, and 3 lanes of each of 2 queues
-            assertThat(first).hasSize(15).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.CREATED);
-            assertThat(second).hasSize(15).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.UNCHANGED);
+            // 11 topics, and 3 lanes of each of 2 queues
+            assertThat(first).hasSize(17).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.CREATED);
+            assertThat(second).hasSize(17).allMatch(r -> r.outcome() == TopicProvisioner.Outcome.UNCHANGED);
             String schedules = config.topicNames().schedules();
             String policy = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, schedules)))
                 .all().get().values().iterator().next().get(TopicConfig.CLEANUP_POLICY_CONFIG).value();

@@ -36,7 +36,7 @@ public final class JsonRequests {
 
     private static final Set<String> FIELDS = Set.of("type", "queue", "taskId", "idempotencyKey", "payload",
         "payloadBase64", "contentType", "priority", "executionTimeoutMs", "deadline", "notBefore", "delayMs",
-        "retryPolicy", "submittedBy", "headers");
+        "retryPolicy", "submittedBy", "headers", "limitKey");
     private static final Set<String> POLICY_FIELDS = Set.of("initialIntervalMs", "backoffCoefficient",
         "maxIntervalMs", "maxAttempts", "nonRetryableErrorTypes");
 
@@ -66,7 +66,7 @@ public final class JsonRequests {
             request.setQueue(queue);
         }
         request.setTaskId(text(body, "taskId", problems)).setIdempotencyKey(text(body, "idempotencyKey", problems))
-            .setSubmittedBy(text(body, "submittedBy", problems));
+            .setSubmittedBy(text(body, "submittedBy", problems)).setLimitKey(text(body, "limitKey", problems));
         payload(body, request, problems);
         if (body.has("priority")) {
             request.setPriority((int) number(body, "priority", problems, 0));

@@ -118,7 +118,7 @@ public final class ScheduleApi {
                 case "GET" -> state(id).map(s -> Response.json(200, JsonSchedules.view(s)))
                     .orElseGet(() -> unknown(id));
                 case "PUT" -> put(id, body, HttpApi.callerName(exchange));
-                default -> written(client.deleteSchedule(id), Map.of("scheduleId", id, "deleted", true));
+                default -> TaskApi.written(client.deleteSchedule(id), Map.of("scheduleId", id, "deleted", true));
             };
         }
         Optional<ScheduleState> state = state(id);
@@ -158,13 +158,7 @@ public final class ScheduleApi {
         answer.put("scheduleId", schedule.getScheduleId());
         answer.put("paused", schedule.getPaused());
         answer.put("nextRuns", ScheduleMachine.upcoming(planned, 5).stream().map(Instant::toString).toList());
-        return written(client.putSchedule(schedule), answer);
-    }
-
-    /** 200 with {@code answer} once {@code sent} is acknowledged; 503 otherwise. */
-    private static Response written(CompletableFuture<String> sent, Map<String, Object> answer) {
-        Response written = TaskApi.acknowledged(sent, answer);
-        return written.status() == 202 ? Response.json(200, answer) : written;
+        return TaskApi.written(client.putSchedule(schedule), answer);
     }
 
     private Response backfill(Schedule schedule, JsonNode body, Instant now) {

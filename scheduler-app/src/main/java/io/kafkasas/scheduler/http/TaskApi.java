@@ -123,6 +123,12 @@ public final class TaskApi {
         }
     }
 
+    /** 200 with {@code answer} once {@code sent} is acknowledged; 503 otherwise. */
+    static Response written(CompletableFuture<String> sent, Map<String, Object> answer) {
+        Response written = acknowledged(sent, answer);
+        return written.status() == 202 ? Response.json(200, answer) : written;
+    }
+
     /** The JSON body of {@code exchange}, which may hold a task's payload; 413 over the limit, 400 if not JSON. */
     static JsonNode json(HttpExchange exchange, RequestValidator validator) throws IOException, Refusal {
         int limit = validator.maxPayloadBytes() * 4 / 3 + ENVELOPE_BYTES;
