@@ -6,6 +6,7 @@ import io.kafkasas.avro.AgentHeartbeat;
 import io.kafkasas.avro.DeadLetterReason;
 import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.HostState;
+import io.kafkasas.avro.Limit;
 import io.kafkasas.avro.Pipeline;
 import io.kafkasas.avro.PipelineStep;
 import io.kafkasas.avro.RetryPolicy;
@@ -127,6 +128,22 @@ public final class PoisonRecords {
         poisons.add(new Poison("cycle", names.pipelines(), "p-poison-cycle", bytes(Pipeline.newBuilder(pipeline)
             .setPipelineId("p-poison-cycle").setSteps(List.of(PipelineStep.newBuilder().setName("a").setTask(request)
                 .setDependsOn(List.of("a")).build())).build()), DeadLetterReason.INVALID_REQUEST, 1));
+        poisons.addAll(limits(event, heartbeat, status, now));
+        return poisons;
+    }
+
+    /** A tombstone removes a limit (not poison); a limit that breaks a rule is refused. Limited tasks: as tasks. */
+    private List<Poison> limits(TaskEvent event, AgentHeartbeat heartbeat, TaskStatus status, Instant now) {
+        Limit limit = Limit.newBuilder().setKey("l-poison").setStartsPerSecond(1_000.0).setUpdatedAt(now).build();
+        List<Poison> poisons = new ArrayList<>(aboutBytes(names.limits(), "l-poison", limit, heartbeat, false));
+        poisons.add(new Poison("key of another", names.limits(), "l-poison", bytes(Limit.newBuilder(limit)
+            .setKey("l-other").build()), DeadLetterReason.UNPROCESSABLE, 1));
+        poisons.add(new Poison("absurd field", names.limits(), "l-poison", bytes(Limit.newBuilder(limit)
+            .setStartsPerSecond(-1.0).build()), DeadLetterReason.UNPROCESSABLE, 1));
+        TaskEvent limited = TaskEvent.newBuilder(event).setLimitKey("l-poison").build();
+        poisons.addAll(aboutAll(names.limitedTasks(), "l-poison", limited, status,
+            TaskEvent.newBuilder(limited).setLimitKey("l-other").build(),
+            TaskEvent.newBuilder(limited).setAttempt(0).build()));
         return poisons;
     }
 
@@ -188,7 +205,8 @@ public final class PoisonRecords {
             : record instanceof AgentCommand ? names.agentCommands()
             : record instanceof HostHeartbeat ? names.hostHeartbeats()
             : record instanceof Schedule ? names.schedules()
-            : record instanceof Pipeline ? names.pipelines() : names.taskRequests();
+            : record instanceof Pipeline ? names.pipelines()
+            : record instanceof Limit ? names.limits() : names.taskRequests();
         return serdes.forValues((Class<T>) record.getClass()).serializer().serialize(home, record);
     }
 }
