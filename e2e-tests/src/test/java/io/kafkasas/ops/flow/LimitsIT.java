@@ -98,8 +98,8 @@ class LimitsIT {
                 + " {}", ids.size(), rate, span.toMillis(), (ids.size() - 1) * 1000.0 / span.toMillis(), busiest,
                 perAgent);
             assertThat(perAgent).as("every agent ran some").hasSize(3);
-            // the limit, plus its burst (a tenth of a second's) and one commit's worth arriving early at the agents
-            assertThat(busiest).as("starts in the busiest 2 s").isLessThanOrEqualTo((int) (2 * rate * 1.1) + 3);
+            // the limit, plus its burst (a quarter of a second's) and a few more that one commit brought together
+            assertThat(busiest).as("starts in the busiest 2 s").isLessThanOrEqualTo((int) (2 * rate + rate / 4) + 5);
             assertThat(span).as("250 starts at 25/s take 10 s less the burst").isGreaterThan(Duration.ofMillis(9_000));
             JsonNode limit = HttpApi.JSON.readTree(http(scheduler.httpUrl(), "GET", "/limits/billing-api", null)
                 .body());

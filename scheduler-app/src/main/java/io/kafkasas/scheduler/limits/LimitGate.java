@@ -5,8 +5,10 @@ import io.kafkasas.avro.LimitUse;
 
 /**
  * What a limit lets through now, as plain functions on its {@link LimitUse}: a token bucket for the rate (credit
- * grows by the rate per second, up to a tenth of a second's worth and at least one start; each release spends one)
- * and a count for the tasks running at once (a release takes a place; the end of its attempt gives it back).
+ * grows by the rate per second; each release spends one) and a count for the tasks running at once (a release
+ * takes a place; the end of its attempt gives it back). An idle key saves up a quarter of a second's credit (at
+ * least one start); a key with tasks waiting up to a second's, so that a pause of the stream thread (a commit, a
+ * large poll) delays starts without losing them: over a backlog the starts keep to the rate itself.
  */
 public final class LimitGate {
 
@@ -16,9 +18,13 @@ public final class LimitGate {
     private LimitGate() {
     }
 
-    /** The credit a rate may save up: a tenth of a second of starts, at least one. */
+    /**
+     * The credit a rate may save up: a quarter of a second of starts, at least one. Enough to carry the stream
+     * thread's pauses (a commit, a large poll) without losing starts; small enough that a 10 s window after an idle
+     * spell is at most 2.5 % over the rate.
+     */
     static double burst(double rate) {
-        return Math.max(1, rate / 10);
+        return Math.max(1, rate / 4);
     }
 
     /** Tops the rate credit of {@code use} up to {@code nowMs}. A key first seen starts with a full burst. */
@@ -30,7 +36,8 @@ public final class LimitGate {
             use.setCredit(burst(rate));
         } else {
             double elapsedSeconds = Math.max(0, nowMs - use.getCreditAt()) / 1000.0;
-            use.setCredit(Math.min(burst(rate), use.getCredit() + rate * elapsedSeconds));
+            double most = use.getWaiting() > 0 ? Math.max(burst(rate), rate) : burst(rate);
+            use.setCredit(Math.min(most, use.getCredit() + rate * elapsedSeconds));
         }
         use.setCreditAt(nowMs);
     }

@@ -11,14 +11,13 @@ import io.kafkasas.schemas.topics.Lane;
 import io.kafkasas.schemas.topics.LaneTurns;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,8 +30,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * key per partition's worth of keys.
  * <ul>
  *   <li>A task (from the limited tasks, keyed by limit key) waits in the queue store, in its lane, in arrival
- *   order. If it is the next attempt of one released before (a retry, or a re-run after the supervisor declared
- *   its agent dead), that earlier attempt is over: its place is given back first.</li>
+ *   order (key | lane | sequence number; the lane's first and next numbers are in the key's use). If it is the
+ *   next attempt of one released before (a retry, or a re-run after the supervisor declared its agent dead), that
+ *   earlier attempt is over: its place is given back first.</li>
  *   <li>An ending status of a released attempt (from the status topic, re-keyed by limit key) gives its place
  *   back.</li>
  *   <li>Whenever something arrives or ends, and every {@code scheduler.limits.tick.ms}, as many waiting tasks go as
@@ -114,10 +114,12 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
             running.delete(place);
             LimitGate.ended(use);
         }
-        long sequence = use.getNextSequence();
-        use.setNextSequence(sequence + 1);
+        LimitGate.topUp(use, limits.get(key), now); // up to its arrival, at the credit an idle key may save
+        int lane = Lane.of(event.getPriority()).ordinal();
+        long sequence = use.getTails().get(lane);
+        use.getTails().set(lane, sequence + 1);
         use.setWaiting(use.getWaiting() + 1);
-        queue.put(queueKey(key, Lane.of(event.getPriority()), sequence), event);
+        queue.put(queueKey(key, lane, sequence), event);
         release(key, use, now);
     }
 
@@ -152,13 +154,11 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
         LimitGate.topUp(use, limit, now);
         LimitGate.Holding holding = LimitGate.holding(use, limit);
         while (use.getWaiting() > 0 && holding == LimitGate.Holding.NOTHING) {
-            KeyValue<String, TaskEvent> next = next(key, use);
-            if (next == null) { // counted more than the queue holds: believe the queue
+            TaskEvent event = next(key, use);
+            if (event == null) { // counted more than the queue holds: believe the queue
                 use.setWaiting(0);
                 break;
             }
-            queue.delete(next.key);
-            TaskEvent event = next.value;
             running.put(placeOf(key, event.getTaskId()), event.getAttempt());
             LimitGate.release(use, limit);
             context.forward(new Record<>(event.getTaskId(), event, now));
@@ -173,18 +173,15 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
         metrics.show(key, limit, use, use.getWaiting() > 0 ? holding : LimitGate.Holding.NOTHING);
     }
 
-    /** The next task to go: the first of the lane whose turn it is. */
-    private KeyValue<String, TaskEvent> next(String key, LimitUse use) {
-        Map<Lane, KeyValue<String, TaskEvent>> heads = new EnumMap<>(Lane.class);
+    /** The next task to go, taken off its lane's queue: the first of the lane whose turn it is. */
+    private TaskEvent next(String key, LimitUse use) {
+        Map<Lane, TaskEvent> heads = new EnumMap<>(Lane.class);
         Map<Lane, Long> oldest = new EnumMap<>(Lane.class);
         for (Lane lane : Lane.values()) {
-            try (KeyValueIterator<String, TaskEvent> first = queue.prefixScan(lanePrefix(key, lane),
-                new StringSerializer())) {
-                if (first.hasNext()) {
-                    KeyValue<String, TaskEvent> head = first.next();
-                    heads.put(lane, head);
-                    oldest.put(lane, sequenceOf(head.key));
-                }
+            TaskEvent head = head(key, use, lane.ordinal());
+            if (head != null) {
+                heads.put(lane, head);
+                oldest.put(lane, head.getEmittedAt().toEpochMilli());
             }
         }
         if (heads.isEmpty()) {
@@ -192,12 +189,33 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
         }
         LaneTurns.Turn turn = LaneTurns.next(oldest, use.getSinceLower(), config.limitsLowerEvery());
         use.setSinceLower(turn.sinceLower());
+        int lane = turn.lane().ordinal();
+        long head = use.getHeads().get(lane);
+        queue.delete(queueKey(key, lane, head));
+        use.getHeads().set(lane, head + 1);
         return heads.get(turn.lane());
+    }
+
+    /** The first waiting task of {@code lane}, or null if none waits there. */
+    private TaskEvent head(String key, LimitUse use, int lane) {
+        long head = use.getHeads().get(lane);
+        long tail = use.getTails().get(lane);
+        while (head < tail) {
+            TaskEvent event = queue.get(queueKey(key, lane, head));
+            if (event != null) {
+                use.getHeads().set(lane, head);
+                return event;
+            }
+            head++; // not there: counted wrong before; believe the store
+        }
+        use.getHeads().set(lane, head);
+        return null;
     }
 
     private LimitUse use(String key) {
         LimitUse use = uses.get(key);
-        return use != null ? use : LimitUse.newBuilder().build();
+        return use != null ? use : LimitUse.newBuilder().setHeads(new ArrayList<>(List.of(0L, 0L, 0L)))
+            .setTails(new ArrayList<>(List.of(0L, 0L, 0L))).build();
     }
 
     /** Where a released attempt holds its place: the limit key, then the task id. */
@@ -205,16 +223,8 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
         return key + SEP + taskId;
     }
 
-    /** A waiting task's place in the queue: key, lane, then the arrival sequence (so the store orders them). */
-    static String queueKey(String key, Lane lane, long sequence) {
-        return lanePrefix(key, lane) + String.format("%019d", sequence);
-    }
-
-    private static String lanePrefix(String key, Lane lane) {
-        return key + SEP + lane.ordinal() + SEP;
-    }
-
-    private static long sequenceOf(String queueKey) {
-        return Long.parseLong(queueKey.substring(queueKey.lastIndexOf(SEP) + 1));
+    /** A waiting task's place in the queue: key, lane, then its sequence number in the lane. */
+    static String queueKey(String key, int lane, long sequence) {
+        return key + SEP + lane + SEP + sequence;
     }
 }
