@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 final class LimitRuns {
 
     /** What the rate part measured: starts per second in each full 10 s window, and in the busiest 10 s. */
-    record Rate(double limit, int tasks, List<Double> perWindow, double busiest, double overall) {
+    record Rate(double limit, int tasks, List<Double> perWindow, double busiest, double overall, long arrivedMs) {
 
         double worstBelow() {
             return perWindow.stream().mapToDouble(r -> r / limit - 1).min().orElse(0);
@@ -39,6 +39,7 @@ final class LimitRuns {
             json.put("startsPerSecondPer10sWindow", perWindow);
             json.put("busiest10sStartsPerSecond", busiest);
             json.put("overallStartsPerSecond", overall);
+            json.put("intakeHandedOverTheBacklogInMs", arrivedMs);
             return json;
         }
     }
@@ -84,6 +85,14 @@ final class LimitRuns {
         }
     }
 
+    /** How many tasks the limit {@code key} holds now. */
+    private static long waiting(LocalApps apps, String key) throws Exception {
+        HttpResponse<String> answer = apps.http().send(apps.authorized(HttpRequest.newBuilder(URI.create(
+            apps.schedulerUrl() + "/limits/" + key))).build(), HttpResponse.BodyHandlers.ofString());
+        return answer.statusCode() != 200 ? 0
+            : io.kafkasas.app.HttpApi.JSON.readTree(answer.body()).path("use").path("waiting").asLong();
+    }
+
     /** Submits {@code count} tasks of {@code type} sleeping {@code sleepMs} under {@code limitKey}; their ids. */
     static List<String> submit(TaskClient client, int count, String type, int priority, int sleepMs,
                                String limitKey) {
@@ -96,17 +105,31 @@ final class LimitRuns {
         return acks.stream().map(CompletableFuture::join).toList();
     }
 
-    /** {@code tasks} no-op tasks under a limit of {@code rate} starts per second. */
+    /**
+     * {@code tasks} no-op tasks under a limit of {@code rate} starts per second: held first under a limit of one
+     * start a minute until the scheduler holds them all, then let go at {@code rate} (a change at run time), so that
+     * what is measured is the limit, not how fast the intake hands it tasks.
+     */
     static Rate rate(LocalApps apps, TaskClient client, StatusTimes times, double rate, int tasks) throws Exception {
-        set(apps, "bench-rate", rate, null);
-        List<String> ids = submit(client, tasks, "noop", 0, 0, "bench-rate");
+        set(apps, "bench-rate", 1 / 60.0, null);
         long before = times.count(StatusTimes.STARTED);
+        List<String> ids = submit(client, tasks, "noop", 0, 0, "bench-rate");
+        long giveUp = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (waiting(apps, "bench-rate") < tasks - 3) { // a start a minute, and the first burst
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException("The scheduler did not hold the " + tasks + " tasks within 10 min");
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        long heldAt = System.currentTimeMillis();
+        set(apps, "bench-rate", rate, null);
         Duration patience = Duration.ofSeconds((long) (tasks / rate) * 2 + 60);
         if (!times.await(StatusTimes.STARTED, before + tasks, patience)) {
             throw new IllegalStateException("Only " + (times.count(StatusTimes.STARTED) - before) + " of " + tasks
                 + " rate-limited tasks started within " + patience);
         }
-        long[] starts = ids.stream().mapToLong(id -> times.of(id)[StatusTimes.STARTED]).sorted().toArray();
+        long[] starts = ids.stream().mapToLong(id -> times.of(id)[StatusTimes.STARTED]).filter(at -> at >= heldAt)
+            .sorted().toArray();
         List<Double> perWindow = new ArrayList<>();
         long windowMs = WINDOW.toMillis();
         int at = 0;
@@ -127,7 +150,10 @@ final class LimitRuns {
             busiest = Math.max(busiest, to - from + 1);
         }
         double overall = (starts.length - 1) * 1000.0 / Math.max(1, starts[starts.length - 1] - starts[0]);
-        return new Rate(rate, tasks, perWindow, busiest * 1000.0 / windowMs, overall);
+        // how long the intake took to hand the limit its backlog (the events' emittedAt), for the record
+        long lastArrival = ids.stream().mapToLong(id -> times.of(id)[StatusTimes.QUEUED]).max().orElse(heldAt);
+        long firstArrival = ids.stream().mapToLong(id -> times.of(id)[StatusTimes.QUEUED]).min().orElse(heldAt);
+        return new Rate(rate, tasks, perWindow, busiest * 1000.0 / windowMs, overall, lastArrival - firstArrival);
     }
 
     /** {@code tasks} sleep tasks of {@code sleepMs} under a limit of {@code maxRunning} at once. */

@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
         "priorities: a backlog of low-priority sleep tasks, then a trickle of high-priority ones while it drains;"
             + " each kind's wait (first event queued to STARTED) p50/p99/max, the ratio of the p99s, the longest"
             + " wait of any low task;",
-        "rate: no-op tasks under a limit of --rate starts per second; the starts per second in each full 10 s"
-            + " window and in the busiest 10 s, from the agents' STARTED timestamps;",
+        "rate: no-op tasks held under a limit of one start a minute until the scheduler holds them all, then the"
+            + " limit set to --rate starts per second at run time; the starts per second in each full 10 s window"
+            + " and in the busiest 10 s, from the agents' STARTED timestamps;",
         "concurrency: sleep tasks under a limit of --max-running at once; the most running at once per the status"
             + " log (STARTED to SUCCEEDED) and the tasks per second it let through.",
         "Beside them one transactional hop of raw Kafka on the same broker."},
@@ -177,6 +178,8 @@ public final class LimitsCommand implements Callable<Integer> {
             .map(r -> String.format("%.1f", r)).toList());
         out.printf("  worst window %+.1f %% / %+.1f %% of the limit (target within 5 %%); busiest 10 s %.1f/s;"
             + " overall %.1f/s%n", rate.worstBelow() * 100, rate.worstAbove() * 100, rate.busiest(), rate.overall());
+        out.printf("  (held at one start a minute until the scheduler held all %,d, which took the intake %,d ms; then"
+            + " set to %.0f/s)%n", rate.tasks(), rate.arrivedMs(), rate.limit());
         out.flush();
     }
 
