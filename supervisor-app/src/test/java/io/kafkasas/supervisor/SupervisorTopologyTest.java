@@ -500,6 +500,16 @@ class SupervisorTopologyTest {
     }
 
     @Test
+    void shouldKnowATaskALimitHoldsBeforeItReachesALane() {
+        statusIn.pipeInput("t-held", TaskStatus.newBuilder().setTaskId("t-held").setAttempt(0)
+            .setStatus(TaskStatusType.QUEUED).setTimestamp(now).setLimitKey("billing-api")
+            .setMessage("held by limit billing-api").build(), now);
+
+        assertThat(state("t-held").getState()).isEqualTo(SupervisedTaskState.QUEUED);
+        assertThat(state("t-held").getHeldByLimit()).isEqualTo("billing-api");
+    }
+
+    @Test
     void shouldReemitALimitedTaskThroughTheLimitsKeyedByItsLimitKey() {
         TestOutputTopic<String, TaskEvent> limitedOut = output(driver, topics.limitedTasks());
         heartbeat("agent-a", 1);

@@ -1,16 +1,20 @@
 package io.kafkasas.scheduler.limits;
 
 import io.kafkasas.app.streams.IdleCommits;
+import io.kafkasas.avro.EmitReason;
 import io.kafkasas.avro.Limit;
 import io.kafkasas.avro.LimitUse;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
+import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.schemas.Statuses;
 import io.kafkasas.schemas.serde.RecordChecks;
 import io.kafkasas.schemas.topics.Lane;
 import io.kafkasas.schemas.topics.LaneTurns;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -42,7 +46,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * point resumes with the same counts. A key without a limit lets its tasks through at once, still counted, so that
  * a limit set later knows how many run.
  */
-final class LimitProcessor implements Processor<Object, Object, String, TaskEvent> {
+final class LimitProcessor implements Processor<Object, Object, String, Object> {
 
     private static final char SEP = '\u0000';
     private final SchedulerConfig config;
@@ -52,7 +56,7 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
     private final IdleCommits idleCommits;
     /** Keys with tasks waiting: the tick looks at these only. */
     private final Set<String> active = new HashSet<>();
-    private ProcessorContext<String, TaskEvent> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, Limit> limits;
     private KeyValueStore<String, LimitUse> uses;
     private KeyValueStore<String, TaskEvent> queue;
@@ -68,7 +72,7 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
     }
 
     @Override
-    public void init(ProcessorContext<String, TaskEvent> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         limits = context.getStateStore(LimitTopology.LIMITS_STORE);
         uses = context.getStateStore(LimitTopology.USE_STORE);
@@ -113,6 +117,11 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
             }
             running.delete(place);
             LimitGate.ended(use);
+        }
+        if (event.getAttempt() == 1 && event.getEmitReason() == EmitReason.NEW) { // the supervisor learns of it
+            context.forward(new Record<>(event.getTaskId(), Statuses.of(event, TaskStatusType.QUEUED,
+                Instant.ofEpochMilli(now)).setAttempt(0).setMessage("held by limit " + key).build(), now),
+                LimitTopology.STATUS_SINK);
         }
         LimitGate.topUp(use, limits.get(key), now); // up to its arrival, at the credit an idle key may save
         int lane = Lane.of(event.getPriority()).ordinal();
@@ -161,7 +170,7 @@ final class LimitProcessor implements Processor<Object, Object, String, TaskEven
             }
             running.put(placeOf(key, event.getTaskId()), event.getAttempt());
             LimitGate.release(use, limit);
-            context.forward(new Record<>(event.getTaskId(), event, now));
+            context.forward(new Record<>(event.getTaskId(), event, now), LimitTopology.TASKS_SINK);
             holding = LimitGate.holding(use, limit);
         }
         if (use.getWaiting() > 0) {

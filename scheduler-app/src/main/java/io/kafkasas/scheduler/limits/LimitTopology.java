@@ -33,7 +33,8 @@ import org.apache.kafka.streams.state.Stores;
  *   limited-tasks-source (limited-tasks, raw bytes, keyed by limit key)                    |
  *     -> limits  [stores: scheduler-limit-use (key -&gt; use), scheduler-limit-queue      &lt;-+
  *                 (key | lane | sequence -&gt; task), scheduler-limit-running (key | task id -&gt; attempt)]
- *          -> limit-tasks-sink (tasks.&lt;queue&gt;[.high|.low], keyed by task id)
+ *          -> limit-tasks-sink  (tasks.&lt;queue&gt;[.high|.low], keyed by task id)
+ *          -> limit-status-sink (task-status: QUEUED "held by limit", when a new task is first held)
  * </pre>
  *
  * The intake sends a task here when it declares a limit key or its type has a limit; the supervisor sends its
@@ -54,6 +55,7 @@ public final class LimitTopology {
     public static final String QUEUE_STORE = "scheduler-limit-queue";
     public static final String RUNNING_STORE = "scheduler-limit-running";
     public static final String TASKS_SINK = "limit-tasks-sink";
+    public static final String STATUS_SINK = "limit-status-sink";
     /** The statuses that end an attempt, and so give its place back. */
     private static final Set<TaskStatusType> ENDS = EnumSet.of(TaskStatusType.SUCCEEDED, TaskStatusType.FAILED,
         TaskStatusType.CANCELLED, TaskStatusType.TIMED_OUT, TaskStatusType.RELEASED, TaskStatusType.DEAD_LETTERED,
@@ -88,6 +90,8 @@ public final class LimitTopology {
                 events), PROCESSOR)
             .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUNNING_STORE),
                 Serdes.String(), Serdes.Integer()), PROCESSOR)
-            .addSink(TASKS_SINK, lane, Serdes.String().serializer(), events.serializer(), PROCESSOR);
+            .addSink(TASKS_SINK, lane, Serdes.String().serializer(), events.serializer(), PROCESSOR)
+            .addSink(STATUS_SINK, topics.taskStatus().name(), Serdes.String().serializer(),
+                topics.taskStatus().valueSerde().serializer(), PROCESSOR);
     }
 }

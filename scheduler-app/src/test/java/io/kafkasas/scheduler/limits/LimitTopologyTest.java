@@ -42,6 +42,7 @@ class LimitTopologyTest {
     private TestOutputTopic<String, TaskEvent> normal;
     private TestOutputTopic<String, TaskEvent> high;
     private TestOutputTopic<String, TaskEvent> low;
+    private TestOutputTopic<String, TaskStatus> queued;
     @TempDir
     Path stateDir;
 
@@ -56,6 +57,7 @@ class LimitTopologyTest {
         normal = driver.output(topics.tasks("default", Lane.NORMAL));
         high = driver.output(topics.tasks("default", Lane.HIGH));
         low = driver.output(topics.tasks("default", Lane.LOW));
+        queued = driver.output(topics.taskStatus());
     }
 
     @AfterEach
@@ -126,6 +128,12 @@ class LimitTopologyTest {
         List<TaskEvent> out = normal.readValuesToList();
         assertThat(out).extracting(TaskEvent::getTaskId).containsExactly("d-1");
         assertThat(out.get(0).getLimitKey()).isEqualTo("deploy-prod");
+        assertThat(queued.readValuesToList()).as("the supervisor learns what the limit holds")
+            .allSatisfy(s -> assertThat(s.getMessage()).isEqualTo("held by limit deploy-prod"))
+            .extracting(TaskStatus::getTaskId, TaskStatus::getStatus, TaskStatus::getAttempt)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("d-1", TaskStatusType.QUEUED, 0),
+                org.assertj.core.groups.Tuple.tuple("d-2", TaskStatusType.QUEUED, 0),
+                org.assertj.core.groups.Tuple.tuple("d-3", TaskStatusType.QUEUED, 0));
 
         ended(TaskEvent.newBuilder(out.get(0)).build(), TaskStatusType.STARTED); // not an ending
         driver.advance(Duration.ofSeconds(5));

@@ -6,6 +6,7 @@ import io.kafkasas.avro.HostState;
 import io.kafkasas.avro.Liveness;
 import io.kafkasas.avro.SupervisedAgent;
 import io.kafkasas.avro.SupervisedTask;
+import io.kafkasas.avro.SupervisedTaskState;
 import io.kafkasas.avro.TaskError;
 import io.kafkasas.schemas.serde.RecordViews;
 import io.kafkasas.schemas.topics.Lane;
@@ -40,10 +41,26 @@ final class Views {
         view.put("type", task.getEvent() == null ? null : task.getEvent().getType());
         view.put("priority", task.getEvent() == null ? null : task.getEvent().getPriority());
         view.put("lane", task.getEvent() == null ? null : Lane.of(task.getEvent().getPriority()).name());
+        view.put("limitKey", task.getEvent() != null ? task.getEvent().getLimitKey() : task.getHeldByLimit());
+        view.put("waitingFor", waitingFor(task));
         view.put("attempts", task.getAttempts().stream().map(Views::attempt).toList());
         view.put("updatedAt", time(task.getUpdatedAt()));
         putResult(view, task.getResult());
         return view;
+    }
+
+    /**
+     * What a queued task waits for: its limit, while the scheduler holds it (sasctl limits says whether the rate or
+     * the running count holds it), or a free slot of an agent that reads its lane, once it is on the lane.
+     */
+    private static String waitingFor(SupervisedTask task) {
+        if (task.getState() != SupervisedTaskState.QUEUED) {
+            return null;
+        }
+        if (task.getEvent() == null) {
+            return task.getHeldByLimit() != null ? "LIMIT" : null;
+        }
+        return "AGENT_SLOT";
     }
 
     /** {@code result} as text when it is UTF-8, else {@code resultBase64}; neither before SUCCEEDED or when empty. */

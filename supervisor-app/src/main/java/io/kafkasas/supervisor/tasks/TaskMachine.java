@@ -200,7 +200,9 @@ public final class TaskMachine {
             return SupervisedTask.newBuilder().setTaskId(status.getTaskId()).setState(SupervisedTaskState.REJECTED)
                 .setLastError(status.getError()).setUpdatedAt(now).build();
         } else if (task == null && status.getStatus() == TaskStatusType.QUEUED) {
-            return queued(status.getTaskId(), 0, now);
+            SupervisedTask queued = queued(status.getTaskId(), 0, now);
+            queued.setHeldByLimit(status.getLimitKey()); // a limit holds it (delayed tasks have none)
+            return queued;
         }
         return null;
     }

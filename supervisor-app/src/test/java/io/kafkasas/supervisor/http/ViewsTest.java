@@ -6,6 +6,10 @@ import io.kafkasas.avro.HostHeartbeat;
 import io.kafkasas.avro.HostSlot;
 import io.kafkasas.avro.HostSlotState;
 import io.kafkasas.avro.HostState;
+import io.kafkasas.avro.RetryPolicy;
+import io.kafkasas.avro.SupervisedTask;
+import io.kafkasas.avro.SupervisedTaskState;
+import io.kafkasas.avro.TaskEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -52,5 +56,19 @@ class ViewsTest {
         assertThat(stoppedHost).containsEntry("restart", "HOST_GONE");
         assertThat(noHost).containsEntry("restart", "EXTERNAL").doesNotContainKey("host");
         assertThat(alive).doesNotContainKey("restart");
+    }
+
+    @Test
+    void shouldSayWhatAQueuedTaskWaitsFor() {
+        SupervisedTask held = SupervisedTask.newBuilder().setTaskId("t").setState(SupervisedTaskState.QUEUED)
+            .setHeldByLimit("billing-api").setUpdatedAt(NOW).build();
+        SupervisedTask onLane = SupervisedTask.newBuilder(held).setAttempt(1).setEvent(TaskEvent.newBuilder()
+            .setTaskId("t").setAttempt(1).setQueue("default").setType("noop").setLimitKey("billing-api")
+            .setRetryPolicy(RetryPolicy.newBuilder().build()).setSubmittedAt(NOW).setEmittedAt(NOW).build()).build();
+        SupervisedTask running = SupervisedTask.newBuilder(onLane).setState(SupervisedTaskState.RUNNING).build();
+
+        assertThat(Views.task(held)).containsEntry("waitingFor", "LIMIT").containsEntry("limitKey", "billing-api");
+        assertThat(Views.task(onLane)).containsEntry("waitingFor", "AGENT_SLOT");
+        assertThat(Views.task(running)).containsEntry("waitingFor", null);
     }
 }
