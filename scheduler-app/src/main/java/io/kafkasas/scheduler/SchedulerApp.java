@@ -16,6 +16,7 @@ import io.kafkasas.client.TaskClient;
 import io.kafkasas.scheduler.http.LimitApi;
 import io.kafkasas.scheduler.http.PipelineApi;
 import io.kafkasas.scheduler.http.ScheduleApi;
+import io.kafkasas.scheduler.http.StoreApi;
 import io.kafkasas.scheduler.http.TaskApi;
 import io.kafkasas.scheduler.intake.IntakeProcessor;
 import io.kafkasas.scheduler.intake.IntakeTopology;
@@ -86,9 +87,10 @@ public final class SchedulerApp implements AutoCloseable {
         RequestValidator validator = new RequestValidator(config.requestLimits());
         Map<String, Route> routes = new HashMap<>(TaskApi.routes(client, validator, this::firstTaskOf, clock));
         InstanceQueries instances = new InstanceQueries(self, config.http());
-        routes.putAll(new ScheduleApi(client, validator, streams, instances, clock).routes());
-        routes.putAll(new PipelineApi(client, validator, streams, instances, clock).routes());
-        routes.putAll(new LimitApi(client, validator, streams, instances, clock).routes());
+        StoreApi.Parts parts = new StoreApi.Parts(client, validator, streams, instances, clock);
+        routes.putAll(new ScheduleApi(parts).routes());
+        routes.putAll(new PipelineApi(parts).routes());
+        routes.putAll(new LimitApi(parts).routes());
         this.http = AppEndpoints.start(config.http().onPort(self.port()), this::health, metrics,
             AppEndpoints.describedBy("openapi/scheduler.yaml", routes));
     }

@@ -9,22 +9,18 @@ import io.kafkasas.app.Role;
 import io.kafkasas.app.streams.InstanceQueries;
 import io.kafkasas.avro.Limit;
 import io.kafkasas.avro.LimitUse;
-import io.kafkasas.client.TaskClient;
 import io.kafkasas.scheduler.limits.LimitGate;
 import io.kafkasas.scheduler.limits.LimitTopology;
 import io.kafkasas.schemas.Limits;
-import io.kafkasas.schemas.requests.RequestValidator;
 import io.kafkasas.schemas.requests.Violation;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -41,21 +37,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *   them ({@code RATE_LIMIT}, {@code CONCURRENCY_LIMIT}), tasks running, tasks released (read role).</li>
  * </ul>
  */
-public final class LimitApi {
+public final class LimitApi extends StoreApi {
 
-    private final TaskClient client;
-    private final RequestValidator validator;
-    private final KafkaStreams streams;
-    private final InstanceQueries instances;
-    private final Clock clock;
 
-    public LimitApi(TaskClient client, RequestValidator validator, KafkaStreams streams, InstanceQueries instances,
-                    Clock clock) {
-        this.client = client;
-        this.validator = validator;
-        this.streams = streams;
-        this.instances = instances;
-        this.clock = clock;
+    public LimitApi(Parts parts) {
+        super(parts);
     }
 
     public Map<String, Route> routes() {

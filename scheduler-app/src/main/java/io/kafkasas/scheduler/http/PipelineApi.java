@@ -8,17 +8,14 @@ import io.kafkasas.app.HttpApi.Route;
 import io.kafkasas.app.Role;
 import io.kafkasas.app.streams.InstanceQueries;
 import io.kafkasas.avro.PipelineRun;
-import io.kafkasas.client.TaskClient;
 import io.kafkasas.pipelines.PipelineRules;
 import io.kafkasas.scheduler.pipelines.PipelineTopology;
 import io.kafkasas.schemas.PipelineRuns;
 import io.kafkasas.schemas.Wire;
-import io.kafkasas.schemas.requests.RequestValidator;
 import io.kafkasas.schemas.requests.Violation;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -40,25 +36,15 @@ import org.apache.kafka.streams.state.HostInfo;
  *   policy applies (operate role).</li>
  * </ul>
  */
-public final class PipelineApi {
+public final class PipelineApi extends StoreApi {
 
     private static final Pattern ONE = Pattern.compile("/pipelines/([^/]+)(/cancel)?");
     private static final InstanceQueries.Listing LISTING = new InstanceQueries.Listing("/pipelines", "pipelines",
         "pipelineId", 100, 10_000);
 
-    private final TaskClient client;
-    private final RequestValidator validator;
-    private final KafkaStreams streams;
-    private final InstanceQueries instances;
-    private final Clock clock;
 
-    public PipelineApi(TaskClient client, RequestValidator validator, KafkaStreams streams, InstanceQueries instances,
-                       Clock clock) {
-        this.client = client;
-        this.validator = validator;
-        this.streams = streams;
-        this.instances = instances;
-        this.clock = clock;
+    public PipelineApi(Parts parts) {
+        super(parts);
     }
 
     public Map<String, Route> routes() {

@@ -10,18 +10,15 @@ import io.kafkasas.app.streams.InstanceQueries;
 import io.kafkasas.avro.Schedule;
 import io.kafkasas.avro.ScheduleState;
 import io.kafkasas.avro.TaskRequest;
-import io.kafkasas.client.TaskClient;
 import io.kafkasas.scheduler.schedules.ScheduleTopology;
 import io.kafkasas.schedules.ScheduleMachine;
 import io.kafkasas.schedules.ScheduleRules;
 import io.kafkasas.schemas.ScheduleRuns;
 import io.kafkasas.schemas.Wire;
-import io.kafkasas.schemas.requests.RequestValidator;
 import io.kafkasas.schemas.requests.Violation;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +29,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
@@ -51,26 +47,16 @@ import org.apache.kafka.streams.state.HostInfo;
  *   {@code GET /schedules?limit=&after=} — all, by id (read role).</li>
  * </ul>
  */
-public final class ScheduleApi {
+public final class ScheduleApi extends StoreApi {
 
     private static final Pattern ONE = Pattern.compile("/schedules/([^/]+)(?:/(pause|resume|trigger|backfill))?");
     private static final int MAX_BACKFILL = 10_000;
     private static final InstanceQueries.Listing LISTING = new InstanceQueries.Listing("/schedules", "schedules",
         "scheduleId", 100, 10_000);
 
-    private final TaskClient client;
-    private final RequestValidator validator;
-    private final KafkaStreams streams;
-    private final InstanceQueries instances;
-    private final Clock clock;
 
-    public ScheduleApi(TaskClient client, RequestValidator validator, KafkaStreams streams, InstanceQueries instances,
-                       Clock clock) {
-        this.client = client;
-        this.validator = validator;
-        this.streams = streams;
-        this.instances = instances;
-        this.clock = clock;
+    public ScheduleApi(Parts parts) {
+        super(parts);
     }
 
     public Map<String, Route> routes() {
