@@ -161,6 +161,28 @@ class SasctlIT {
     }
 
     @Test
+    void shouldSetALimitSeeItHoldTasksChangeItAndRemoveIt() throws Exception {
+        Sasctl.Run set = Sasctl.run(settings, "limits", "set", "ctl-api", "--max-running", "1");
+        assertThat(set.exitCode()).as(set.err()).isZero();
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "limits", "get", "ctl-api").exitCode() == 0);
+        for (int i = 0; i < 3; i++) {
+            assertThat(Sasctl.run(settings, "submit", "sleep", "--payload", "{\"ms\":3000}", "--limit-key",
+                "ctl-api").exitCode()).isZero();
+        }
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "limits").out().lines().anyMatch(line ->
+            line.startsWith("ctl-api") && line.contains("CONCURRENCY_LIMIT")));
+        assertThat(Sasctl.run(settings, "limits", "get", "ctl-api").out()).contains("Limit ctl-api: - starts/s, 1"
+            + " running at most", "Waiting 2 (held by CONCURRENCY_LIMIT), running 1");
+
+        Sasctl.Run refused = Sasctl.run(settings, "limits", "set", "ctl-api", "--rate", "-3");
+        assertThat(refused.exitCode()).isEqualTo(ExitCodes.REJECTED);
+        assertThat(refused.err()).contains("startsPerSecond");
+        assertThat(Sasctl.run(settings, "limits", "delete", "ctl-api").exitCode()).isZero();
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "limits", "get", "ctl-api").out()
+            .contains("Waiting 0"));
+    }
+
+    @Test
     void shouldSubmitAPipelineFromAFileFollowItThenCancelAnotherAndUndoIt() throws Exception {
         Path release = dir.resolve("release.yaml");
         Files.writeString(release, """

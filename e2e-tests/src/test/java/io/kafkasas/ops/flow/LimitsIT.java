@@ -101,10 +101,16 @@ class LimitsIT {
             // the limit, plus its burst (a quarter of a second's) and a few more that one commit brought together
             assertThat(busiest).as("starts in the busiest 2 s").isLessThanOrEqualTo((int) (2 * rate + rate / 4) + 5);
             assertThat(span).as("250 starts at 25/s take 10 s less the burst").isGreaterThan(Duration.ofMillis(9_000));
-            JsonNode limit = HttpApi.JSON.readTree(http(scheduler.httpUrl(), "GET", "/limits/billing-api", null)
-                .body());
-            assertThat(limit.path("use").path("released").asLong()).isEqualTo(ids.size());
-            assertThat(limit.path("use").path("running").asLong()).isZero();
+            // every place back once the scheduler has read the last ends
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                JsonNode use = HttpApi.JSON.readTree(http(scheduler.httpUrl(), "GET", "/limits/billing-api", null)
+                    .body()).path("use");
+                assertThat(use.path("released").asLong()).isEqualTo(ids.size());
+                assertThat(use.path("running").asLong()).isZero();
+            });
+            assertThat(http(scheduler.httpUrl(), "GET", "/metrics", null).body()).contains(
+                "sas_scheduler_limit_running{app=\"scheduler\",key=\"billing-api\"} 0.0",
+                "sas_scheduler_limit_waiting{app=\"scheduler\",key=\"billing-api\",reason=\"rate_limit\"} 0.0");
         } finally {
             agents.forEach(a -> a.stop(AgentExit.STOPPED));
             agents.forEach(Agent::awaitExit);
