@@ -89,6 +89,7 @@ class OpenApiIT {
             String taskId = callTheScheduler(s);
             callTheSchedules(s);
             callThePipelines(s);
+            callTheLimits(s);
             callTheSupervisor(v, taskId);
 
             assertConformance("scheduler", s);
@@ -169,6 +170,26 @@ class OpenApiIT {
         assertThat(callAs(null, "scheduler", "GET", "/schedules", s + "/schedules", null).statusCode())
             .isEqualTo(401);
         call("scheduler", "DELETE", one, s + "/schedules/api", null);
+    }
+
+    /** Every limit operation, and what it must refuse. */
+    private void callTheLimits(String s) throws Exception {
+        String one = "/limits/{key}";
+        assertThat(call("scheduler", "PUT", one, s + "/limits/api", "{\"startsPerSecond\": 5, \"maxRunning\": 2}")
+            .statusCode()).isEqualTo(200);
+        await().atMost(WAIT).until(() -> call("scheduler", "GET", one, s + "/limits/api", null).statusCode() == 200);
+        assertThat(call("scheduler", "PUT", one, s + "/limits/api", "{\"startsPerSecond\": -1, \"maxRunning\": 0}")
+            .body()).contains("startsPerSecond", "maxRunning");
+        call("scheduler", "PUT", one, s + "/limits/api", "{oops");
+        call("scheduler", "PUT", one, s + "/limits/type:noop", "{\"maxRunning\": 1}");
+        call("scheduler", "GET", one, s + "/limits/none", null);
+        call("scheduler", "GET", one, s + "/limits/a%20b", null);
+        call("scheduler", "GET", "/limits", s + "/limits", null);
+        call("scheduler", "POST", "/limits", s + "/limits", "{}");
+        assertThat(callAs(Wire.bearer(READER), "scheduler", "PUT", one, s + "/limits/api", "{\"maxRunning\": 1}")
+            .statusCode()).isEqualTo(403);
+        call("scheduler", "DELETE", one, s + "/limits/api", null);
+        call("scheduler", "DELETE", one, s + "/limits/type:noop", null);
     }
 
     /** Every pipeline operation, and what it must refuse. */

@@ -32,7 +32,7 @@ class BenchSmokeIT {
         StringWriter output = new StringWriter();
         CommandLine command = OpsMain.commandLine().setOut(new PrintWriter(output, true));
 
-        int exit = command.execute("bench", "--dir", dir.toString(), "--tasks", "1000", "--runs", "1",
+        int exit = command.execute("bench", "--dir", dir.toString(), "--tasks", "500", "--runs", "1",
             "--agents", "1", "--concurrency", "32", "--rates", "200", "--seconds", "3");
 
         String printed = output.toString();

@@ -15,9 +15,11 @@ import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskStatus;
 import io.kafkasas.avro.TaskStatusType;
 import io.kafkasas.client.TaskClient;
+import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.ops.registry.LocalSchemaRegistryServer;
 import io.kafkasas.scheduler.SchedulerApp;
 import io.kafkasas.scheduler.SchedulerConfig;
+import io.kafkasas.scheduler.SchedulerMain;
 import io.kafkasas.schemas.config.AppIds;
 import io.kafkasas.schemas.topics.Topics;
 import io.kafkasas.supervisor.SupervisorApp;
@@ -53,7 +55,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Limits against a real broker: a rate limit holds across three agents, and a concurrency limit of one gives the
- * place of an agent killed with SIGKILL back only when the supervisor declares that agent dead.
+ * place of an agent killed with SIGKILL back only when the supervisor declares that agent dead, and holds across a
+ * SIGKILL of the scheduler.
  */
 @RealKafka
 class LimitsIT {
@@ -121,34 +124,40 @@ class LimitsIT {
     void shouldGiveAKilledAgentsPlaceBackOnlyWhenTheSupervisorDeclaresItDead(TestKafka kafka) throws Exception {
         try (LocalSchemaRegistryServer registry = LocalSchemaRegistryServer.start(dir.resolve("registry.jsonl"), 0)) {
             Map<String, String> settings = TestSettings.of(kafka, registry.url());
-            SchedulerConfig config = SchedulerConfig.of(TestSettings.withStateDir(settings, dir.resolve("s")));
+            SchedulerConfig config = SchedulerConfig.of(settings);
             Topics topics = config.shared().topics();
             TestTopics.create(kafka, topics.names().all(), 6);
-            List<ChildJvm> agents = new ArrayList<>();
-            try (SchedulerApp scheduler = SchedulerApp.start(config, Clock.systemUTC());
-                 SupervisorApp supervisor = SupervisorApp.start(SupervisorConfig.of(
+            List<ChildJvm> processes = new ArrayList<>();
+            int port = KafkaCluster.freePort();
+            try (SupervisorApp supervisor = SupervisorApp.start(SupervisorConfig.of(
                      TestSettings.withStateDir(settings, dir.resolve("v"))));
                  TaskClient client = TaskClient.create(config.shared());
                  RecordCollector<String, TaskStatus> statuses = statuses(kafka, topics);
                  RecordCollector<String, TaskEvent> reemitted = new RecordCollector<>(kafka,
                      List.of(topics.names().limitedTasks()), new StringDeserializer(),
                      topics.limitedTasks().valueSerde().deserializer())) {
-                agents.add(TestSettings.agentProcess(settings, "agent-1", 4, "limits-it-agent-1"));
-                agents.add(TestSettings.agentProcess(settings, "agent-2", 4, "limits-it-agent-2"));
+                processes.add(scheduler(settings, port));
+                processes.add(TestSettings.agentProcess(settings, "agent-1", 4, "limits-it-agent-1"));
+                processes.add(TestSettings.agentProcess(settings, "agent-2", 4, "limits-it-agent-2"));
                 TestGroups.awaitMembers(kafka, AppIds.agentGroup("", topics.names()), 2, Duration.ofSeconds(60));
                 client.putLimit(Limit.newBuilder().setKey("deploy-prod").setMaxRunning(1)
                     .setUpdatedAt(Instant.now()).build()).get();
-                await().atMost(Duration.ofSeconds(10)).until(() -> http(scheduler.httpUrl(), "GET",
+                String schedulerUrl = "http://127.0.0.1:" + port;
+                await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http(schedulerUrl, "GET",
                     "/limits/deploy-prod", null).statusCode() == 200);
 
-                List<String> ids = submit(client, "d", 4, "sleep", "deploy-prod", 3000);
+                List<String> ids = submit(client, "d", 5, "sleep", "deploy-prod", 3000);
                 await().atMost(Duration.ofSeconds(30)).until(() -> !startsOf(statuses, ids).isEmpty());
                 TaskStatus first = statuses.values(s -> s.getStatus() == TaskStatusType.STARTED).get(0);
-                ChildJvm holder = agents.get(first.getAgentId().equals("agent-1") ? 0 : 1);
-                holder.process().destroyForcibly(); // kill -9 while it holds the only place
-                Instant killedAt = Instant.now();
+                processes.get(first.getAgentId().equals("agent-1") ? 1 : 2).process().destroyForcibly(); // kill -9
+                Instant killedAt = Instant.now(); // while it holds the only place
 
-                await().atMost(Duration.ofSeconds(90)).until(() -> ended(statuses, ids) >= ids.size());
+                // then the scheduler too, once the next task runs: its counts come back from its changelogs
+                await().atMost(Duration.ofSeconds(30)).until(() -> startsOf(statuses, ids).size() >= 2);
+                processes.get(0).process().destroyForcibly();
+                processes.set(0, scheduler(settings, port));
+
+                await().atMost(Duration.ofSeconds(120)).until(() -> ended(statuses, ids) >= ids.size());
                 Instant declared = reemitted.values(e -> e.getEmitReason() == EmitReason.AGENT_DEAD
                     && e.getTaskId().equals(first.getTaskId())).stream().map(TaskEvent::getEmittedAt).findFirst()
                     .orElseThrow();
@@ -160,13 +169,19 @@ class LimitsIT {
                     Duration.between(killedAt, declared).toMillis(),
                     Duration.between(declared, laterStarts.get(0)).toMillis());
                 assertThat(laterStarts.get(0)).as("no start before the supervisor's verdict").isAfter(declared);
-                assertThat(maxRunningAtOnce(statuses.values(), first, declared)).isEqualTo(1);
+                assertThat(maxRunningAtOnce(statuses.values(), first, declared)).as("across both kills")
+                    .isEqualTo(1);
                 assertThat(statuses.values(s -> s.getStatus() == TaskStatusType.SUCCEEDED)).extracting(
                     TaskStatus::getTaskId).containsExactlyInAnyOrderElementsOf(ids);
             } finally {
-                agents.forEach(ChildJvm::close);
+                processes.forEach(ChildJvm::close);
             }
         }
+    }
+
+    private ChildJvm scheduler(Map<String, String> settings, int port) throws java.io.IOException {
+        return TestSettings.streamsInstance(settings, SchedulerMain.class, port, dir.resolve("scheduler"),
+            "limits-it-scheduler");
     }
 
     private static RecordCollector<String, TaskStatus> statuses(TestKafka kafka, Topics topics) {

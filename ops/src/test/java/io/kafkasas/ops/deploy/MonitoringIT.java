@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kafkasas.app.HttpApi;
+import io.kafkasas.avro.Limit;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.OwnStack;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -61,10 +63,13 @@ class MonitoringIT {
         assertThat(queried).as("the dashboard and the alerts query these").contains(
             "sas_supervisor_tasks_ended_total", "sas_supervisor_task_started_after_seconds_bucket",
             "sas_supervisor_agents", "sas_supervisor_detection_delay_seconds_bucket",
-            "kafka_consumer_fetch_manager_records_lag_max", "kafka_stream_client_state", "sas_agent_tasks_running");
+            "kafka_consumer_fetch_manager_records_lag_max", "kafka_stream_client_state", "sas_agent_tasks_running",
+            "sas_scheduler_limit_waiting", "sas_scheduler_limit_running");
         Set<String> exported = new TreeSet<>();
         try (TaskClient client = TaskClient.create(stack.config())) {
             client.submit(TaskClient.request("noop").build()).get();
+            client.putLimit(Limit.newBuilder().setKey("monitoring-probe").setMaxRunning(1).setUpdatedAt(Instant.now())
+                .build()).get(); // a limit's gauges exist once one is set
             LocalApps apps = stack.apps();
             // the Kafka clients' metrics appear once they have partitions assigned
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

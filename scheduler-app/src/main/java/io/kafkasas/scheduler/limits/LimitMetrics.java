@@ -29,7 +29,14 @@ final class LimitMetrics {
     /** The figures of {@code key} now; the key's gauges are registered the first time it has a limit. */
     void show(String key, Limit limit, LimitUse use, LimitGate.Holding holding) {
         figures.put(key, new Figures(use.getWaiting(), use.getRunning(), holding));
-        if (limit != null && registered.add(key)) {
+        if (limit != null) {
+            limited(key);
+        }
+    }
+
+    /** {@code key} has a limit: its gauges exist from now on (at 0 until its processor shows figures). */
+    void limited(String key) {
+        if (registered.add(key)) {
             register(key);
         }
     }

@@ -14,6 +14,7 @@ import io.kafkasas.schemas.topics.Lane;
 import io.kafkasas.schemas.topics.LaneTurns;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -49,6 +50,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class LimitProcessor implements Processor<Object, Object, String, Object> {
 
     private static final char SEP = '\u0000';
+    private static final Duration METRICS_EVERY = Duration.ofSeconds(5);
     private final SchedulerConfig config;
     private final Deserializer<TaskEvent> events;
     private final LimitMetrics metrics;
@@ -87,6 +89,12 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
             });
         }
         context.schedule(config.limitsTick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
+        // a limit just set shows in the metrics before any of its tasks comes
+        context.schedule(METRICS_EVERY, PunctuationType.WALL_CLOCK_TIME, now -> {
+            try (KeyValueIterator<String, Limit> all = limits.all()) {
+                all.forEachRemaining(entry -> metrics.limited(entry.key));
+            }
+        });
     }
 
     @Override
