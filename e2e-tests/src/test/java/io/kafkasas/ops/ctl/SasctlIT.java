@@ -166,13 +166,13 @@ class SasctlIT {
         assertThat(set.exitCode()).as(set.err()).isZero();
         await().atMost(LONG).until(() -> Sasctl.run(settings, "limits", "get", "ctl-api").exitCode() == 0);
         for (int i = 0; i < 3; i++) {
-            assertThat(Sasctl.run(settings, "submit", "sleep", "--payload", "{\"ms\":3000}", "--limit-key",
+            assertThat(Sasctl.run(settings, "submit", "sleep", "--payload", "{\"ms\":5000}", "--limit-key",
                 "ctl-api").exitCode()).isZero();
         }
         await().atMost(LONG).until(() -> Sasctl.run(settings, "limits").out().lines().anyMatch(line ->
             line.startsWith("ctl-api") && line.contains("CONCURRENCY_LIMIT")));
         assertThat(Sasctl.run(settings, "limits", "get", "ctl-api").out()).contains("Limit ctl-api: - starts/s, 1"
-            + " running at most", "Waiting 2 (held by CONCURRENCY_LIMIT), running 1");
+            + " running at most", " (held by CONCURRENCY_LIMIT), running 1");
 
         Sasctl.Run refused = Sasctl.run(settings, "limits", "set", "ctl-api", "--rate", "-3");
         assertThat(refused.exitCode()).isEqualTo(ExitCodes.REJECTED);

@@ -101,8 +101,9 @@ class LimitsIT {
                 + " {}", ids.size(), rate, span.toMillis(), (ids.size() - 1) * 1000.0 / span.toMillis(), busiest,
                 perAgent);
             assertThat(perAgent).as("every agent ran some").hasSize(3);
-            // the limit, plus its burst (a quarter of a second's) and a few more that one commit brought together
-            assertThat(busiest).as("starts in the busiest 2 s").isLessThanOrEqualTo((int) (2 * rate + rate / 4) + 5);
+            // the limit's 50, plus its burst (a quarter of a second's) and those one commit brings together (53 to
+            // 58 here); without the limit all 250 start within a second or two
+            assertThat(busiest).as("starts in the busiest 2 s").isLessThanOrEqualTo((int) (2 * rate * 1.5));
             assertThat(span).as("250 starts at 25/s take 10 s less the burst").isGreaterThan(Duration.ofMillis(9_000));
             // every place back once the scheduler has read the last ends
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
