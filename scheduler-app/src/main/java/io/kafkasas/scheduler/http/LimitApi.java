@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpExchange;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
-import io.kafkasas.app.Role;
 import io.kafkasas.app.streams.InstanceQueries;
 import io.kafkasas.avro.Limit;
 import io.kafkasas.avro.LimitUse;
@@ -45,9 +44,7 @@ public final class LimitApi extends StoreApi {
     }
 
     public Map<String, Route> routes() {
-        return Map.of("/limits", new HttpApi.Guarded(
-            exchange -> "GET".equals(exchange.getRequestMethod()) ? Role.READ : Role.OPERATE,
-            InstanceQueries.whenReady("scheduler", this::handle)));
+        return readOrOperate("/limits", this::handle);
     }
 
     private Response handle(HttpExchange exchange) throws IOException {

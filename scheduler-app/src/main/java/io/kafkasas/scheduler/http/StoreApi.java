@@ -1,9 +1,13 @@
 package io.kafkasas.scheduler.http;
 
+import io.kafkasas.app.HttpApi;
+import io.kafkasas.app.HttpApi.Route;
+import io.kafkasas.app.Role;
 import io.kafkasas.app.streams.InstanceQueries;
 import io.kafkasas.client.TaskClient;
 import io.kafkasas.schemas.requests.RequestValidator;
 import java.time.Clock;
+import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -22,6 +26,13 @@ public abstract class StoreApi {
     protected final KafkaStreams streams;
     protected final InstanceQueries instances;
     protected final Clock clock;
+
+    /** {@code path}'s route, once the scheduler is ready: reads need the read role, changes the operate role. */
+    protected static Map<String, Route> readOrOperate(String path, Route handler) {
+        return Map.of(path, new HttpApi.Guarded(
+            exchange -> "GET".equals(exchange.getRequestMethod()) ? Role.READ : Role.OPERATE,
+            InstanceQueries.whenReady("scheduler", handler)));
+    }
 
     protected StoreApi(Parts parts) {
         this.client = parts.client();
