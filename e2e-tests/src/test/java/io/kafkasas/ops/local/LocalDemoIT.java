@@ -56,6 +56,9 @@ class LocalDemoIT {
             .containsPattern("package \\[COMPENSATED]\\s+after test, lint")
             .containsPattern("deploy \\[COMPENSATED]\\s+after package")
             .containsPattern("verify \\[FAILED]");
+        // the two HTTP calls count against the demo's limit, and each gave its place back
+        assertThat(printed).contains("Limit demo-api: the HTTP calls start at most 2 a second, 2 at once")
+            .containsPattern("http\\s+2\\s+2\\s+0\\s").contains("Limit demo-api: 2 released, 0 running, 0 waiting");
         assertThat(printed).contains("Tasks run per agent: {", ">>> kill -9 local-2",
             "restarts 1 (the last process ended with exit code 137)");
     }

@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * A mixed workload that shows what kafka-sas does: no-ops, sleeps of various lengths (some reporting progress),
  * shell commands from the allow-list, HTTP calls, failures, delayed tasks, a duplicate submission and invalid
  * requests; half submitted over Kafka with the Java client, half over the scheduler's HTTP API. A schedule that
- * runs {@code date -u} every few seconds, and a release pipeline run twice: once through, once undone.
+ * runs {@code date -u} every few seconds, a release pipeline run twice (once through, once undone), and a limit on
+ * the HTTP calls (a downstream service to spare): at most {@value #LIMIT_RATE} starts a second, {@value
+ * #LIMIT_RUNNING} at once.
  */
 final class DemoWorkload {
 
@@ -35,6 +37,10 @@ final class DemoWorkload {
     /** The demo's schedule, and how often it fires. */
     static final String SCHEDULE = "demo-date";
     static final int SCHEDULE_EVERY_SECONDS = 5;
+    /** The limit the demo's HTTP calls count against. */
+    static final String LIMIT = "demo-api";
+    static final double LIMIT_RATE = 2;
+    static final int LIMIT_RUNNING = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final TaskClient client;
     private final TaskClient staleClient;
@@ -113,7 +119,10 @@ final class DemoWorkload {
             case "failing" -> request.put("payload", Map.of("ms", 50, "fail", "demo failure #" + i));
             case "shell" -> request.put("payload", i % 3 == 0 ? Map.of("command", "uname", "args", List.of("-sm"))
                 : Map.of("command", "echo", "args", List.of("hello from task", Integer.toString(i))));
-            case "http" -> request.put("payload", Map.of("url", httpTarget, "timeoutMs", 5000));
+            case "http" -> {
+                request.put("payload", Map.of("url", httpTarget, "timeoutMs", 5000));
+                request.put("limitKey", LIMIT);
+            }
             case "delayed" -> request.put("delayMs", 5000);
             default -> { }
         }
@@ -131,6 +140,9 @@ final class DemoWorkload {
         }
         if (request.containsKey("idempotencyKey")) {
             builder.setIdempotencyKey((String) request.get("idempotencyKey"));
+        }
+        if (request.containsKey("limitKey")) {
+            builder.setLimitKey((String) request.get("limitKey"));
         }
         if (request.containsKey("executionTimeoutMs")) {
             builder.setExecutionTimeoutMs(((Number) request.get("executionTimeoutMs")).longValue());
@@ -151,6 +163,26 @@ final class DemoWorkload {
             throw new IOException("The scheduler refused the demo schedule: " + response.statusCode() + " "
                 + response.body());
         }
+    }
+
+    /** Sets the limit the demo's HTTP calls count against. */
+    void limit() throws IOException, InterruptedException {
+        HttpResponse<String> response = send("PUT", "/limits/" + LIMIT, Map.of("startsPerSecond", LIMIT_RATE,
+            "maxRunning", LIMIT_RUNNING));
+        if (response.statusCode() != 200) {
+            throw new IOException("The scheduler refused the demo limit: " + response.statusCode() + " "
+                + response.body());
+        }
+        Instant deadline = Instant.now().plusSeconds(10); // in force before the first task that counts against it
+        while (send("GET", "/limits/" + LIMIT, null).statusCode() != 200 && Instant.now().isBefore(deadline)) {
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** The demo limit as the scheduler shows it: its use since the stack started. */
+    JsonNode limitView() throws IOException, InterruptedException {
+        HttpResponse<String> response = send("GET", "/limits/" + LIMIT, null);
+        return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createObjectNode();
     }
 
     /**

@@ -187,6 +187,9 @@ public final class LocalCommand implements Callable<Integer> {
             demo.schedule();
             out.printf("Schedule %s: 'date -u' every %d s (sasctl schedules get %s)%n", DemoWorkload.SCHEDULE,
                 DemoWorkload.SCHEDULE_EVERY_SECONDS, DemoWorkload.SCHEDULE);
+            demo.limit();
+            out.printf("Limit %s: the HTTP calls start at most %.0f a second, %d at once, across all agents (sasctl"
+                + " limits)%n", DemoWorkload.LIMIT, DemoWorkload.LIMIT_RATE, DemoWorkload.LIMIT_RUNNING);
             pipelines = demo.pipelines("demo-release-" + DateTimeFormatter.ofPattern("HHmmss")
                 .format(LocalTime.now(ZoneOffset.UTC)));
             out.printf("Pipelines %s: build -> test | lint -> package -> deploy -> verify; the second's verify fails,"
@@ -217,6 +220,9 @@ public final class LocalCommand implements Callable<Integer> {
                 pipeline.path("state").asText(), pipeline.path("failure").isTextual() ? " (" + pipeline.path("failure")
                     .asText() + ")" : "", pipeline.path("graph").asText());
         }
+        JsonNode use = demo.limitView().path("use");
+        out.printf("%nLimit %s: %d released, %d running, %d waiting%n", DemoWorkload.LIMIT,
+            use.path("released").asLong(), use.path("running").asLong(), use.path("waiting").asLong());
         if (!ended || !pipelinesEnded) {
             out.printf("Some demo tasks or pipelines did not end in time; see the logs under %s%n",
                 dir.resolve("logs"));
