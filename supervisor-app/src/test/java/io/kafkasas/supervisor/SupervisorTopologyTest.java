@@ -507,6 +507,14 @@ class SupervisorTopologyTest {
 
         assertThat(state("t-held").getState()).isEqualTo(SupervisedTaskState.QUEUED);
         assertThat(state("t-held").getHeldByLimit()).isEqualTo("billing-api");
+
+        statusOut.readValuesToList();
+        statusIn.pipeInput("t-held", TaskStatus.newBuilder().setTaskId("t-held").setAttempt(0)
+            .setStatus(TaskStatusType.CANCEL_REQUESTED).setTimestamp(now).setMessage("not now").build(), now);
+
+        assertThat(statusOut.readValuesToList()).as("its end reaches the limit that holds it")
+            .filteredOn(s -> s.getStatus() == TaskStatusType.CANCELLED).singleElement()
+            .satisfies(s -> assertThat(s.getLimitKey()).isEqualTo("billing-api"));
     }
 
     @Test

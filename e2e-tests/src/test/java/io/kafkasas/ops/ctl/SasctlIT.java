@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -161,18 +162,27 @@ class SasctlIT {
     }
 
     @Test
-    void shouldSetALimitSeeItHoldTasksChangeItAndRemoveIt() throws Exception {
+    void shouldSetALimitSeeItHoldTasksCancelOneItHoldsAndRemoveIt() throws Exception {
         Sasctl.Run set = Sasctl.run(settings, "limits", "set", "ctl-api", "--max-running", "1");
         assertThat(set.exitCode()).as(set.err()).isZero();
         await().atMost(LONG).until(() -> Sasctl.run(settings, "limits", "get", "ctl-api").exitCode() == 0);
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            assertThat(Sasctl.run(settings, "submit", "sleep", "--payload", "{\"ms\":5000}", "--limit-key",
-                "ctl-api").exitCode()).isZero();
+            ids.add(Sasctl.run(settings, "submit", "sleep", "--payload", "{\"ms\":4000}", "--limit-key", "ctl-api")
+                .out().trim());
         }
         await().atMost(LONG).until(() -> Sasctl.run(settings, "limits").out().lines().anyMatch(line ->
             line.startsWith("ctl-api") && line.contains("CONCURRENCY_LIMIT")));
         assertThat(Sasctl.run(settings, "limits", "get", "ctl-api").out()).contains("Limit ctl-api: - starts/s, 1"
             + " running at most", " (held by CONCURRENCY_LIMIT), running 1");
+
+        // the last one, still held, is cancelled: it never runs, and the limit lets the other two through
+        assertThat(Sasctl.run(settings, "cancel", ids.get(2), "--reason", "not needed").exitCode()).isZero();
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "limits", "get", "ctl-api").out()
+            .contains("Waiting 0, running 0, released 2"));
+        JsonNode cancelled = Output.JSON.readTree(Sasctl.run(settings, "status", ids.get(2), "-o", "json").out());
+        assertThat(cancelled.path("state").asText()).isEqualTo("CANCELLED");
+        assertThat(cancelled.path("attempts")).as("it never ran").isEmpty();
 
         Sasctl.Run refused = Sasctl.run(settings, "limits", "set", "ctl-api", "--rate", "-3");
         assertThat(refused.exitCode()).isEqualTo(ExitCodes.REJECTED);

@@ -39,7 +39,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   next attempt of one released before (a retry, or a re-run after the supervisor declared its agent dead), that
  *   earlier attempt is over: its place is given back first.</li>
  *   <li>An ending status of a released attempt (from the status topic, re-keyed by limit key) gives its place
- *   back.</li>
+ *   back; a task the supervisor cancelled while it was held is dropped when its turn comes, taking nothing.</li>
  *   <li>Whenever something arrives or ends, and every {@code scheduler.limits.tick.ms}, as many waiting tasks go as
  *   the limit allows ({@link LimitGate}), the higher lanes first ({@link LaneTurns}).</li>
  * </ul>
@@ -63,6 +63,7 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
     private KeyValueStore<String, LimitUse> uses;
     private KeyValueStore<String, TaskEvent> queue;
     private KeyValueStore<String, Integer> running;
+    private KeyValueStore<String, Integer> cancelled;
 
     LimitProcessor(SchedulerConfig config, Deserializer<TaskEvent> events, LimitMetrics metrics, Clock clock,
                    IdleCommits idleCommits) {
@@ -80,6 +81,7 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
         uses = context.getStateStore(LimitTopology.USE_STORE);
         queue = context.getStateStore(LimitTopology.QUEUE_STORE);
         running = context.getStateStore(LimitTopology.RUNNING_STORE);
+        cancelled = context.getStateStore(LimitTopology.CANCELLED_STORE);
         try (KeyValueIterator<String, LimitUse> all = uses.all()) {
             all.forEachRemaining(entry -> {
                 if (entry.value.getWaiting() > 0) {
@@ -143,6 +145,10 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
     private void ended(String key, TaskStatus status, long now) {
         String place = placeOf(key, status.getTaskId());
         Integer releasedAttempt = running.get(place);
+        if (releasedAttempt == null && status.getStatus() == TaskStatusType.CANCELLED) {
+            cancelled.put(place, status.getAttempt()); // cancelled while held: dropped when its turn comes
+            return;
+        }
         if (releasedAttempt == null || status.getAttempt() < releasedAttempt) {
             return; // not released by this limit, or an attempt before the one that holds the place
         }
@@ -175,6 +181,11 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
             if (event == null) { // counted more than the queue holds: believe the queue
                 use.setWaiting(0);
                 break;
+            }
+            if (cancelled.get(placeOf(key, event.getTaskId())) != null) { // it goes nowhere, and takes nothing
+                cancelled.delete(placeOf(key, event.getTaskId()));
+                use.setWaiting(use.getWaiting() - 1);
+                continue;
             }
             running.put(placeOf(key, event.getTaskId()), event.getAttempt());
             LimitGate.release(use, limit);

@@ -32,7 +32,8 @@ import org.apache.kafka.streams.state.Stores;
  *     -> limit-ends repartition topic (as many partitions as the limited tasks)          --+
  *   limited-tasks-source (limited-tasks, raw bytes, keyed by limit key)                    |
  *     -> limits  [stores: scheduler-limit-use (key -&gt; use), scheduler-limit-queue      &lt;-+
- *                 (key | lane | sequence -&gt; task), scheduler-limit-running (key | task id -&gt; attempt)]
+ *                 (key | lane | sequence -&gt; task), scheduler-limit-running (key | task id -&gt; attempt),
+ *                 scheduler-limit-cancelled (key | task id: cancelled while held)]
  *          -> limit-tasks-sink  (tasks.&lt;queue&gt;[.high|.low], keyed by task id)
  *          -> limit-status-sink (task-status: QUEUED "held by limit", when a new task is first held)
  * </pre>
@@ -54,6 +55,7 @@ public final class LimitTopology {
     public static final String USE_STORE = "scheduler-limit-use";
     public static final String QUEUE_STORE = "scheduler-limit-queue";
     public static final String RUNNING_STORE = "scheduler-limit-running";
+    public static final String CANCELLED_STORE = "scheduler-limit-cancelled";
     public static final String TASKS_SINK = "limit-tasks-sink";
     public static final String STATUS_SINK = "limit-status-sink";
     /** The statuses that end an attempt, and so give its place back. */
@@ -89,6 +91,8 @@ public final class LimitTopology {
             .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUEUE_STORE), Serdes.String(),
                 events), PROCESSOR)
             .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RUNNING_STORE),
+                Serdes.String(), Serdes.Integer()), PROCESSOR)
+            .addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CANCELLED_STORE),
                 Serdes.String(), Serdes.Integer()), PROCESSOR)
             .addSink(TASKS_SINK, lane, Serdes.String().serializer(), events.serializer(), PROCESSOR)
             .addSink(STATUS_SINK, topics.taskStatus().name(), Serdes.String().serializer(),

@@ -159,6 +159,27 @@ class LimitTopologyTest {
     }
 
     @Test
+    void shouldDropATaskCancelledWhileHeldWithoutTakingAPlace() {
+        limit("deploy-prod", null, 1);
+        submit("c-1", "deploy-prod", 0);
+        submit("c-2", "deploy-prod", 0);
+        submit("c-3", "deploy-prod", 0);
+        TaskEvent first = normal.readValuesToList().get(0);
+        // the supervisor's word on c-2, held: CANCELLED, attempt 0, naming the limit that holds it
+        statuses.pipeInput("c-2", TaskStatus.newBuilder().setTaskId("c-2").setAttempt(0)
+            .setStatus(TaskStatusType.CANCELLED).setTimestamp(clock.instant()).setLimitKey("deploy-prod").build());
+
+        ended(first, TaskStatusType.SUCCEEDED);
+
+        assertThat(normal.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("c-3");
+        assertThat(driver.<io.kafkasas.avro.LimitUse>store(LimitTopology.USE_STORE).get("deploy-prod"))
+            .satisfies(use -> {
+                assertThat(use.getWaiting()).isZero();
+                assertThat(use.getRunning()).isEqualTo(1);
+            });
+    }
+
+    @Test
     void shouldLimitEveryTaskOfALimitedTypeAndNoOther() {
         submit("before", null, 0);
         assertThat(normal.readValuesToList()).extracting(TaskEvent::getLimitKey).containsExactly((String) null);

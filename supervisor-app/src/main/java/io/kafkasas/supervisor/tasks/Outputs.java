@@ -48,7 +48,7 @@ public final class Outputs {
     static TaskStatus.Builder statusOf(SupervisedTask task, TaskStatusType type, Instant now) {
         return task.getEvent() != null ? Statuses.of(task.getEvent(), type, now)
             : TaskStatus.newBuilder().setTaskId(task.getTaskId()).setAttempt(task.getAttempt()).setStatus(type)
-                .setTimestamp(now);
+                .setTimestamp(now).setLimitKey(task.getHeldByLimit()); // a held task's end reaches its limit
     }
 
     Output cancelOnAgent(SupervisedTask task, String agentId, Long incarnation, String reason, Instant now) {
