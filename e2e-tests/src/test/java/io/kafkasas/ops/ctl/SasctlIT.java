@@ -176,8 +176,11 @@ class SasctlIT {
         assertThat(Sasctl.run(settings, "limits", "get", "ctl-api").out()).contains("Limit ctl-api: - starts/s, 1"
             + " running at most", " (held by CONCURRENCY_LIMIT), running 1");
 
-        // the last one, still held, is cancelled: it never runs, and the limit lets the other two through
-        assertThat(Sasctl.run(settings, "cancel", ids.get(2), "--reason", "not needed").exitCode()).isZero();
+        // the last one, still held, is cancelled (once the supervisor knows it): it never runs, and the limit lets
+        // the other two through
+        await().atMost(LONG).until(() -> Sasctl.run(settings, "status", ids.get(2)).exitCode() == 0);
+        Sasctl.Run cancel = Sasctl.run(settings, "cancel", ids.get(2), "--reason", "not needed");
+        assertThat(cancel.exitCode()).as(cancel.err()).isZero();
         await().atMost(LONG).until(() -> Sasctl.run(settings, "limits", "get", "ctl-api").out()
             .contains("Waiting 0, running 0, released 2"));
         JsonNode cancelled = Output.JSON.readTree(Sasctl.run(settings, "status", ids.get(2), "-o", "json").out());

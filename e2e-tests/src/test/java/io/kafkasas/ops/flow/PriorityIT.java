@@ -88,8 +88,9 @@ class PriorityIT {
                     long lowsMeanwhile = order.stream().filter(id -> id.startsWith("low")).map(id -> startOf(statuses,
                         id)).filter(t -> t.isAfter(high.getEmittedAt()) && t.isBefore(startedAt)).count();
                     LOG.info("{}: {} low task(s) started while it waited", high.getTaskId(), lowsMeanwhile);
+                    // in order of arrival about 280 would; 0 to 11 here alone, up to 50 beside a busy test JVM
                     assertThat(lowsMeanwhile).as("low tasks that started while %s waited", high.getTaskId())
-                        .isLessThanOrEqualTo(20);
+                        .isLessThanOrEqualTo(100);
                 }
                 assertThat(started(statuses, "low")).as("the low backlog still waits: the high ones passed it")
                     .hasSizeLessThan(LOW_BACKLOG / 2);
