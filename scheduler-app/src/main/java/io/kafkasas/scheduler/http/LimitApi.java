@@ -1,5 +1,6 @@
 package io.kafkasas.scheduler.http;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.kafkasas.app.HttpApi;
@@ -95,7 +96,7 @@ public final class LimitApi extends StoreApi {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isNumber() || whole && !value.canConvertToInt()) {
+        if (!value.isNumber() || whole && !(value.isIntegralNumber() && value.canConvertToInt())) {
             problems.add(new Violation(field, whole ? "must be a whole number" : "must be a number"));
             return null;
         }
@@ -125,7 +126,7 @@ public final class LimitApi extends StoreApi {
             Response answer = instances.forward(holder.get(), "/limits/" + InstanceQueries.encode(key) + "?"
                 + InstanceQueries.LOCAL + "=true");
             return answer.status() == 200 ? Optional.of(HttpApi.JSON.readValue(answer.body(),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { })) : Optional.empty();
+                new TypeReference<Map<String, Object>>() { })) : Optional.empty();
         }
         Limit limit = InstanceQueries.<Limit>store(streams, LimitTopology.LIMITS_STORE).map(s -> s.get(key))
             .orElse(null);
@@ -138,8 +139,9 @@ public final class LimitApi extends StoreApi {
         LimitUse now = use != null ? LimitUse.newBuilder(use).build() : LimitUse.newBuilder().build();
         LimitGate.topUp(now, limit, clock.millis());
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("waiting", now.getWaiting());
-        figures.put("heldBy", now.getWaiting() > 0 ? LimitGate.holding(now, limit).name() : null);
+        long waiting = LimitGate.waiting(now);
+        figures.put("waiting", waiting);
+        figures.put("heldBy", waiting > 0 ? LimitGate.holding(now, limit).name() : null);
         figures.put("running", now.getRunning());
         figures.put("released", now.getReleased());
         view.put("use", figures);

@@ -27,6 +27,15 @@ public final class LimitGate {
         return Math.max(1, rate / 4);
     }
 
+    /** Tasks held, not yet released into their lane: what each lane's queue holds, from its first to its next. */
+    public static long waiting(LimitUse use) {
+        long waiting = 0;
+        for (int lane = 0; lane < use.getTails().size(); lane++) {
+            waiting += use.getTails().get(lane) - use.getHeads().get(lane);
+        }
+        return waiting;
+    }
+
     /** Tops the rate credit of {@code use} up to {@code nowMs}. A key first seen starts with a full burst. */
     public static void topUp(LimitUse use, Limit limit, long nowMs) {
         Double rate = limit == null ? null : limit.getStartsPerSecond();
@@ -36,7 +45,7 @@ public final class LimitGate {
             use.setCredit(burst(rate));
         } else {
             double elapsedSeconds = Math.max(0, nowMs - use.getCreditAt()) / 1000.0;
-            double most = use.getWaiting() > 0 ? Math.max(burst(rate), rate) : burst(rate);
+            double most = waiting(use) > 0 ? Math.max(burst(rate), rate) : burst(rate);
             use.setCredit(Math.min(most, use.getCredit() + rate * elapsedSeconds));
         }
         use.setCreditAt(nowMs);
@@ -56,12 +65,11 @@ public final class LimitGate {
         return Holding.NOTHING;
     }
 
-    /** One waiting task goes: it spends a credit and takes a place. */
+    /** One waiting task (already taken off its queue) goes: it spends a credit and takes a place. */
     public static void release(LimitUse use, Limit limit) {
         if (limit != null && limit.getStartsPerSecond() != null) {
             use.setCredit(use.getCredit() - 1);
         }
-        use.setWaiting(use.getWaiting() - 1);
         use.setRunning(use.getRunning() + 1);
         use.setReleased(use.getReleased() + 1);
     }

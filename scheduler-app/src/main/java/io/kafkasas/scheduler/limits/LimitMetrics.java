@@ -28,7 +28,7 @@ final class LimitMetrics {
 
     /** The figures of {@code key} now; the key's gauges are registered the first time it has a limit. */
     void show(String key, Limit limit, LimitUse use, LimitGate.Holding holding) {
-        figures.put(key, new Figures(use.getWaiting(), use.getRunning(), holding));
+        figures.put(key, new Figures(LimitGate.waiting(use), use.getRunning(), holding));
         if (limit != null) {
             limited(key);
         }

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -84,7 +83,7 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
         cancelled = context.getStateStore(LimitTopology.CANCELLED_STORE);
         try (KeyValueIterator<String, LimitUse> all = uses.all()) {
             all.forEachRemaining(entry -> {
-                if (entry.value.getWaiting() > 0) {
+                if (LimitGate.waiting(entry.value) > 0) {
                     active.add(entry.key);
                 }
                 metrics.show(entry.key, limits.get(entry.key), entry.value, LimitGate.Holding.NOTHING);
@@ -137,7 +136,6 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
         int lane = Lane.of(event.getPriority()).ordinal();
         long sequence = use.getTails().get(lane);
         use.getTails().set(lane, sequence + 1);
-        use.setWaiting(use.getWaiting() + 1);
         queue.put(queueKey(key, lane, sequence), event);
         release(key, use, now);
     }
@@ -176,15 +174,13 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
         Limit limit = limits.get(key);
         LimitGate.topUp(use, limit, now);
         LimitGate.Holding holding = LimitGate.holding(use, limit);
-        while (use.getWaiting() > 0 && holding == LimitGate.Holding.NOTHING) {
+        while (LimitGate.waiting(use) > 0 && holding == LimitGate.Holding.NOTHING) {
             TaskEvent event = next(key, use);
-            if (event == null) { // counted more than the queue holds: believe the queue
-                use.setWaiting(0);
+            if (event == null) { // the numbers named tasks the queue did not hold: now they match it
                 break;
             }
             if (cancelled.get(placeOf(key, event.getTaskId())) != null) { // it goes nowhere, and takes nothing
                 cancelled.delete(placeOf(key, event.getTaskId()));
-                use.setWaiting(use.getWaiting() - 1);
                 continue;
             }
             running.put(placeOf(key, event.getTaskId()), event.getAttempt());
@@ -192,13 +188,14 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
             context.forward(new Record<>(event.getTaskId(), event, now), LimitTopology.TASKS_SINK);
             holding = LimitGate.holding(use, limit);
         }
-        if (use.getWaiting() > 0) {
+        boolean waits = LimitGate.waiting(use) > 0;
+        if (waits) {
             active.add(key);
         } else {
             active.remove(key);
         }
         uses.put(key, use);
-        metrics.show(key, limit, use, use.getWaiting() > 0 ? holding : LimitGate.Holding.NOTHING);
+        metrics.show(key, limit, use, waits ? holding : LimitGate.Holding.NOTHING);
     }
 
     /** The next task to go, taken off its lane's queue: the first of the lane whose turn it is. */
@@ -242,8 +239,7 @@ final class LimitProcessor implements Processor<Object, Object, String, Object> 
 
     private LimitUse use(String key) {
         LimitUse use = uses.get(key);
-        return use != null ? use : LimitUse.newBuilder().setHeads(new ArrayList<>(List.of(0L, 0L, 0L)))
-            .setTails(new ArrayList<>(List.of(0L, 0L, 0L))).build();
+        return use != null ? use : LimitUse.newBuilder().build();
     }
 
     /** Where a released attempt holds its place: the limit key, then the task id. */

@@ -174,7 +174,7 @@ class LimitTopologyTest {
         assertThat(normal.readValuesToList()).extracting(TaskEvent::getTaskId).containsExactly("c-3");
         assertThat(driver.<io.kafkasas.avro.LimitUse>store(LimitTopology.USE_STORE).get("deploy-prod"))
             .satisfies(use -> {
-                assertThat(use.getWaiting()).isZero();
+                assertThat(LimitGate.waiting(use)).isZero();
                 assertThat(use.getRunning()).isEqualTo(1);
             });
     }
