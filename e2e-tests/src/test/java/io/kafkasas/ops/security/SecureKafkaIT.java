@@ -133,15 +133,16 @@ class SecureKafkaIT {
             // the supervisor's two applications read and judge under their grants
             await().atMost(Duration.ofMinutes(1)).ignoreExceptions().untilAsserted(() ->
                 SupervisorView.assertSucceededOnce(v.httpUrl(), ids));
-            await().atMost(Duration.ofMinutes(1)).until(() -> "ALIVE".equals(SupervisorView.agent(v.httpUrl(),
-                "secure-agent").path("state").asText()));
+            await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> "ALIVE".equals(
+                SupervisorView.agent(v.httpUrl(), "secure-agent").path("state").asText()));
 
             // a cancel goes scheduler -> status topic -> supervisor -> agent command -> the agent stops it
             String sleeping = client.submit(TaskClient.request("sleep").setPayload(ByteBuffer.wrap(
                 "{\"ms\":60000}".getBytes(StandardCharsets.UTF_8))).build())
                 .get(60, TimeUnit.SECONDS);
-            await().atMost(Duration.ofMinutes(1)).until(() -> "RUNNING".equals(SupervisorView.get(v.httpUrl()
-                + "/tasks/" + sleeping).path("state").asText()));
+            // 404 until the supervisor has read the task's first status
+            await().atMost(Duration.ofMinutes(1)).ignoreExceptions().until(() -> "RUNNING".equals(
+                SupervisorView.get(v.httpUrl() + "/tasks/" + sleeping).path("state").asText()));
             HttpResponse<String> cancel = HttpClient.newHttpClient().send(TestAuth.authorized(HttpRequest.newBuilder(
                 URI.create(s.httpUrl() + "/tasks/" + sleeping + "/cancel"))).POST(HttpRequest.BodyPublishers
                 .noBody()).build(), HttpResponse.BodyHandlers.ofString());
