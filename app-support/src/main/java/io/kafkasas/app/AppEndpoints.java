@@ -5,6 +5,7 @@ import io.kafkasas.app.HttpApi.Route;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +45,16 @@ public final class AppEndpoints {
     /** As above, with {@code /metrics} answered by {@code scrape} (an exposition that speaks for others too). */
     public static HttpApi start(HttpSettings settings, Supplier<Health> health, Supplier<String> scrape,
                                 Map<String, Route> appRoutes) {
+        return start(settings, health, scrape, appRoutes, Set.of(), false);
+    }
+
+    /**
+     * As above, with {@code open} routes answered to anyone on the threads that read requests (pages and their
+     * scripts, which hold no data), and {@code sessionCookie} as {@link HttpApi#start(HttpSettings, Map, Set,
+     * boolean)} takes it.
+     */
+    public static HttpApi start(HttpSettings settings, Supplier<Health> health, Supplier<String> scrape,
+                                Map<String, Route> appRoutes, Set<String> open, boolean sessionCookie) {
         Map<String, Route> routes = new LinkedHashMap<>(appRoutes);
         routes.put("/health", getOnly(exchange -> {
             Health now = health.get();
@@ -53,7 +64,9 @@ public final class AppEndpoints {
         }));
         routes.put("/metrics", readOnly(exchange ->
             Response.text(200, "text/plain; version=0.0.4; charset=utf-8", scrape.get())));
-        return HttpApi.start(settings, routes, Set.of("/health"));
+        Set<String> quick = new HashSet<>(open);
+        quick.add("/health");
+        return HttpApi.start(settings, routes, quick, sessionCookie);
     }
 
     /** {@code route} for callers with {@code role}. */

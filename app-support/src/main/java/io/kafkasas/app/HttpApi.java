@@ -11,13 +11,18 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +60,38 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
+    /**
+     * A route that answers as it goes (server-sent events): it writes to the exchange itself, on a pool of threads of
+     * its own, so that long-lived streams never take the threads of quick answers.
+     */
+    @FunctionalInterface
+    public interface StreamRoute extends Route {
+        void stream(HttpExchange exchange) throws IOException;
+
+        @Override
+        default Response handle(HttpExchange exchange) {
+            throw new UnsupportedOperationException("a stream answers through stream()");
+        }
+    }
+
     /** The exchange attribute that holds the authenticated {@link HttpAuth.Caller}. */
     public static final String CALLER = "kafka-sas.caller";
+
+    /** The exchange attribute that holds the {@code Authorization} value the caller was admitted with. */
+    private static final String CREDENTIAL = "kafka-sas.credential";
+
+    /**
+     * The {@code Authorization} value {@code exchange} was admitted with (from its header or session cookie), for a
+     * call made on the caller's behalf; null without one.
+     */
+    public static String credential(HttpExchange exchange) {
+        return (String) exchange.getAttribute(CREDENTIAL);
+    }
+
+    /** The authenticated caller of {@code exchange} ({@link HttpAuth#ANYONE} when authentication is off). */
+    public static HttpAuth.Caller caller(HttpExchange exchange) {
+        return exchange.getAttribute(CALLER) instanceof HttpAuth.Caller caller ? caller : HttpAuth.ANYONE;
+    }
 
     /** The name of the token that authenticated {@code exchange}; null when none did (authentication is off). */
     public static String callerName(HttpExchange exchange) {
@@ -103,15 +138,19 @@ public final class HttpApi implements AutoCloseable {
     /** Threads that serve the other routes, which may wait (an acknowledgement, another instance). */
     private static final int WORK_THREADS = 16;
     private static final int WORK_QUEUE = 256;
+    /** Streams open at once; one more is answered 503. */
+    private static final int STREAM_THREADS = 32;
 
     private final HttpServer server;
-    private final ExecutorService executor;
-    private final ExecutorService work;
+    private final List<ExecutorService> pools;
 
-    private HttpApi(HttpServer server, ExecutorService executor, ExecutorService work) {
+    private HttpApi(HttpServer server, List<ExecutorService> pools) {
         this.server = server;
-        this.executor = executor;
-        this.work = work;
+        this.pools = pools;
+    }
+
+    /** Who may call, and how: the settings, and whether a browser's session cookie is a credential too. */
+    private record Access(HttpSettings settings, ClientRateLimit limit, boolean sessionCookie) {
     }
 
     /**
@@ -121,6 +160,16 @@ public final class HttpApi implements AutoCloseable {
      * a health check. A full pool answers 503 at once.
      */
     public static HttpApi start(HttpSettings settings, Map<String, Route> routes, Set<String> quick) {
+        return start(settings, routes, quick, false);
+    }
+
+    /**
+     * As above; with {@code sessionCookie}, a call without an {@code Authorization} header may carry the token in
+     * the {@value Wire#SESSION_COOKIE} cookie (a browser's), and then a call other than GET must also carry the
+     * {@value Wire#CSRF_HEADER} header. Only the dashboard accepts cookies: the APIs take headers alone.
+     */
+    public static HttpApi start(HttpSettings settings, Map<String, Route> routes, Set<String> quick,
+                                boolean sessionCookie) {
         HttpServer server;
         try {
             InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
@@ -132,8 +181,10 @@ public final class HttpApi implements AutoCloseable {
         ExecutorService executor = Executors.newFixedThreadPool(SERVER_THREADS, daemons("http-"));
         ExecutorService work = new ThreadPoolExecutor(WORK_THREADS, WORK_THREADS, 0, TimeUnit.MILLISECONDS,
             new ArrayBlockingQueue<>(WORK_QUEUE), daemons("http-work-"));
-        ClientRateLimit limit = settings.requestsPerSecondPerClient() > 0
-            ? new ClientRateLimit(settings.requestsPerSecondPerClient()) : null;
+        ExecutorService streams = new ThreadPoolExecutor(0, STREAM_THREADS, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), daemons("http-stream-"));
+        Access access = new Access(settings, settings.requestsPerSecondPerClient() > 0
+            ? new ClientRateLimit(settings.requestsPerSecondPerClient()) : null, sessionCookie);
         routes.forEach((path, route) -> {
             if (!quick.contains(path) && !(route instanceof Guarded)) {
                 throw new IllegalArgumentException("The route " + path + " names no role");
@@ -142,25 +193,75 @@ public final class HttpApi implements AutoCloseable {
         routes.forEach((path, route) -> server.createContext(path, quick.contains(path)
             ? exchange -> serve(exchange, route)
             : exchange -> {
-                if (limit != null && !limit.allow(exchange.getRemoteAddress().getAddress(), System.nanoTime())) {
-                    exchange.getResponseHeaders().set("Retry-After", "1");
-                    respond(exchange, Response.error(429, "Too many requests from " + exchange.getRemoteAddress()
-                        .getAddress().getHostAddress() + " (" + HttpSettings.REQUESTS_PER_SECOND_PER_CLIENT + " = "
-                        + settings.requestsPerSecondPerClient() + "); try again in a second"));
-                    return;
-                }
-                if (!authorized(exchange, settings.auth(), ((Guarded) route).role().apply(exchange))) {
+                if (!admitted(exchange, access, ((Guarded) route).role().apply(exchange))) {
                     return;
                 }
                 try {
-                    work.execute(() -> serve(exchange, route));
+                    if (((Guarded) route).route() instanceof StreamRoute stream) {
+                        streams.execute(() -> stream(exchange, stream));
+                    } else {
+                        work.execute(() -> serve(exchange, route));
+                    }
                 } catch (RejectedExecutionException e) {
                     respond(exchange, Response.error(503, "Too many requests in progress; try again shortly"));
                 }
             }));
         server.setExecutor(executor);
         server.start();
-        return new HttpApi(server, executor, work);
+        return new HttpApi(server, List.of(executor, work, streams));
+    }
+
+    /** Whether the call is within its client's rate and its caller has {@code role}; if not, answers why. */
+    private static boolean admitted(HttpExchange exchange, Access access, Role role) {
+        HttpSettings settings = access.settings();
+        if (access.limit() != null && !access.limit().allow(exchange.getRemoteAddress().getAddress(),
+            System.nanoTime())) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            respond(exchange, Response.error(429, "Too many requests from " + exchange.getRemoteAddress()
+                .getAddress().getHostAddress() + " (" + HttpSettings.REQUESTS_PER_SECOND_PER_CLIENT + " = "
+                + settings.requestsPerSecondPerClient() + "); try again in a second"));
+            return false;
+        }
+        String authorization = exchange.getRequestHeaders().getFirst(Wire.AUTHORIZATION);
+        if (authorization == null && access.sessionCookie()) {
+            String session = sessionToken(exchange);
+            if (session != null) {
+                if (!"GET".equals(exchange.getRequestMethod())
+                    && exchange.getRequestHeaders().getFirst(Wire.CSRF_HEADER) == null) {
+                    respond(exchange, Response.error(403, "A change made with the session cookie needs the "
+                        + Wire.CSRF_HEADER + " header (the dashboard's pages send it)"));
+                    return false;
+                }
+                authorization = Wire.bearer(session);
+            }
+        }
+        return authorized(exchange, settings.auth(), authorization, role);
+    }
+
+    /** The query parameters of {@code uri}, decoded; a parameter without a value is the empty string. */
+    public static Map<String, String> query(URI uri) {
+        Map<String, String> query = new HashMap<>();
+        if (uri.getRawQuery() != null) {
+            for (String pair : uri.getRawQuery().split("&")) {
+                String[] kv = pair.split("=", 2);
+                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            }
+        }
+        return query;
+    }
+
+    /** The token in the request's {@value Wire#SESSION_COOKIE} cookie, or null. */
+    public static String sessionToken(HttpExchange exchange) {
+        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+            for (String cookie : header.split(";")) {
+                String[] pair = cookie.strip().split("=", 2);
+                if (pair.length == 2 && Wire.SESSION_COOKIE.equals(pair[0])) {
+                    return pair[1];
+                }
+            }
+        }
+        return null;
     }
 
     private static HttpsServer https(InetSocketAddress address, HttpTls tls) throws IOException {
@@ -177,11 +278,14 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Whether the caller has {@code role}; if not, answers 401 or 403 with the reason. */
-    private static boolean authorized(HttpExchange exchange, HttpAuth auth, Role role) {
-        HttpAuth.Verdict verdict = auth.check(exchange.getRequestHeaders().getFirst(Wire.AUTHORIZATION), role,
+    private static boolean authorized(HttpExchange exchange, HttpAuth auth, String authorization, Role role) {
+        HttpAuth.Verdict verdict = auth.check(authorization, role,
             exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
         if (verdict.allowed()) {
             exchange.setAttribute(CALLER, verdict.caller());
+            if (authorization != null) { // the exchange's attributes hold no null
+                exchange.setAttribute(CREDENTIAL, authorization);
+            }
             return true;
         }
         if (verdict.status() == 401) {
@@ -211,6 +315,18 @@ public final class HttpApi implements AutoCloseable {
         respond(exchange, response);
     }
 
+    private static void stream(HttpExchange exchange, StreamRoute route) {
+        try {
+            route.stream(exchange);
+        } catch (IOException e) {
+            LOG.debug("Stream {} ended: {}", exchange.getRequestURI(), e.toString()); // the client went away
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+        } finally {
+            exchange.close();
+        }
+    }
+
     private static void respond(HttpExchange exchange, Response response) {
         try (OutputStream body = exchange.getResponseBody()) {
             exchange.getResponseHeaders().set("Content-Type", response.contentType());
@@ -237,7 +353,6 @@ public final class HttpApi implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
-        work.shutdownNow();
+        pools.forEach(ExecutorService::shutdownNow);
     }
 }

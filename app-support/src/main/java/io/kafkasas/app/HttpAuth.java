@@ -121,6 +121,11 @@ public final class HttpAuth {
         return clientToken == null ? null : Wire.bearer(clientToken);
     }
 
+    /** Whether calls need a token (false: everyone may do everything). */
+    public boolean required() {
+        return required;
+    }
+
     /** Whether a caller of {@code authorization} (the header, may be null) may do {@code what}, which needs role. */
     public Verdict check(String authorization, Role role, String what) {
         if (!required) {

@@ -9,6 +9,7 @@ import io.kafkasas.kafka.CertificateAuthority;
 import io.kafkasas.schemas.Wire;
 import io.kafkasas.schemas.tls.TlsContexts;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -184,6 +185,76 @@ class HttpApiTest {
             assertThat(allowed.body()).contains("\"by\":\"ci\"");
             assertThat(send(api, "/metrics", Wire.bearer(reader)).body()).isEqualTo("up 1\n");
         } finally {
+            api.close();
+        }
+    }
+
+    /**
+     * Where a session cookie is accepted (the dashboard), it is a credential like the header, but a change made with
+     * it needs the dashboard's own header, which another site's page cannot send; elsewhere a cookie is no credential.
+     */
+    @Test
+    void shouldTakeASessionCookieOnlyWhereAllowedAndAChangeOnlyWithTheDashboardHeader() throws Exception {
+        String operator = HttpAuth.newToken();
+        HttpSettings settings = new HttpSettings("127.0.0.1", 0, 0, HttpAuth.of(true,
+            HttpAuth.entry("ops", Set.of(Role.OPERATE, Role.READ), operator), null, null));
+        Map<String, HttpApi.Route> routes = Map.of("/tasks", AppEndpoints.requires(Role.OPERATE,
+            exchange -> Response.json(202, Map.of("by", HttpApi.caller(exchange).name(),
+                "credential", String.valueOf(HttpApi.credential(exchange))))));
+        HttpApi dashboard = HttpApi.start(settings, routes, Set.of(), true);
+        HttpApi api = HttpApi.start(settings, routes, Set.of(), false);
+        String cookie = Wire.SESSION_COOKIE + "=" + operator;
+        try {
+            HttpResponse<String> forged = http.send(request(dashboard, "/tasks").header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(forged.body()).contains(Wire.CSRF_HEADER);
+
+            HttpResponse<String> fromThePage = http.send(request(dashboard, "/tasks").header("Cookie", "a=b; " + cookie)
+                .header(Wire.CSRF_HEADER, "1").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(fromThePage.statusCode()).isEqualTo(202);
+            assertThat(fromThePage.body()).contains("\"by\":\"ops\"", Wire.bearer(operator));
+
+            HttpResponse<String> elsewhere = http.send(request(api, "/tasks").header("Cookie", cookie)
+                .header(Wire.CSRF_HEADER, "1").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertThat(elsewhere.statusCode()).as("an API takes no cookie").isEqualTo(401);
+        } finally {
+            dashboard.close();
+            api.close();
+        }
+    }
+
+    /** A stream answers as it goes, on threads of its own: a quick route still answers while streams stay open. */
+    @Test
+    void shouldKeepStreamsOpenWithoutHoldingUpOtherRoutes() throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        HttpApi.StreamRoute events = exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write("data: 1\n\n".getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            try {
+                stop.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        HttpApi api = HttpApi.start(settings(0), Map.of("/events", new HttpApi.Guarded(exchange -> Role.READ,
+            events), "/tasks", AppEndpoints.readOnly(exchange -> Response.json(200, Map.of()))), Set.of());
+        List<CompletableFuture<HttpResponse<InputStream>>> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                open.add(http.sendAsync(request(api, "/events").build(), HttpResponse.BodyHandlers.ofInputStream()));
+            }
+            for (CompletableFuture<HttpResponse<InputStream>> stream : open) {
+                HttpResponse<InputStream> response = stream.get(10, TimeUnit.SECONDS);
+                assertThat(new String(response.body().readNBytes(9), StandardCharsets.UTF_8)).isEqualTo("data: 1\n\n");
+            }
+            assertThat(http.send(request(api, "/tasks").build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        } finally {
+            stop.countDown();
             api.close();
         }
     }

@@ -18,6 +18,13 @@ public final class Wire {
     /** The HTTP header every API call but health carries: {@code Authorization: Bearer <token>}. */
     public static final String AUTHORIZATION = "Authorization";
     public static final String BEARER = "Bearer ";
+    /** The dashboard's session cookie: the bearer token a person signed in with (HttpOnly, SameSite=Strict). */
+    public static final String SESSION_COOKIE = "sas_session";
+    /**
+     * The header a browser's changing call (POST) carries besides the session cookie: another site's page cannot set
+     * it without the dashboard's consent (CORS), so it cannot make a signed-in browser act.
+     */
+    public static final String CSRF_HEADER = "X-Sas-Dashboard";
     /** The request header of a schedule's run: the schedule's id (carried to every status of the task). */
     public static final String SCHEDULE_HEADER = "sas-schedule";
     /** The request header of a schedule's run: its slot, an ISO-8601 instant. */

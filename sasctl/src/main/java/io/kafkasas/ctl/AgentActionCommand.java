@@ -1,22 +1,12 @@
 package io.kafkasas.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kafkasas.avro.AgentCommand;
 import io.kafkasas.avro.AgentCommandType;
 import io.kafkasas.ctl.api.AppApi;
-import io.kafkasas.schemas.Contracts;
-import io.kafkasas.schemas.topics.Topic;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -61,7 +51,8 @@ abstract class AgentActionCommand extends CtlCommand {
                 + "; sasctl agents lists those it knows");
         }
         long incarnation = before.path("incarnation").asLong();
-        send(config, incarnation);
+        AgentCommands.send(config, agentId, type, incarnation, reason != null ? reason
+            : "sasctl agents " + type.name().toLowerCase(), "sasctl " + System.getProperty("user.name"));
         PrintWriter out = out();
         out.printf("%s sent to %s (incarnation %d)%n", type, agentId, incarnation);
         out.flush();
@@ -89,23 +80,6 @@ abstract class AgentActionCommand extends CtlCommand {
             }
         }
         return null;
-    }
-
-    private void send(CtlConfig config, long incarnation) throws Exception {
-        Topic<String, AgentCommand> topic = config.topics().agentCommands();
-        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
-        props.putAll(config.writerOverrides());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        Contracts.trust();
-        AgentCommand command = AgentCommand.newBuilder().setCommandId(UUID.randomUUID().toString())
-            .setAgentId(agentId).setType(type).setTargetIncarnation(incarnation)
-            .setReason(reason != null ? reason : "sasctl agents " + type.name().toLowerCase())
-            .setIssuedAt(Instant.now()).setIssuedBy("sasctl " + System.getProperty("user.name")).build();
-        try (KafkaProducer<String, AgentCommand> producer = new KafkaProducer<>(props,
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), agentId, command))
-                .get(config.kafkaTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        }
     }
 
     @Command(name = "drain", mixinStandardHelpOptions = true,

@@ -72,7 +72,7 @@ public final class SupervisorApp implements AutoCloseable {
             this.liveness = agents;
             this.http = AppEndpoints.start(settings.onPort(self.port()), this::health, metrics,
                 AppEndpoints.describedBy("openapi/supervisor.yaml", new QueryApi(tasks, agents, self,
-                    config.heartbeatTimeout(), Clock.systemUTC(), settings).routes()));
+                    config.heartbeatTimeout(), Clock.systemUTC(), settings, supervisorMetrics::counts).routes()));
         } catch (RuntimeException e) {
             // e.g. the HTTP port is taken
             for (KafkaStreams built : new KafkaStreams[] {tasks, agents}) {

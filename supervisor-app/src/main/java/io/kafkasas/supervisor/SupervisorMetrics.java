@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -69,6 +70,22 @@ public final class SupervisorMetrics {
 
     private static <S> double sum(Map<Object, Map<S, Long>> counts, S state) {
         return counts.values().stream().mapToLong(c -> c.getOrDefault(state, 0L)).sum();
+    }
+
+    /**
+     * This instance's counts, for the query API: {@code tasks} by state and {@code agents} by liveness, every state
+     * named (at zero if none).
+     */
+    public Map<String, Map<String, Long>> counts() {
+        Map<String, Long> tasks = new LinkedHashMap<>();
+        for (SupervisedTaskState state : SupervisedTaskState.values()) {
+            tasks.put(state.name(), (long) sum(tasksByState, state));
+        }
+        Map<String, Long> agents = new LinkedHashMap<>();
+        for (Liveness liveness : Liveness.values()) {
+            agents.put(liveness.name(), (long) sum(agentsByState, liveness));
+        }
+        return Map.of("tasks", tasks, "agents", agents);
     }
 
     /** The task counts of one processor instance; null when it closes. */

@@ -225,6 +225,12 @@ class OpenApiIT {
             null).body().contains("SUCCEEDED"));
         call("supervisor", "GET", "/tasks/{taskId}", v + "/tasks/no-such-task", null);
         call("supervisor", "GET", "/tasks", v + "/tasks?state=SUCCEEDED&limit=1", null);
+        assertThat(call("supervisor", "GET", "/tasks", v + "/tasks?type=noop&queue=default&state=succeeded", null)
+            .body()).contains(taskId);
+        assertThat(call("supervisor", "GET", "/tasks", v + "/tasks?type=noop&submitter=nobody", null).body())
+            .doesNotContain(taskId);
+        await().atMost(WAIT).until(() -> JSON.readTree(call("supervisor", "GET", "/summary", v + "/summary", null)
+            .body()).path("tasks").path("SUCCEEDED").asLong() >= 1);
         call("supervisor", "GET", "/tasks", v + "/tasks", null);
         call("supervisor", "GET", "/tasks", v + "/tasks?limit=many", null);
         assertThat(call("supervisor", "GET", "/tasks", v + "/tasks?limit=0", null).statusCode()).isEqualTo(400);

@@ -6,6 +6,7 @@ import io.kafkasas.app.ChildJvm;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpTls;
 import io.kafkasas.ctl.CtlConfig;
+import io.kafkasas.dashboard.DashboardMain;
 import io.kafkasas.kafka.KafkaCluster;
 import io.kafkasas.scheduler.SchedulerMain;
 import io.kafkasas.schemas.Wire;
@@ -66,6 +67,8 @@ public final class LocalApps implements AutoCloseable {
     /** Null with no agents. */
     private final App host;
     private final List<App> all;
+    /** Null until {@link #startDashboard} started it. */
+    private volatile App dashboard;
     /** The operator's {@code Authorization} header, or null when the settings give no token. */
     private final String authorization;
     /** A client that trusts the apps' certificates when they serve HTTPS. */
@@ -410,9 +413,36 @@ public final class LocalApps implements AutoCloseable {
         }
     }
 
-    /** Stops the agent host (its agents release their tasks), then the scheduler and the supervisor. */
+    /**
+     * Starts the dashboard of this stack ({@code settings} as the others read them); returns once it answers. It
+     * reaches the apps at their addresses and Kafka with the settings' credentials, as sasctl does.
+     */
+    public String startDashboard(Path dir, Path settings) throws IOException {
+        Map<String, String> given = ConfigSource.load(settings, Map.of());
+        int port = KafkaCluster.freePort();
+        App app = new App("dashboard", DashboardMain.class.getName(), List.of(settings.toAbsolutePath().toString()),
+            Map.of("SAS_HTTP_PORT", Integer.toString(port), ConfigSource.envNameOf(CtlConfig.SCHEDULER_URL),
+                scheduler.url, ConfigSource.envNameOf(CtlConfig.SUPERVISOR_URL), supervisor.url),
+            dir.resolve("logs/dashboard.log"), given.getOrDefault(HttpTls.KEYSTORE_LOCATION, "").isEmpty() ? "http"
+                : "https", port, http);
+        dashboard = app;
+        app.start();
+        app.awaitReady();
+        return app.url;
+    }
+
+    /** The dashboard's address, or null if it was not started. */
+    public String dashboardUrl() {
+        App app = dashboard;
+        return app == null ? null : app.url;
+    }
+
+    /** Stops the dashboard and the agent host (its agents release their tasks), then the scheduler and supervisor. */
     @Override
     public void close() {
+        if (dashboard != null) {
+            dashboard.stop();
+        }
         if (host != null) {
             host.stop();
         }

@@ -98,6 +98,7 @@ public final class LocalCommand implements Callable<Integer> {
             return 0;
         }
         apps[0] = LocalApps.start(dir, stack.settingsFile(), agents);
+        apps[0].startDashboard(dir, stack.settingsFile());
         printApps(out, apps[0]);
         boolean ended = noDemo || runDemo(out, stack, apps[0]);
         if (exitAfterDemo) {
@@ -139,6 +140,8 @@ public final class LocalCommand implements Callable<Integer> {
             apps.hostUrl(), apps.host().pid(), agents, apps.host().log());
         out.printf("  Supervisor        %s   (GET /tasks/{id}, GET /tasks?state=RUNNING, GET /agents; log %s)%n",
             apps.supervisorUrl(), apps.supervisor().log());
+        out.printf("  Dashboard         %s/   (open it in a browser; sign in with the operator token of %s)%n",
+            apps.dashboardUrl(), dir.resolve(LocalTokens.FILE));
         out.flush();
     }
 

@@ -22,7 +22,11 @@ public final class DeadLetterFilters {
     Duration since;
 
     Predicate<DeadLetterLog.Entry> predicate() {
-        Instant after = since == null ? Instant.MIN : Instant.now().minus(since);
+        return matching(reason, taskId, since == null ? Instant.MIN : Instant.now().minus(since));
+    }
+
+    /** Letters of {@code reason} (any case) and {@code taskId}, written at or after {@code after}; null: any. */
+    public static Predicate<DeadLetterLog.Entry> matching(String reason, String taskId, Instant after) {
         return e -> !e.writtenAt().isBefore(after)
             && (reason == null || (e.letter() != null && e.letter().getReason().name().equalsIgnoreCase(reason)))
             && (taskId == null || (e.letter() != null && taskId.equals(e.letter().getTaskId())));

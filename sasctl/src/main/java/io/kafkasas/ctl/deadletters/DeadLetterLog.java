@@ -62,7 +62,8 @@ public final class DeadLetterLog {
         return found;
     }
 
-    private static Entry decode(Deserializer<DeadLetter> values, ConsumerRecord<byte[], byte[]> record) {
+    /** {@code record} of the dead-letter topic as an entry: decoded, or with the reason it could not be. */
+    public static Entry decode(Deserializer<DeadLetter> values, ConsumerRecord<byte[], byte[]> record) {
         Instant at = Instant.ofEpochMilli(record.timestamp());
         try {
             DeadLetter letter = values.deserialize(record.topic(), record.value());

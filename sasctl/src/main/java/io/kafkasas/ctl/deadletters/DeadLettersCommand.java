@@ -66,7 +66,8 @@ public final class DeadLettersCommand {
         }
     }
 
-    static Map<String, Object> view(DeadLetterLog.Entry e, Replays.Plan plan) {
+    /** A dead letter as JSON: where it lies, every field of the letter, and what replaying it would do. */
+    public static Map<String, Object> view(DeadLetterLog.Entry e, Replays.Plan plan) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("at", e.at());
         view.put("partition", e.partition());

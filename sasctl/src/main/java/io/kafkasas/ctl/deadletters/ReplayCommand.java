@@ -1,23 +1,16 @@
 package io.kafkasas.ctl.deadletters;
 
-import io.kafkasas.client.TaskClient;
 import io.kafkasas.ctl.CtlCommand;
 import io.kafkasas.ctl.CtlConfig;
-import io.kafkasas.ctl.CtlException;
 import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.ctl.Output;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,34 +69,10 @@ public final class ReplayCommand extends CtlCommand {
         Instant now = Instant.now();
         List<Replays.Plan> plans = entries.stream().map(e -> replays.plan(e, now)).toList();
         if (!dryRun) {
-            send(config, plans);
+            Replays.send(config, plans);
         }
         report(plans);
         return plans.stream().allMatch(Replays.Plan::replayable) ? ExitCodes.OK : ExitCodes.NOT_SUCCEEDED;
-    }
-
-    private static void send(CtlConfig config, List<Replays.Plan> plans) throws Exception {
-        long timeout = config.kafkaTimeout().toMillis();
-        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
-        props.putAll(config.writerOverrides());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (TaskClient client = TaskClient.create(config, config.writerOverrides());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                 new ByteArraySerializer())) {
-            for (Replays.Plan plan : plans) {
-                try {
-                    if (plan.request() != null) {
-                        client.submit(plan.request()).get(timeout, TimeUnit.MILLISECONDS);
-                    } else if (plan.record() != null) {
-                        producer.send(plan.record()).get(timeout, TimeUnit.MILLISECONDS);
-                    }
-                } catch (Exception e) {
-                    throw new CtlException(ExitCodes.UNAVAILABLE, "Replaying " + plan.entry().at() + " failed (" + e
-                        + "); the letters before it were sent. Run again with --at for those after it.");
-                }
-            }
-        }
     }
 
     private void report(List<Replays.Plan> plans) {

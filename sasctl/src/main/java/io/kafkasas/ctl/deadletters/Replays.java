@@ -3,15 +3,24 @@ package io.kafkasas.ctl.deadletters;
 import io.kafkasas.avro.DeadLetter;
 import io.kafkasas.avro.TaskEvent;
 import io.kafkasas.avro.TaskRequest;
+import io.kafkasas.client.TaskClient;
+import io.kafkasas.ctl.CtlConfig;
+import io.kafkasas.ctl.CtlException;
+import io.kafkasas.ctl.ExitCodes;
 import io.kafkasas.schemas.serde.DeadLetters;
 import io.kafkasas.schemas.serde.UndecodableRecordException;
 import io.kafkasas.schemas.topics.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -106,6 +115,34 @@ public final class Replays {
             .setPriority(event.getPriority()).setExecutionTimeoutMs(event.getExecutionTimeoutMs())
             .setDeadline(event.getDeadline()).setRetryPolicy(event.getRetryPolicy())
             .setSubmittedAt(event.getSubmittedAt()).setHeaders(event.getHeaders());
+    }
+
+    /**
+     * Sends {@code plans} in order, each acknowledged before the next; a failure says which were sent ({@link
+     * CtlException}).
+     */
+    public static void send(CtlConfig config, List<Replays.Plan> plans) throws Exception {
+        long timeout = config.kafkaTimeout().toMillis();
+        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
+        props.putAll(config.writerOverrides());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (TaskClient client = TaskClient.create(config, config.writerOverrides());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                 new ByteArraySerializer())) {
+            for (Replays.Plan plan : plans) {
+                try {
+                    if (plan.request() != null) {
+                        client.submit(plan.request()).get(timeout, TimeUnit.MILLISECONDS);
+                    } else if (plan.record() != null) {
+                        producer.send(plan.record()).get(timeout, TimeUnit.MILLISECONDS);
+                    }
+                } catch (Exception e) {
+                    throw new CtlException(ExitCodes.UNAVAILABLE, "Replaying " + plan.entry().at() + " failed (" + e
+                        + "); the letters before it were sent. Run again with --at for those after it.");
+                }
+            }
+        }
     }
 
     private TaskRequest decodeRequest(DeadLetter letter) {

@@ -129,11 +129,14 @@ public final class JsonPipelines {
         view.put("updatedAt", run.getUpdatedAt().toString());
         List<Map<String, Object>> steps = new ArrayList<>();
         Map<String, String> states = new HashMap<>();
+        Map<String, List<String>> dependsOn = new HashMap<>();
+        pipeline.getSteps().forEach(step -> dependsOn.put(step.getName(), step.getDependsOn()));
         for (PipelineStepRun step : run.getSteps()) {
             states.put(step.getName(), step.getState().name());
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("name", step.getName());
             s.put("state", step.getState().name());
+            s.put("dependsOn", dependsOn.getOrDefault(step.getName(), List.of()));
             s.put("attempts", step.getAttempts());
             s.put("submittedAt", text(step.getSubmittedAt()));
             s.put("startedAt", text(step.getStartedAt()));

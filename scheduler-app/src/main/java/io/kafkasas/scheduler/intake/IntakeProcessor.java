@@ -223,7 +223,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             .setDeadline(request.getDeadline())
             .setRetryPolicy(request.getRetryPolicy() != null ? request.getRetryPolicy() : config.defaultRetryPolicy())
             .setSubmittedAt(request.getSubmittedAt()).setEmittedAt(now).setEmitReason(EmitReason.NEW)
-            .setHeaders(request.getHeaders()).setLimitKey(request.getLimitKey()).build();
+            .setHeaders(request.getHeaders()).setLimitKey(request.getLimitKey())
+            .setSubmittedBy(request.getSubmittedBy()).build();
     }
 
     /** Emits every held task whose time has come, oldest first. */

@@ -10,7 +10,6 @@ import io.kafkasas.schemas.Wire;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,18 +17,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -106,9 +109,10 @@ public final class InstanceQueries {
         return Optional.empty();
     }
 
-    public List<HostInfo> others(KafkaStreams app) {
-        return app.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
-            .filter(h -> !h.equals(self) && h.port() > 0).distinct().toList();
+    /** The other instances of {@code apps} (the applications of one process advertise the same address). */
+    public List<HostInfo> others(KafkaStreams... apps) {
+        return Arrays.stream(apps).flatMap(app -> app.metadataForAllStreamsClients().stream())
+            .map(StreamsMetadata::hostInfo).filter(h -> !h.equals(self) && h.port() > 0).distinct().toList();
     }
 
     public static <V> Optional<ReadOnlyKeyValueStore<String, V>> store(KafkaStreams app, String name) {
@@ -215,8 +219,8 @@ public final class InstanceQueries {
         }
         String after = query.getOrDefault("after", "");
         List<Map<String, Object>> found = new ArrayList<>();
-        InstanceQueries.<V>store(app, storeName).ifPresent(store -> smallest(store, after, limit).forEach(
-            value -> found.add(view.apply(value))));
+        InstanceQueries.<V>smallest(app, storeName, after, limit, value -> true)
+            .forEach(value -> found.add(view.apply(value)));
         if (!query.containsKey(LOCAL)) {
             for (HostInfo other : others(app)) {
                 found.addAll(fetchList(other, listing.path() + "?" + LOCAL + "=true&limit=" + limit + "&after="
@@ -227,32 +231,54 @@ public final class InstanceQueries {
     }
 
     /**
-     * The values of the first {@code limit} keys after {@code after}. A store spans partitions and is sorted per
-     * partition only, so the range is read and the smallest keys kept.
+     * The values of the first {@code limit} keys after {@code after} that {@code matching} accepts, from this
+     * instance's partitions of {@code storeName}. Each partition's store is sorted by key, so each is read only until
+     * it gave {@code limit} matches: a page costs partitions x limit reads however many entries the stores hold
+     * (more when few entries match).
      */
-    public static <V> Collection<V> smallest(ReadOnlyKeyValueStore<String, V> store, String after, int limit) {
+    public static <V> Collection<V> smallest(KafkaStreams app, String storeName, String after, int limit,
+                                             Predicate<V> matching) {
         TreeMap<String, V> smallest = new TreeMap<>();
-        try (KeyValueIterator<String, V> all = store.range(after + "\u0000", null)) {
-            all.forEachRemaining(entry -> {
-                smallest.put(entry.key, entry.value);
-                if (smallest.size() > limit) {
-                    smallest.pollLastEntry();
+        for (ReadOnlyKeyValueStore<String, V> partition : InstanceQueries.<V>partitions(app, storeName)) {
+            int taken = 0;
+            try (KeyValueIterator<String, V> range = partition.range(after + "\u0000", null)) {
+                while (taken < limit && range.hasNext()) {
+                    KeyValue<String, V> entry = range.next();
+                    if (matching.test(entry.value)) {
+                        smallest.put(entry.key, entry.value);
+                        taken++;
+                    }
                 }
-            });
+            } catch (InvalidStateStoreException e) {
+                // the partition moved away while read: another instance answers for it
+            }
+        }
+        while (smallest.size() > limit) {
+            smallest.pollLastEntry();
         }
         return smallest.values();
     }
 
-    public static Map<String, String> query(URI uri) {
-        Map<String, String> query = new HashMap<>();
-        if (uri.getRawQuery() != null) {
-            for (String pair : uri.getRawQuery().split("&")) {
-                String[] kv = pair.split("=", 2);
-                query.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
-                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+    /** This instance's active partitions of {@code storeName}, each a store of its own. */
+    private static <V> List<ReadOnlyKeyValueStore<String, V>> partitions(KafkaStreams app, String storeName) {
+        List<ReadOnlyKeyValueStore<String, V>> stores = new ArrayList<>();
+        Set<Integer> partitions = new TreeSet<>();
+        app.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+            .forEach(task -> partitions.add(task.taskId().partition())));
+        for (int partition : partitions) {
+            try {
+                stores.add(app.store(StoreQueryParameters.fromNameAndType(storeName,
+                    QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition)));
+            } catch (InvalidStateStoreException e) {
+                // no such partition of this store here (a task of another sub-topology), or not ready
             }
         }
-        return query;
+        return stores;
+    }
+
+    /** The query parameters of {@code uri}, decoded (see {@link HttpApi#query}). */
+    public static Map<String, String> query(URI uri) {
+        return HttpApi.query(uri);
     }
 
     public static String encode(String value) {

@@ -2,6 +2,7 @@ package io.kafkasas.supervisor.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.kafkasas.app.AppEndpoints;
+import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
 import io.kafkasas.app.HttpSettings;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -33,8 +35,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * fetched from it ({@code ?local=true} marks such a forwarded call), lists are gathered from every instance.
  * <ul>
  *   <li>{@code GET /tasks/{id}} — state, attempts, agent, error; 404 if unknown;</li>
- *   <li>{@code GET /tasks?state=RUNNING&limit=100&after=<task id>} — sorted by task id, paged by {@code after};</li>
+ *   <li>{@code GET /tasks?state=RUNNING&type=&queue=&submitter=&limit=100&after=<task id>} — sorted by task id, paged
+ *   by {@code after};</li>
  *   <li>{@code GET /agents} — state, last heartbeat, in-flight count, restarts; its host and who restarts it;</li>
+ *   <li>{@code GET /summary} — tasks by state, agents by liveness, over every instance;</li>
  *   <li>{@code GET /hosts} — agent hosts: RUNNING, STOPPING, STOPPED or GONE (silent for the heartbeat timeout),
  *   and their slots (every instance holds every host: a global table).</li>
  * </ul>
@@ -48,23 +52,25 @@ public final class QueryApi {
     private final InstanceQueries instances;
     private final Duration hostTimeout;
     private final Clock clock;
+    private final Supplier<Map<String, Map<String, Long>>> counts;
 
     /**
      * {@code streams}: the task state machine's application; {@code liveness}: agent liveness's; {@code http}: this
      * instance's HTTP settings, whose TLS and client token it uses to ask the other instances.
      */
     public QueryApi(KafkaStreams streams, KafkaStreams liveness, HostInfo self, Duration hostTimeout, Clock clock,
-                    HttpSettings http) {
+                    HttpSettings http, Supplier<Map<String, Map<String, Long>>> counts) {
         this.streams = streams;
         this.liveness = liveness;
         this.instances = new InstanceQueries(self, http);
         this.hostTimeout = hostTimeout;
         this.clock = clock;
+        this.counts = counts;
     }
 
     public Map<String, Route> routes() {
         return Map.of("/tasks", whenReady(this::tasks), "/agents", whenReady(this::agents),
-            "/hosts", whenReady(this::hosts));
+            "/hosts", whenReady(this::hosts), "/summary", whenReady(this::summary));
     }
 
     /**
@@ -85,14 +91,16 @@ public final class QueryApi {
         if (limit == 0) {
             return InstanceQueries.limitProblem(query, MAX_LIMIT);
         }
-        String state = query.get("state");
         String after = query.getOrDefault("after", "");
-        List<Map<String, Object>> found = new ArrayList<>(localTasks(state, after, limit));
+        List<Map<String, Object>> found = new ArrayList<>(InstanceQueries.smallest(streams,
+            SupervisorTopology.TASKS_STORE, after, limit, TaskFilter.of(query)).stream().map(Views::task).toList());
         if (!query.containsKey("local")) {
+            StringBuilder forwarded = new StringBuilder("/tasks?local=true&limit=" + limit + "&after="
+                + InstanceQueries.encode(after));
+            TaskFilter.FIELDS.stream().filter(query::containsKey).forEach(field -> forwarded.append('&').append(field)
+                .append('=').append(InstanceQueries.encode(query.get(field))));
             for (HostInfo other : instances.others(streams)) {
-                found.addAll(instances.fetchList(other, "/tasks?local=true&limit=" + limit + "&after="
-                    + InstanceQueries.encode(after) + (state == null ? "" : "&state=" + InstanceQueries.encode(state)),
-                    "tasks"));
+                found.addAll(instances.fetchList(other, forwarded.toString(), "tasks"));
             }
         }
         return InstanceQueries.page(found, "taskId", "tasks", limit);
@@ -109,26 +117,22 @@ public final class QueryApi {
             .orElseGet(() -> Response.error(404, "No task " + taskId + " is known to the supervisor"));
     }
 
-    /**
-     * The first {@code limit} tasks after {@code after} in key order. The store spans several partitions and its
-     * iterator is sorted per partition only, so the whole range is read and the smallest keys kept.
-     */
-    private List<Map<String, Object>> localTasks(String state, String after, int limit) {
-        TreeMap<String, SupervisedTask> smallest = new TreeMap<>();
-        tasksStore().ifPresent(store -> {
-            try (KeyValueIterator<String, SupervisedTask> all = store.range(after + "\u0000", null)) {
-                while (all.hasNext()) {
-                    SupervisedTask task = all.next().value;
-                    if (state == null || task.getState().name().equalsIgnoreCase(state)) {
-                        smallest.put(task.getTaskId(), task);
-                        if (smallest.size() > limit) {
-                            smallest.pollLastEntry();
-                        }
-                    }
+    /** Tasks by state and agents by liveness, summed over the instances: counts kept as tasks change, no scan. */
+    private Response summary(HttpExchange exchange) throws IOException {
+        Map<String, Map<String, Long>> total = new TreeMap<>();
+        counts.get().forEach((what, byState) -> total.put(what, new TreeMap<>(byState)));
+        if (!InstanceQueries.query(exchange.getRequestURI()).containsKey(InstanceQueries.LOCAL)) {
+            for (HostInfo other : instances.others(streams, liveness)) {
+                Response answer = instances.forward(other, "/summary?local=true");
+                if (answer.status() != 200) {
+                    throw new IOException("Instance " + other + " answered " + answer.status() + " to /summary");
                 }
+                HttpApi.JSON.readTree(answer.body()).fields().forEachRemaining(what -> what.getValue().fields()
+                    .forEachRemaining(state -> total.computeIfAbsent(what.getKey(), k -> new TreeMap<>())
+                        .merge(state.getKey(), state.getValue().asLong(), Long::sum)));
             }
-        });
-        return smallest.values().stream().map(Views::task).toList();
+        }
+        return Response.json(200, total);
     }
 
     private Response agents(HttpExchange exchange) throws IOException {

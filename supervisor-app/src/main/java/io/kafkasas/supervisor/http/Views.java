@@ -41,6 +41,7 @@ final class Views {
         view.put("type", task.getEvent() == null ? null : task.getEvent().getType());
         view.put("priority", task.getEvent() == null ? null : task.getEvent().getPriority());
         view.put("lane", task.getEvent() == null ? null : Lane.of(task.getEvent().getPriority()).name());
+        view.put("submittedBy", task.getEvent() == null ? null : task.getEvent().getSubmittedBy());
         view.put("limitKey", task.getEvent() != null ? task.getEvent().getLimitKey() : task.getHeldByLimit());
         view.put("waitingFor", waitingFor(task));
         view.put("attempts", task.getAttempts().stream().map(Views::attempt).toList());
