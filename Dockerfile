@@ -3,6 +3,7 @@
 #   docker build --build-arg APP=scheduler  -t kafka-sas/scheduler:0.1.0 .
 #   docker build --build-arg APP=supervisor -t kafka-sas/supervisor:0.1.0 .
 #   docker build --build-arg APP=agent-host -t kafka-sas/agent-host:0.1.0 .
+#   docker build --build-arg APP=dashboard  -t kafka-sas/dashboard:0.1.0 .
 #   docker build --build-arg APP=sasctl     -t kafka-sas/sasctl:0.1.0 .   (the CLI; topics create runs one-shot)
 # Configuration is by SAS_* environment variables only (docs/configuration.md lists them all).
 ARG APP=scheduler
@@ -16,8 +17,9 @@ RUN --mount=type=cache,target=/root/.m2 \
       scheduler) module=scheduler-app ;; \
       supervisor) module=supervisor-app ;; \
       agent-host) module=agent-app ;; \
+      dashboard) module=dashboard-app ;; \
       sasctl) module=sasctl ;; \
-      *) echo "APP must be scheduler, supervisor, agent-host or sasctl, not '$APP'" >&2; exit 2 ;; \
+      *) echo "APP must be scheduler, supervisor, agent-host, dashboard or sasctl, not '$APP'" >&2; exit 2 ;; \
     esac \
     && mvn -B -q package -DskipTests -pl "$module" -am \
     && mkdir /out && cp "$module/target/$module.jar" /out/app.jar

@@ -16,9 +16,12 @@ case "$KAFKA_SAS_APP" in
     agents="${SAS_HOST_AGENTS:-2}"
     export SAS_HOST_AGENT_JVM_OPTIONS="${SAS_HOST_AGENT_JVM_OPTIONS:--XX:MaxRAMPercentage=$((ram * 4 / 5 / agents))}"
     exec java -XX:MaxRAMPercentage="$((ram / 5))" -jar /opt/kafka-sas/app.jar host "$@" ;;
+  dashboard)
+    export SAS_HTTP_HOST="${SAS_HTTP_HOST:-0.0.0.0}"
+    exec java -XX:MaxRAMPercentage="$ram" -jar /opt/kafka-sas/app.jar "$@" ;;
   sasctl)
     exec java -XX:MaxRAMPercentage="$ram" -jar /opt/kafka-sas/app.jar "$@" ;;
   *)
-    echo "KAFKA_SAS_APP must be scheduler, supervisor, agent-host or sasctl, not '$KAFKA_SAS_APP'" >&2
+    echo "KAFKA_SAS_APP must be scheduler, supervisor, agent-host, dashboard or sasctl, not '$KAFKA_SAS_APP'" >&2
     exit 2 ;;
 esac

@@ -261,7 +261,7 @@ function tasksView() {
     for (const [k, v] of data.entries()) if (v && k !== 'id') q.set(k, v);
     location.hash = '#/tasks?' + q.toString();
   } }, field('id', 'task id'), h('label', {}, 'state', stateSelect), field('type', 'type'), field('queue', 'queue'),
-  field('submitter', 'submitted by'), h('button', { type: 'submit', id: 'search' }, 'Search'));
+  field('submitter', 'submitted by'), field('agent', 'agent'), h('button', { type: 'submit', id: 'search' }, 'Search'));
   const list = h('div', { id: 'task-list' }, 'Loading…');
   show(h('h1', {}, 'Tasks'), h('div', { class: 'panel' }, filters), h('div', { class: 'panel' }, list),
     may('submit') ? submitForm() : null);
@@ -270,7 +270,7 @@ function tasksView() {
 
 async function loadTasks(list, p, after) {
   const q = new URLSearchParams();
-  for (const k of ['state', 'type', 'queue', 'submitter']) if (p.get(k)) q.set(k, p.get(k));
+  for (const k of ['state', 'type', 'queue', 'submitter', 'agent']) if (p.get(k)) q.set(k, p.get(k));
   q.set('limit', PAGE);
   if (after) q.set('after', after);
   try {
@@ -392,7 +392,8 @@ async function agentsView() {
       const slot = slots[a.agentId] || {};
       return h('tr', { 'data-agent': a.agentId }, h('td', {}, a.agentId), h('td', {}, badge(a.state)),
         h('td', {}, badge(a.activity, 'process')), h('td', { class: 'wide-only' }, a.hostId || ''),
-        h('td', { class: 'wide-only' }, a.incarnation), h('td', {}, a.inFlight + ' / ' + a.capacity),
+        h('td', { class: 'wide-only' }, a.incarnation), h('td', {}, h('a', { href: '#/tasks?state=RUNNING&agent='
+          + encodeURIComponent(a.agentId), title: 'its running tasks' }, a.inFlight + ' / ' + a.capacity)),
         h('td', {}, a.restarts), h('td', { class: 'wide-only' }, slot.lastExitCode ?? ''),
         h('td', { class: 'wide-only' }, time(a.lastHeartbeatAt)),
         h('td', {}, h('span', { class: 'actions' }, command(a, 'drain', 'Drain', 'secondary'),

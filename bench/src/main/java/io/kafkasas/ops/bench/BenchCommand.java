@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     subcommands = {RecoveryCommand.class, RestartCommand.class, FootprintCommand.class, ScaleCommand.class,
-        SchedulesCommand.class, PipelinesCommand.class, LimitsCommand.class},
+        SchedulesCommand.class, PipelinesCommand.class, LimitsCommand.class, DashboardCommand.class},
     description = "Benchmarks kafka-sas on a local stack of its own (broker, registry, scheduler, supervisor, an"
         + " agent host): throughput, the raw-Kafka ceiling on the same broker, and open-loop latency. Prints medians"
         + " of --runs runs, writes report.json and SVG charts.",

@@ -68,6 +68,7 @@ public final class FuzzCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = stack.out();
         try (OwnStack own = stack.start(AGENTS, 8)) {
+            own.apps().startDashboard(stack.dir(), own.settingsFile());
             SasConfig config = own.config();
             CtlConfig ctl = CtlConfig.of(ConfigSource.load(own.settingsFile(), Map.of()));
             try (TaskClient client = TaskClient.create(config);

@@ -32,7 +32,13 @@ final class HttpFuzz {
         "/hosts", "/health", "/metrics", "/openapi.yaml", "/slots", "/nope", "/tasks/%00", "/tasks/" + "a".repeat(
             5000), "/tasks/t-1/cancel/more", "//tasks", "/tasks?limit=1", "/schedules", "/schedules/x",
         "/schedules/x/pause", "/schedules/x/backfill", "/schedules/%00/trigger", "/schedules/" + "a".repeat(5000),
-        "/schedules?limit=-1", "/pipelines", "/pipelines/x", "/pipelines/x/cancel", "/pipelines?limit=x");
+        "/schedules?limit=-1", "/pipelines", "/pipelines/x", "/pipelines/x/cancel", "/pipelines?limit=x",
+        // the dashboard's (its event stream aside: it answers for as long as the caller listens)
+        "/", "/index.html", "/webjars/x", "/webjars/../../etc/passwd", "/%2e%2e/x", "/login", "/logout", "/api/me",
+        "/api/supervisor/tasks", "/api/supervisor/tasks/%00", "/api/supervisor/nope", "/api/scheduler/tasks",
+        "/api/scheduler/tasks/x/cancel", "/api/scheduler/schedules/x/pause", "/api/scheduler/limits/x",
+        "/api/agents/x/drain", "/api/agents/x/nope", "/api/agents/", "/api/dead-letters?limit=0",
+        "/api/dead-letters?before=x", "/api/dead-letters/replay");
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final LocalApps apps;
@@ -71,21 +77,33 @@ final class HttpFuzz {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(mutator.mutateJson(pipeline))).build());
         } else if (kind < 8) {
-            String base = List.of(apps.schedulerUrl(), apps.supervisorUrl(), apps.hostUrl()).get(mutator.nextInt(3));
+            List<String> bases = bases();
+            String base = bases.get(mutator.nextInt(bases.size()));
             String path = kind == 7 ? "/tasks?limit=" + junk(mutator) + "&state=" + junk(mutator) + "&after="
                 + junk(mutator) : PATHS.get(mutator.nextInt(PATHS.size()));
             HttpRequest.Builder request = request(base + path).method(METHODS.get(mutator.nextInt(METHODS.size())),
                 HttpRequest.BodyPublishers.ofByteArray(mutator.randomBytes(256)));
-            switch (mutator.nextInt(4)) {
+            switch (mutator.nextInt(5)) {
                 case 0 -> apps.authorized(request);
                 case 1 -> request.header(Wire.AUTHORIZATION, Wire.bearer("x".repeat(1 + mutator.nextInt(64))));
                 case 2 -> request.header(Wire.AUTHORIZATION, "Basic " + junk(mutator));
+                case 3 -> request.header("Cookie", Wire.SESSION_COOKIE + "=" + junk(mutator)).header(Wire.CSRF_HEADER,
+                    junk(mutator));
                 default -> { }
             }
             send(base, request.build());
         } else {
             notHttp(mutator);
         }
+    }
+
+    /** The apps' addresses: the scheduler, the supervisor, the agent host and the dashboard if it runs. */
+    private List<String> bases() {
+        List<String> bases = new ArrayList<>(List.of(apps.schedulerUrl(), apps.supervisorUrl(), apps.hostUrl()));
+        if (apps.dashboardUrl() != null) {
+            bases.add(apps.dashboardUrl());
+        }
+        return bases;
     }
 
     private static HttpRequest.Builder request(String url) {
@@ -117,7 +135,8 @@ final class HttpFuzz {
 
     /** Random bytes where a request belongs: answered 400 or closed, either way the app goes on. */
     private void notHttp(Mutator mutator) {
-        URI target = URI.create(List.of(apps.schedulerUrl(), apps.supervisorUrl()).get(mutator.nextInt(2)));
+        List<String> bases = bases();
+        URI target = URI.create(bases.get(mutator.nextInt(bases.size())));
         try (Socket socket = new Socket(target.getHost(), target.getPort())) {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();

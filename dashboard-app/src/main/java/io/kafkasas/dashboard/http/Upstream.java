@@ -50,7 +50,9 @@ public final class Upstream {
      * (null: the dashboard's own); the answer as the app gave it.
      */
     public Response call(App app, String method, String pathAndQuery, byte[] body, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(app.base().resolve(pathAndQuery)).timeout(TIMEOUT)
+        // appended, not resolved: a path that begins with // must not name another host
+        String base = app.base().toString().replaceAll("/+$", "");
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(TIMEOUT)
             .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body))
             .header("Content-Type", "application/json");

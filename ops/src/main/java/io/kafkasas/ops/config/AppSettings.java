@@ -4,6 +4,7 @@ import io.kafkasas.agent.AgentConfig;
 import io.kafkasas.agent.host.HostConfig;
 import io.kafkasas.app.HttpSettings;
 import io.kafkasas.ctl.CtlConfig;
+import io.kafkasas.dashboard.DashboardConfig;
 import io.kafkasas.scheduler.SchedulerConfig;
 import io.kafkasas.supervisor.SupervisorConfig;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ public enum AppSettings {
     SUPERVISOR("supervisor", "supervisor-app.jar", SupervisorConfig.DEFINITION, true, HttpSettings.PORT),
     AGENT_HOST("agent-host", "agent-app.jar host", HostConfig.DEFINITION, false, HostConfig.HTTP_PORT),
     AGENT("agent", "agent-app.jar", AgentConfig.DEFINITION, false, HttpSettings.PORT),
+    DASHBOARD("dashboard", "dashboard-app.jar", DashboardConfig.DEFINITION, false, HttpSettings.PORT),
     SASCTL("sasctl", "sasctl.jar", CtlConfig.DEFINITION, false, null);
 
     private final String image;

@@ -42,7 +42,8 @@ class ComposeFileTest {
         services.values().forEach(s -> DeploymentFiles.app((String) map(s).get("image"))
             .ifPresent(app -> count.merge(app, 1, Integer::sum)));
         assertThat(count).containsEntry(AppSettings.SCHEDULER, 1).containsEntry(AppSettings.SUPERVISOR, 2)
-            .containsEntry(AppSettings.AGENT_HOST, 1).containsEntry(AppSettings.SASCTL, 2);
+            .containsEntry(AppSettings.AGENT_HOST, 1).containsEntry(AppSettings.DASHBOARD, 1)
+            .containsEntry(AppSettings.SASCTL, 2);
         assertThat(services.keySet()).contains("kafka-1", "kafka-2", "kafka-3", "schema-registry", "kafka-ui");
     }
 

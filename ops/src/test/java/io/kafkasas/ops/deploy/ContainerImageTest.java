@@ -27,7 +27,8 @@ class ContainerImageTest {
     @Test
     void everyAppShouldBeBuiltFromItsModule() {
         Map<String, String> modules = cases(read("Dockerfile"), "module=([a-z-]+)");
-        assertThat(modules.keySet()).containsExactlyInAnyOrder("scheduler", "supervisor", "agent-host", "sasctl");
+        assertThat(modules.keySet()).containsExactlyInAnyOrder("scheduler", "supervisor", "agent-host", "dashboard",
+            "sasctl");
         modules.forEach((app, module) -> {
             assertThat(AppSettings.ofImage(app)).as(app).isPresent();
             // the shaded, runnable jar is target/<module>.jar
@@ -39,7 +40,7 @@ class ContainerImageTest {
     @Test
     void healthCheckShouldAskEachAppOnItsPort() {
         Map<String, String> ports = cases(read("docker/healthcheck.sh"), "port=\"\\$\\{(SAS_[A-Z_]+:-\\d+)}\"");
-        assertThat(ports.keySet()).containsExactlyInAnyOrder("scheduler", "supervisor", "agent-host");
+        assertThat(ports.keySet()).containsExactlyInAnyOrder("scheduler", "supervisor", "agent-host", "dashboard");
         ports.forEach((name, variableAndDefault) -> {
             AppSettings app = AppSettings.ofImage(name).orElseThrow();
             String[] parts = variableAndDefault.split(":-");
@@ -64,7 +65,7 @@ class ContainerImageTest {
                 assertThat(EnvCheck.problems(AppSettings.ofImage(name).orElseThrow(), env)).as(name).isEmpty();
             }
         }
-        assertThat(branches).isEqualTo(3);
+        assertThat(branches).isEqualTo(4);
         assertThat(script).contains("${SAS_HOST_AGENTS:-" + HostConfig.DEFINITION.configKeys()
             .get(HostConfig.SLOTS).defaultValue + "}");
     }

@@ -60,7 +60,7 @@ class KubernetesManifestsTest {
     void shouldDeployEveryAppAndProvisionTheTopics() {
         List<String> images = containers().stream().map(c -> String.valueOf(c.container().get("image"))).toList();
         assertThat(images).containsExactlyInAnyOrder("kafka-sas/scheduler:0.1.0", "kafka-sas/supervisor:0.1.0",
-            "kafka-sas/agent-host:0.1.0", "kafka-sas/sasctl:0.1.0");
+            "kafka-sas/agent-host:0.1.0", "kafka-sas/dashboard:0.1.0", "kafka-sas/sasctl:0.1.0");
         assertThat(OBJECTS).filteredOn(o -> "PodDisruptionBudget".equals(o.get("kind"))).hasSize(3);
     }
 

@@ -35,8 +35,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * fetched from it ({@code ?local=true} marks such a forwarded call), lists are gathered from every instance.
  * <ul>
  *   <li>{@code GET /tasks/{id}} — state, attempts, agent, error; 404 if unknown;</li>
- *   <li>{@code GET /tasks?state=RUNNING&type=&queue=&submitter=&limit=100&after=<task id>} — sorted by task id, paged
- *   by {@code after};</li>
+ *   <li>{@code GET /tasks?state=RUNNING&type=&queue=&submitter=&agent=&limit=100&after=<task id>} — sorted by task
+ *   id, paged by {@code after};</li>
  *   <li>{@code GET /agents} — state, last heartbeat, in-flight count, restarts; its host and who restarts it;</li>
  *   <li>{@code GET /summary} — tasks by state, agents by liveness, over every instance;</li>
  *   <li>{@code GET /hosts} — agent hosts: RUNNING, STOPPING, STOPPED or GONE (silent for the heartbeat timeout),
