@@ -134,6 +134,12 @@ public final class HttpApi implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
             System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
         }
+        // without it an answer's head and body leave as two small writes, and on a kept-alive connection the body
+        // waits for the client's delayed ACK: about 40 ms on every call of a Java client (measured with bench
+        // dashboard and the JDK's HttpClient: 47-51 ms for a static page, 3-5 ms over new connections)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
     }
     /** Threads that serve the other routes, which may wait (an acknowledgement, another instance). */
     private static final int WORK_THREADS = 16;

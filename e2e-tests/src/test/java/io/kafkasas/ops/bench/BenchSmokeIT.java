@@ -76,15 +76,16 @@ class BenchSmokeIT {
     }
 
     @Test
-    void shouldBringEachAppKilledWithKill9BackToWork() throws Exception {
+    void shouldBringTheSupervisorKilledWithKill9BackToWork() throws Exception {
         StringWriter output = new StringWriter();
+        // the supervisor only, the app with most state to restore: the others' kill -9 is the subject of
+        // ScheduleFailoverIT, LimitsIT and DeadAgentIT, and the full run is `ops bench restart`
         int exit = OpsMain.commandLine().setOut(new PrintWriter(output, true)).execute("bench", "restart", "--dir",
-            dir.toString(), "--rounds", "1", "--settle-seconds", "1");
+            dir.toString(), "--apps", "SUPERVISOR", "--rounds", "1", "--settle-seconds", "1");
 
         assertThat(exit).as(output.toString()).isZero();
         JsonNode rounds = HttpApi.JSON.readTree(dir.resolve("report/restart.json").toFile()).get("rounds");
-        assertThat(rounds).extracting(r -> r.get("app").asText()).containsExactly("SCHEDULER", "SUPERVISOR",
-            "AGENT");
+        assertThat(rounds).extracting(r -> r.get("app").asText()).containsExactly("SUPERVISOR");
         for (JsonNode round : rounds) {
             // the times are printed; the test holds that each app came back and went to work (-1: it did not)
             assertThat(round.get("answersMs").asLong()).as("%s", round).isPositive();
