@@ -27,6 +27,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -245,14 +246,23 @@ class DashboardIT {
         browser.manage().window().setSize(new Dimension(1280, 900));
     }
 
+    /** The text of the first element {@code css} selects, or "" while none is there. */
     private static String text(String css) {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? "" : found.get(0).getText().strip();
+        try {
+            List<WebElement> found = browser.findElements(By.cssSelector(css));
+            return found.isEmpty() ? "" : found.get(0).getText().strip();
+        } catch (StaleElementReferenceException e) {
+            return ""; // the page redrew it between the find and the read (a task's page does every second)
+        }
     }
 
     private static String attribute(String css, String name) {
-        List<WebElement> found = browser.findElements(By.cssSelector(css));
-        return found.isEmpty() ? null : found.get(0).getAttribute(name);
+        try {
+            List<WebElement> found = browser.findElements(By.cssSelector(css));
+            return found.isEmpty() ? null : found.get(0).getAttribute(name);
+        } catch (StaleElementReferenceException e) {
+            return null;
+        }
     }
 
     private static String fact(String name) {
