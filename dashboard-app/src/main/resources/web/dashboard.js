@@ -443,6 +443,7 @@ function deadLettersView() {
     const filter = {};
     if (p.get('reason')) filter.reason = p.get('reason');
     if (p.get('task')) filter.task = p.get('task');
+    if (!filter.reason && !filter.task) filter.all = true;
     if (confirm('Replay every dead letter that matches these filters?')) {
       act(e.target, 'Replay', () => post('/api/dead-letters/replay', filter));
     }

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A token bucket per client address: {@code rate} requests a second, in bursts of up to twice that. One client
  * that floods an app is answered 429 while the others are served.
  */
-final class ClientRateLimit {
+public final class ClientRateLimit {
 
     /** Past this many clients remembered, those idle for a few seconds (their buckets full again) are forgotten. */
     private static final int MAX_CLIENTS = 10_000;
@@ -18,13 +18,13 @@ final class ClientRateLimit {
     private final double burst;
     private final Map<InetAddress, Bucket> buckets = new ConcurrentHashMap<>();
 
-    ClientRateLimit(int rate) {
+    public ClientRateLimit(int rate) {
         this.rate = rate;
         this.burst = 2.0 * rate;
     }
 
     /** Whether {@code client} may make one more request now. */
-    boolean allow(InetAddress client, long nowNanos) {
+    public boolean allow(InetAddress client, long nowNanos) {
         if (buckets.size() > MAX_CLIENTS) {
             buckets.values().removeIf(b -> b.idleSince(nowNanos) > IDLE_NANOS);
         }

@@ -115,7 +115,10 @@ public final class ActionRoutes {
         return Response.json(200, body);
     }
 
-    /** {@code {"at": ["0:12", ...]}}, or {@code {"reason": ..., "task": ...}} for every kept letter that matches. */
+    /**
+     * {@code {"at": ["0:12", ...]}}, or {@code {"reason": ..., "task": ...}} for every kept letter that matches, or
+     * {@code {"all": true}} for every kept letter: an empty filter is refused, so that no slip replays them all.
+     */
     private Response replay(HttpExchange exchange) throws IOException {
         if (!"POST".equals(exchange.getRequestMethod())) {
             return Response.error(405, "Only POST on /api/dead-letters/replay");
@@ -139,10 +142,12 @@ public final class ActionRoutes {
                 }
                 entries.add(entry.get());
             }
-        } else {
+        } else if (body.hasNonNull("reason") || body.hasNonNull("task") || body.path("all").asBoolean()) {
             Map<String, String> filter = new LinkedHashMap<>();
             body.fields().forEachRemaining(f -> filter.put(f.getKey(), f.getValue().asText()));
             entries.addAll(deadLetters.page(filter(filter), null, Integer.MAX_VALUE));
+        } else {
+            return Response.error(400, "Say which letters: \"at\", a \"reason\" or \"task\", or \"all\": true");
         }
         if (entries.isEmpty()) {
             return Response.error(404, "No dead letter matches");

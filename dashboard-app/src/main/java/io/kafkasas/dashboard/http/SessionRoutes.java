@@ -3,6 +3,7 @@ package io.kafkasas.dashboard.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.kafkasas.app.AppEndpoints;
+import io.kafkasas.app.ClientRateLimit;
 import io.kafkasas.app.HttpApi;
 import io.kafkasas.app.HttpApi.Response;
 import io.kafkasas.app.HttpApi.Route;
@@ -24,7 +25,10 @@ public final class SessionRoutes {
 
     /** What a cookie value may hold; a token with other characters is sent as a header instead. */
     private static final Pattern COOKIE_SAFE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,512}");
+    /** Sign-in attempts a client may make per second (in bursts of twice that): guessing is slow, people are not. */
+    private static final int ATTEMPTS_PER_SECOND = 2;
     private final HttpSettings settings;
+    private final ClientRateLimit attempts = new ClientRateLimit(ATTEMPTS_PER_SECOND);
 
     public SessionRoutes(HttpSettings settings) {
         this.settings = settings;
@@ -46,6 +50,10 @@ public final class SessionRoutes {
     private Response login(HttpExchange exchange) throws IOException {
         if (!"POST".equals(exchange.getRequestMethod())) {
             return Response.error(405, "POST {\"token\": \"...\"} to sign in");
+        }
+        if (!attempts.allow(exchange.getRemoteAddress().getAddress(), System.nanoTime())) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            return Response.error(429, "Too many sign-in attempts; try again in a second");
         }
         JsonNode body;
         try {
