@@ -52,6 +52,8 @@ public final class LocalApps implements AutoCloseable {
         "-Dlogback.configurationFile=logback-app.xml");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** How long an agent of the host may take to run again before it counts as left down. */
+    private static final Duration AGENT_RETURN = Duration.ofSeconds(60);
     /** Not the common pool: it has a single thread on 2 cores, and each wait blocks. */
     private static final ExecutorService READY_WAITERS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "local-apps-ready");
@@ -368,7 +370,11 @@ public final class LocalApps implements AutoCloseable {
     }
 
 
-    /** What is not running (ready): the scheduler, a supervisor, the host, or an agent of the host; each says why. */
+    /**
+     * What is left down: the scheduler, a supervisor or the host not ready, or an agent of the host not RUNNING
+     * within {@link #AGENT_RETURN} (an agent killed a moment ago may be waiting out its restart back-off, which
+     * doubles up to 30 s by default); each says why.
+     */
     public List<String> notRunning() throws IOException {
         List<String> down = new ArrayList<>();
         try {
@@ -376,6 +382,18 @@ public final class LocalApps implements AutoCloseable {
         } catch (RuntimeException e) {
             down.add(e.getMessage());
         }
+        long giveUp = System.nanoTime() + AGENT_RETURN.toNanos();
+        List<String> agentsDown = agentsNotRunning();
+        while (!agentsDown.isEmpty() && System.nanoTime() < giveUp) {
+            pause(host.process);
+            agentsDown = agentsNotRunning();
+        }
+        down.addAll(agentsDown);
+        return down;
+    }
+
+    private List<String> agentsNotRunning() throws IOException {
+        List<String> down = new ArrayList<>();
         for (JsonNode slot : slots()) {
             if (!"RUNNING".equals(slot.get("state").asText())) {
                 down.add(slot.get("agentId").asText() + " " + slot.get("state").asText());
