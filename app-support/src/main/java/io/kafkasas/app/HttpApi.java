@@ -258,7 +258,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** The token in the request's {@value Wire#SESSION_COOKIE} cookie, or null. */
-    public static String sessionToken(HttpExchange exchange) {
+    private static String sessionToken(HttpExchange exchange) {
         for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
             for (String cookie : header.split(";")) {
                 String[] pair = cookie.strip().split("=", 2);
