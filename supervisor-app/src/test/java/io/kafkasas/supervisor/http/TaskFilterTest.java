@@ -6,11 +6,16 @@ import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.SupervisedTaskState;
 import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.schemas.Contracts;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TaskFilterTest {
+
+    static { // the builders below fill enum defaults, which Avro allows for trusted classes only
+        Contracts.trust();
+    }
 
     private static final Instant NOW = Instant.parse("2026-12-06T10:00:00Z");
     private static final SupervisedTask RUNNING = SupervisedTask.newBuilder().setTaskId("t")

@@ -10,6 +10,7 @@ import io.kafkasas.avro.RetryPolicy;
 import io.kafkasas.avro.SupervisedTask;
 import io.kafkasas.avro.SupervisedTaskState;
 import io.kafkasas.avro.TaskEvent;
+import io.kafkasas.schemas.Contracts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -19,6 +20,10 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 class ViewsTest {
+
+    static { // the builders below fill enum defaults, which Avro allows for trusted classes only
+        Contracts.trust();
+    }
 
     private static final Instant NOW = Instant.parse("2026-11-28T10:00:00Z");
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
