@@ -118,6 +118,7 @@ public final class ChaosCommand implements Callable<Integer> {
                 Faults chaos = new Faults(own.local(), own.apps(), seed, Duration.ofSeconds(stopSeconds),
                     Duration.ofSeconds(brokerPauseSeconds), poisoner);
                 List<Fault> injected = injectUntilDone(out, chaos, times, successes);
+                Faults.awaitRestarts(injected);
                 SupervisorVerdict verdict = awaitVerdict(out, admin, supervisor, config, own.apps(), ends);
                 StatusLog log = StatusLog.read(config.kafkaProperties(), config.topics().taskStatus(),
                     new HashSet<>(ends.keySet()));

@@ -6,6 +6,7 @@ import io.kafkasas.ops.chaos.Fault.Kind;
 import io.kafkasas.ops.local.LocalApps;
 import io.kafkasas.ops.local.LocalStack;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,8 @@ import java.util.stream.StreamSupport;
  * The faults of a chaos run, carried out on the local stack. An agent fault is timed until the supervisor stops
  * counting on that incarnation: it shows it DEAD, or a newer incarnation (its host was faster). A restart, kill or
  * pause of the scheduler, the supervisor or the broker is timed until it is ready again; a poison record until
- * every reader has dead-lettered it.
+ * every reader has dead-lettered it. Restarts run one at a time beside the other faults, so that the next fault
+ * comes on time while an app is still coming back.
  */
 final class Faults {
 
@@ -34,6 +36,12 @@ final class Faults {
     private final Duration brokerPausedFor;
     private final Poisoner poisoner;
     private final long startedAt = System.currentTimeMillis();
+    /** One restart at a time: two at once would race for the same app's process. */
+    private final ExecutorService restarts = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "chaos-restart");
+        t.setDaemon(true);
+        return t;
+    });
     /** Not the common pool: it has one thread on 2 cores, and a watcher blocks for up to a minute and a half. */
     private final ExecutorService watchers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "chaos-watcher");
@@ -91,12 +99,22 @@ final class Faults {
         void run() throws IOException;
     }
 
-    /** A restart, timed until the restarted process is ready again. */
-    private static Fault timed(Kind kind, String target, long at, Restart restart) throws IOException {
-        long begin = System.nanoTime();
-        restart.run();
-        return new Fault(kind, target, at,
-            CompletableFuture.completedFuture(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)));
+    /** A restart, timed from its start until the restarted process is ready again. */
+    private Fault timed(Kind kind, String target, long at, Restart restart) {
+        return new Fault(kind, target, at, CompletableFuture.supplyAsync(() -> {
+            long begin = System.nanoTime();
+            try {
+                restart.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException("The " + kind + " fault of " + target + " failed", e);
+            }
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        }, restarts));
+    }
+
+    /** Waits for the restarts still under way: the verdict asks the apps. */
+    static void awaitRestarts(List<Fault> injected) {
+        injected.stream().filter(f -> f.kind().restarts()).forEach(f -> f.detectedAfterMs().join());
     }
 
     private Fault agentFault(Kind kind, long at) throws IOException {

@@ -32,8 +32,7 @@ class ChaosSmokeIT {
         int exit = command.execute("chaos", "--dir", dir.toString(), "--tasks", "800", "--agents", "2",
             "--concurrency", "4", "--fault-every", "3", "--max-faults", "4", "--stop-seconds", "8",
             "--timeout-minutes", "5",
-            // every fault within 9 s of the first, the supervisor's last: the tasks may all have ended by the
-            // time it is back (about 30 s on two cores), and a fault not yet injected then never is
+            // every fault within 9 s of the first: a fault not injected before the tasks have all ended never is
             "--faults", "KILL,STOP,POISON,SUPERVISOR_KILL");
 
         String printed = output.toString();
