@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 /**
  * The latency floor of one exactly-once hop on the same broker: records sent open-loop at {@code rate}, each in a
  * Kafka transaction (every record due by the time the previous commit ended shares the next one, as our apps

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -248,20 +249,21 @@ class DashboardIT {
 
     /** The text of the first element {@code css} selects, or "" while none is there. */
     private static String text(String css) {
-        try {
-            List<WebElement> found = browser.findElements(By.cssSelector(css));
-            return found.isEmpty() ? "" : found.get(0).getText().strip();
-        } catch (StaleElementReferenceException e) {
-            return ""; // the page redrew it between the find and the read (a task's page does every second)
-        }
+        String text = first(css, WebElement::getText);
+        return text == null ? "" : text.strip();
     }
 
     private static String attribute(String css, String name) {
+        return first(css, element -> element.getAttribute(name));
+    }
+
+    /** {@code read} of the first element {@code css} selects, or null while none is there. */
+    private static String first(String css, Function<WebElement, String> read) {
         try {
             List<WebElement> found = browser.findElements(By.cssSelector(css));
-            return found.isEmpty() ? null : found.get(0).getAttribute(name);
+            return found.isEmpty() ? null : read.apply(found.get(0));
         } catch (StaleElementReferenceException e) {
-            return null;
+            return null; // the page redrew it between the find and the read (a task's page does every second)
         }
     }
 
